@@ -1,0 +1,10 @@
+// Every micro-benchmark file; each module adds bench/micro/<module>.bench.ts exporting
+// `cases: MicroCase[]` and one line here.
+import type { MicroCase } from './case.js';
+
+export async function loadCases(): Promise<MicroCase[]> {
+  const mods = await Promise.all([
+    // import('./stun.bench.js'),
+  ] as Promise<{ cases: MicroCase[] }>[]);
+  return mods.flatMap((m) => m.cases);
+}

@@ -1,0 +1,10 @@
+// Every fuzz target in the project. Each module adds its own file next to this one
+// (test/fuzz/<module>.fuzz.ts exporting `targets: FuzzTarget[]`) and one line here.
+import type { FuzzTarget } from './harness.js';
+
+export async function loadTargets(): Promise<FuzzTarget[]> {
+  const mods = await Promise.all([
+    // import('./stun.fuzz.js'),
+  ] as Promise<{ targets: FuzzTarget[] }>[]);
+  return mods.flatMap((m) => m.targets);
+}
