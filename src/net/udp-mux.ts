@@ -1,0 +1,187 @@
+// One UDP socket, many peers. Each datagram is classified by its first byte (demux.ts),
+// routed to the peer that owns its remote address, and handed over with the time read
+// once for it. An unknown address can be claimed only through `claim`, which the upper
+// layer implements by checking that the datagram is a STUN binding request passing ICE
+// authentication for one of its agents. Anything else is counted and dropped; a handler
+// that throws is counted too and never takes the socket down.
+import { createSocket, type Socket, type RemoteInfo } from 'node:dgram';
+import { PacketKind, classify } from './demux.js';
+import { TupleTable } from './tuple-table.js';
+import { SendQueue, type SendQueueOptions } from './send-queue.js';
+import { NetError } from './errors.js';
+
+/** What a peer on the socket implements. Buffers are only valid during the call. */
+export interface MuxPeer {
+  onStun(buf: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number): void;
+  onDtls(buf: Buffer, len: number, address: string, port: number, nowMs: number): void;
+  onRtp(buf: Buffer, len: number, address: string, port: number, nowMs: number): void;
+  onRtcp(buf: Buffer, len: number, address: string, port: number, nowMs: number): void;
+}
+
+/**
+ * Decides who owns a new remote address. Called only for STUN datagrams from unknown
+ * addresses; return the peer after verifying the request (ICE ufrag + MESSAGE-INTEGRITY),
+ * or undefined to drop it.
+ */
+export type ClaimHandler = (buf: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number) => MuxPeer | undefined;
+
+export interface UdpMuxStats {
+  received: number;
+  stun: number;
+  dtls: number;
+  rtp: number;
+  rtcp: number;
+  /** First byte outside every RFC 7983 range, or too short for its kind. */
+  malformed: number;
+  /** From an address no peer owns (and not a successful claim). */
+  unknownAddress: number;
+  claimed: number;
+  /** A handler threw; the datagram was dropped. */
+  handlerErrors: number;
+}
+
+export interface UdpMuxOptions {
+  host?: string;
+  port?: number;
+  type?: 'udp4' | 'udp6';
+  recvBufferSize?: number;
+  sendBufferSize?: number;
+  sendQueue?: SendQueueOptions;
+  /** Clock in ms; default performance.now. Read once per datagram. */
+  now?: () => number;
+}
+
+export class UdpMux {
+  readonly socket: Socket;
+  readonly sendQueue: SendQueue;
+  readonly stats: UdpMuxStats = { received: 0, stun: 0, dtls: 0, rtp: 0, rtcp: 0, malformed: 0, unknownAddress: 0, claimed: 0, handlerErrors: 0 };
+  readonly #peers = new TupleTable<MuxPeer>();
+  readonly #now: () => number;
+  readonly #opts: UdpMuxOptions;
+  #claim: ClaimHandler = () => undefined;
+  #closed = false;
+  /** Last error thrown by a handler, for diagnostics. */
+  lastHandlerError: unknown;
+
+  constructor(opts: UdpMuxOptions = {}) {
+    this.#opts = opts;
+    this.#now = opts.now ?? (() => performance.now());
+    this.socket = createSocket({ type: opts.type ?? 'udp4', recvBufferSize: opts.recvBufferSize, sendBufferSize: opts.sendBufferSize });
+    this.sendQueue = new SendQueue(this.socket, opts.sendQueue);
+    this.socket.on('message', this.#onMessage);
+    // A UDP socket reports ICMP errors and the like here; they must not kill the worker.
+    this.socket.on('error', () => { this.stats.handlerErrors++; });
+  }
+
+  /** Binds the socket; resolves with the bound port. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(new NetError('ERR_NET_BIND', `cannot bind UDP ${this.#opts.host ?? '127.0.0.1'}:${this.#opts.port ?? 0}: ${err.message}`));
+      this.socket.once('error', onError);
+      this.socket.bind(this.#opts.port ?? 0, this.#opts.host ?? '127.0.0.1', () => {
+        this.socket.off('error', onError);
+        resolve(this.socket.address().port);
+      });
+    });
+  }
+
+  get port(): number {
+    return this.socket.address().port;
+  }
+
+  get address(): string {
+    return this.socket.address().address;
+  }
+
+  setClaimHandler(fn: ClaimHandler): void {
+    this.#claim = fn;
+  }
+
+  /** Routes datagrams from address:port to `peer` (e.g. a candidate pair ICE validated). */
+  bind(address: string, port: number, peer: MuxPeer): void {
+    this.#peers.set(address, port, peer);
+  }
+
+  unbind(address: string, port: number): void {
+    this.#peers.delete(address, port);
+  }
+
+  /** Forgets every address of a peer (its transport closed). */
+  removePeer(peer: MuxPeer): void {
+    this.#peers.deleteOwner(peer);
+  }
+
+  get peerAddressCount(): number {
+    return this.#peers.size;
+  }
+
+  /** Queues a copy of a datagram; it leaves at the end of this event-loop turn. */
+  send(buf: Buffer, offset: number, length: number, port: number, address: string): boolean {
+    return this.sendQueue.enqueue(buf, offset, length, port, address);
+  }
+
+  readonly #onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
+    const stats = this.stats;
+    stats.received++;
+    const len = msg.length;
+    const kind = classify(msg, len);
+    if (kind === PacketKind.Unknown) {
+      stats.malformed++;
+      return;
+    }
+    const address = rinfo.address;
+    const port = rinfo.port;
+    const nowMs = this.#now();
+    let peer = this.#peers.get(address, port);
+    try {
+      if (peer === undefined) {
+        if (kind !== PacketKind.Stun) {
+          stats.unknownAddress++;
+          return;
+        }
+        const family = rinfo.family === 'IPv6' ? 6 : 4;
+        peer = this.#claim(msg, len, address, port, family, nowMs);
+        if (peer === undefined) {
+          stats.unknownAddress++;
+          return;
+        }
+        stats.claimed++;
+        this.#peers.set(address, port, peer);
+      }
+      switch (kind) {
+        case PacketKind.Stun:
+          stats.stun++;
+          peer.onStun(msg, len, address, port, rinfo.family === 'IPv6' ? 6 : 4, nowMs);
+          break;
+        case PacketKind.Dtls:
+          stats.dtls++;
+          peer.onDtls(msg, len, address, port, nowMs);
+          break;
+        case PacketKind.Rtp:
+          stats.rtp++;
+          peer.onRtp(msg, len, address, port, nowMs);
+          break;
+        default:
+          stats.rtcp++;
+          peer.onRtcp(msg, len, address, port, nowMs);
+      }
+    } catch (err) {
+      stats.handlerErrors++;
+      this.lastHandlerError = err;
+    }
+  };
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.sendQueue.flush();
+    this.sendQueue.close();
+    this.#peers.clear();
+    this.socket.off('message', this.#onMessage);
+    try {
+      this.socket.close();
+    } catch {
+      // never bound, or already closed
+    }
+  }
+}
