@@ -1,0 +1,92 @@
+// HMAC-SHA1 (RFC 2104 over FIPS 180-4 SHA-1) with the keyed inner and outer states
+// computed once per key. STUN's MESSAGE-INTEGRITY (RFC 8489 §14.5) signs ~100-byte
+// messages with the same ICE password many times; node:crypto's createHmac would
+// rehash the key and allocate a Hmac object and a digest Buffer every time.
+import { createHash } from 'node:crypto';
+
+const IV = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0);
+const W = new Int32Array(80);
+const state = new Int32Array(5);
+const tail = new Uint8Array(128);
+
+function compress(h: Int32Array, b: Uint8Array, o: number): void {
+  for (let i = 0; i < 16; i++, o += 4) W[i] = (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
+  for (let i = 16; i < 80; i++) {
+    const x = W[i - 3] ^ W[i - 8] ^ W[i - 14] ^ W[i - 16];
+    W[i] = (x << 1) | (x >>> 31);
+  }
+  let a = h[0], bb = h[1], c = h[2], d = h[3], e = h[4];
+  for (let i = 0; i < 80; i++) {
+    let f: number, k: number;
+    if (i < 20) { f = (bb & c) | (~bb & d); k = 0x5a827999; }
+    else if (i < 40) { f = bb ^ c ^ d; k = 0x6ed9eba1; }
+    else if (i < 60) { f = (bb & c) | (bb & d) | (c & d); k = 0x8f1bbcdc | 0; }
+    else { f = bb ^ c ^ d; k = 0xca62c1d6 | 0; }
+    const t = (((a << 5) | (a >>> 27)) + f + e + k + W[i]) | 0;
+    e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = t;
+  }
+  h[0] = (h[0] + a) | 0; h[1] = (h[1] + bb) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0; h[4] = (h[4] + e) | 0;
+}
+
+/** Hashes `len` bytes starting at `off`, continuing from `h`, that follow `prefixBytes` already hashed. */
+function finish(h: Int32Array, data: Uint8Array, off: number, len: number, prefixBytes: number): void {
+  let p = off;
+  const end = off + len;
+  while (end - p >= 64) { compress(h, data, p); p += 64; }
+  const rest = end - p;
+  tail.fill(0);
+  for (let i = 0; i < rest; i++) tail[i] = data[p + i];
+  tail[rest] = 0x80;
+  const blocks = rest + 9 > 64 ? 2 : 1;
+  const bits = (prefixBytes + len) * 8; // < 2^53, split into two 32-bit words
+  const lastWord = blocks * 64 - 4;
+  tail[lastWord] = bits >>> 24; tail[lastWord + 1] = bits >>> 16; tail[lastWord + 2] = bits >>> 8; tail[lastWord + 3] = bits;
+  const hi = Math.floor(bits / 0x100000000);
+  tail[lastWord - 4] = hi >>> 24; tail[lastWord - 3] = hi >>> 16; tail[lastWord - 2] = hi >>> 8; tail[lastWord - 1] = hi;
+  compress(h, tail, 0);
+  if (blocks === 2) compress(h, tail, 64);
+}
+
+const inner = new Uint8Array(20);
+
+export class HmacSha1 {
+  readonly #ipad = new Int32Array(5);
+  readonly #opad = new Int32Array(5);
+
+  constructor(key: Uint8Array) {
+    let k = key;
+    if (k.length > 64) k = createHash('sha1').update(k).digest();
+    const block = new Uint8Array(64);
+    block.set(k);
+    for (let i = 0; i < 64; i++) block[i] ^= 0x36;
+    this.#ipad.set(IV); compress(this.#ipad, block, 0);
+    for (let i = 0; i < 64; i++) block[i] ^= 0x36 ^ 0x5c;
+    this.#opad.set(IV); compress(this.#opad, block, 0);
+  }
+
+  /** Writes HMAC-SHA1(key, data[off, off+len)) (20 bytes) to out[outOff..]. */
+  sign(data: Uint8Array, off: number, len: number, out: Uint8Array, outOff: number): void {
+    state.set(this.#ipad);
+    finish(state, data, off, len, 64);
+    for (let i = 0; i < 5; i++) {
+      const v = state[i];
+      inner[i * 4] = v >>> 24; inner[i * 4 + 1] = v >>> 16; inner[i * 4 + 2] = v >>> 8; inner[i * 4 + 3] = v;
+    }
+    state.set(this.#opad);
+    finish(state, inner, 0, 20, 64);
+    for (let i = 0; i < 5; i++) {
+      const v = state[i], o = outOff + i * 4;
+      out[o] = v >>> 24; out[o + 1] = v >>> 16; out[o + 2] = v >>> 8; out[o + 3] = v;
+    }
+  }
+
+  /** True when HMAC(data[off, off+len)) equals the 20 bytes at mac[macOff..]; compares all 20. */
+  verify(data: Uint8Array, off: number, len: number, mac: Uint8Array, macOff: number): boolean {
+    this.sign(data, off, len, scratchMac, 0);
+    let diff = 0;
+    for (let i = 0; i < 20; i++) diff |= scratchMac[i] ^ mac[macOff + i];
+    return diff === 0;
+  }
+}
+
+const scratchMac = new Uint8Array(20);
