@@ -89,6 +89,8 @@ export function formatIpv4(b: Uint8Array, off: number): string {
 export function formatIpv6(b: Uint8Array, off: number): string {
   const g: number[] = [];
   for (let k = 0; k < 8; k++) g.push((b[off + 2 * k] << 8) | b[off + 2 * k + 1]);
+  // IPv4-mapped: written the way Node's dgram reports it (RFC 5952 §5).
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) return `::ffff:${formatIpv4(b, off + 12)}`;
   let bestAt = -1, bestLen = 0;
   for (let k = 0; k < 8;) {
     if (g[k] !== 0) { k++; continue; }

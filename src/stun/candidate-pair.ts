@@ -1,0 +1,23 @@
+// One validated 5-tuple (our socket <-> remote address:port) as ICE sees it.
+
+export class CandidatePair {
+  /** Remote PRIORITY from the latest check (the peer-reflexive priority it would use). */
+  priority = 0;
+  /** Set when the controlling side nominated this pair (USE-CANDIDATE). */
+  nominated = false;
+  /** When a valid check (request or response) was last seen on this pair. */
+  lastValidMs = 0;
+  /** When the pair first became valid. */
+  validSinceMs = 0;
+  constructor(
+    readonly address: string,
+    readonly port: number,
+    readonly family: 4 | 6,
+  ) {}
+  matches(address: string, port: number): boolean {
+    return this.port === port && this.address === address;
+  }
+  toString(): string {
+    return this.family === 6 ? `[${this.address}]:${this.port}` : `${this.address}:${this.port}`;
+  }
+}
