@@ -1,0 +1,271 @@
+// One ICE-lite + DTLS + SRTP transport: the composition of the protocol layers that a
+// browser's RTCPeerConnection talks to. It is a MuxPeer on a worker's UdpMux:
+//   STUN -> IceLiteAgent (answers checks, tracks the nominated pair and consent)
+//   DTLS -> DtlsEndpoint (handshake; on connect, SRTP keys for both directions)
+//   SRTP -> SrtpContext.unprotect in place -> onRtp / onRtcp
+// and sends RTP/RTCP by protecting straight into a send-queue slot.
+import { randomBytes } from 'node:crypto';
+import type { MuxPeer, UdpMux } from '../net/index.js';
+import { IceLiteAgent, type CandidatePair } from '../stun/index.js';
+import { DtlsEndpoint, type DtlsCertificate, type DtlsConnectedInfo, type DtlsError, type Fingerprint } from '../dtls/index.js';
+import { SrtpContext, SRTP_MAX_TRAILER } from '../srtp/index.js';
+
+export type TransportState = 'new' | 'checking' | 'connected' | 'failed' | 'closed';
+export type TransportCloseReason = 'closed' | 'ice-consent-expired' | 'dtls-failed' | 'dtls-closed';
+
+export interface WebRtcTransportOptions {
+  mux: UdpMux;
+  certificate: DtlsCertificate;
+  /** Our DTLS role: 'server' when we answered with a=setup:passive (the usual case). */
+  dtlsRole?: 'server' | 'client';
+  /** Our ICE credentials; generated when absent (ufrag 8 chars, pwd 24 chars). */
+  iceUfrag?: string;
+  icePwd?: string;
+  remoteIceUfrag?: string;
+  remoteIcePwd?: string;
+  remoteFingerprints?: Fingerprint[];
+  srtpProfiles?: number[];
+  /** DTLS first retransmission timeout, ms. */
+  dtlsRetransmitMs?: number;
+  /** RFC 7675 consent timeout, ms (default 30 000). */
+  consentTimeoutMs?: number;
+  /** Called once when the transport closes, before events.onClose (its owner's hook). */
+  release?: (t: WebRtcTransport) => void;
+}
+
+export interface TransportStats {
+  rtpIn: number;
+  rtcpIn: number;
+  rtpOut: number;
+  rtcpOut: number;
+  /** SRTP/SRTCP packets that failed unprotect (auth, replay, malformed). */
+  srtpInDropped: number;
+  /** Media before SRTP keys exist, or from an address that is not the selected pair. */
+  mediaDroppedNotReady: number;
+  sendDropped: number;
+}
+
+export interface TransportEvents {
+  /** Decrypted RTP; `buf[0..len)` is valid only during the call. */
+  onRtp?: (buf: Buffer, len: number, nowMs: number) => void;
+  onRtcp?: (buf: Buffer, len: number, nowMs: number) => void;
+  onConnected?: (info: DtlsConnectedInfo) => void;
+  onStateChange?: (state: TransportState) => void;
+  onClose?: (reason: TransportCloseReason, error?: Error) => void;
+}
+
+const ICE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+export function randomIceString(n: number): string {
+  const b = randomBytes(n);
+  let s = '';
+  for (let i = 0; i < n; i++) s += ICE_CHARS[b[i] & 63];
+  return s;
+}
+
+export class WebRtcTransport implements MuxPeer {
+  readonly iceUfrag: string;
+  readonly icePwd: string;
+  readonly ice: IceLiteAgent;
+  readonly dtls: DtlsEndpoint;
+  readonly stats: TransportStats = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, srtpInDropped: 0, mediaDroppedNotReady: 0, sendDropped: 0 };
+  state: TransportState = 'new';
+  connectedInfo: DtlsConnectedInfo | undefined;
+  events: TransportEvents = {};
+
+  readonly #mux: UdpMux;
+  readonly #release: ((t: WebRtcTransport) => void) | undefined;
+  readonly #stunOut = Buffer.allocUnsafe(1500);
+  #remote: CandidatePair | null = null;
+  #srtpIn: SrtpContext | undefined;
+  #srtpOut: SrtpContext | undefined;
+  #closed = false;
+
+  constructor(opts: WebRtcTransportOptions) {
+    this.#mux = opts.mux;
+    this.#release = opts.release;
+    this.iceUfrag = opts.iceUfrag ?? randomIceString(8);
+    this.icePwd = opts.icePwd ?? randomIceString(24);
+    this.ice = new IceLiteAgent({
+      localUfrag: this.iceUfrag,
+      localPwd: this.icePwd,
+      remoteUfrag: opts.remoteIceUfrag,
+      remotePwd: opts.remoteIcePwd,
+      consentTimeoutMs: opts.consentTimeoutMs,
+    });
+    this.ice.onSelectedPair((pair) => this.#onSelectedPair(pair));
+    this.ice.onConsentExpired(() => this.#shutdown('ice-consent-expired'));
+    this.dtls = new DtlsEndpoint({
+      role: opts.dtlsRole ?? 'server',
+      certificate: opts.certificate,
+      remoteFingerprints: opts.remoteFingerprints,
+      srtpProfiles: opts.srtpProfiles,
+      initialRetransmitMs: opts.dtlsRetransmitMs,
+      send: (buf, len) => this.#sendRaw(buf, len),
+      onConnected: (info) => this.#onDtlsConnected(info),
+      onError: (err: DtlsError) => this.#shutdown('dtls-failed', err),
+      onClosed: () => this.#shutdown('dtls-closed'),
+    });
+  }
+
+  /** From the peer's SDP, when it was not known at construction (or changed). */
+  setRemoteParameters(ufrag: string, pwd: string, fingerprints: Fingerprint[]): void {
+    this.ice.setRemoteCredentials(ufrag, pwd);
+    this.dtls.setRemoteFingerprints(fingerprints);
+  }
+
+  /** True when a datagram from an unknown address may claim a route to this transport. */
+  authenticates(buf: Buffer, len: number): boolean {
+    return !this.#closed && this.ice.isAuthenticatedRequest(buf, len);
+  }
+
+  get selectedAddress(): string | undefined {
+    return this.#remote?.address;
+  }
+
+  get selectedPort(): number | undefined {
+    return this.#remote?.port;
+  }
+
+  // ---- MuxPeer: datagrams from the socket ----
+
+  onStun(buf: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number): void {
+    if (this.#closed) return;
+    const ice = this.ice;
+    ice.handleRequest(buf, len, address, port, family, nowMs, this.#stunOut);
+    if (ice.responseLength > 0) this.#mux.send(this.#stunOut, 0, ice.responseLength, port, address);
+  }
+
+  onDtls(buf: Buffer, len: number, address: string, port: number, nowMs: number): void {
+    if (this.#closed) return;
+    // DTLS before nomination is allowed from a validated pair (the client may start the
+    // handshake as soon as its check succeeded).
+    if (this.#remote === null) {
+      const pair = this.ice.findPair(address, port);
+      if (pair === null) return;
+      this.#remote = pair;
+    }
+    this.dtls.handleDatagram(buf, len, nowMs);
+  }
+
+  onRtp(buf: Buffer, len: number, address: string, port: number, nowMs: number): void {
+    const rx = this.#srtpIn;
+    if (rx === undefined) {
+      this.stats.mediaDroppedNotReady++;
+      return;
+    }
+    const n = rx.unprotectRtp(buf, len);
+    if (n < 0) {
+      this.stats.srtpInDropped++;
+      return;
+    }
+    this.stats.rtpIn++;
+    this.events.onRtp?.(buf, n, nowMs);
+  }
+
+  onRtcp(buf: Buffer, len: number, address: string, port: number, nowMs: number): void {
+    const rx = this.#srtpIn;
+    if (rx === undefined) {
+      this.stats.mediaDroppedNotReady++;
+      return;
+    }
+    const n = rx.unprotectRtcp(buf, len);
+    if (n < 0) {
+      this.stats.srtpInDropped++;
+      return;
+    }
+    this.stats.rtcpIn++;
+    this.events.onRtcp?.(buf, n, nowMs);
+  }
+
+  // ---- sending ----
+
+  /** Protects a copy of buf[off..off+len) into a send slot and queues it. */
+  sendRtp(buf: Buffer, off: number, len: number): boolean {
+    return this.#sendProtected(buf, off, len, false);
+  }
+
+  sendRtcp(buf: Buffer, off: number, len: number): boolean {
+    return this.#sendProtected(buf, off, len, true);
+  }
+
+  #sendProtected(buf: Buffer, off: number, len: number, rtcp: boolean): boolean {
+    const tx = this.#srtpOut;
+    const remote = this.#remote;
+    const q = this.#mux.sendQueue;
+    if (tx === undefined || remote === null || len + SRTP_MAX_TRAILER > q.slotSize) {
+      this.stats.sendDropped++;
+      return false;
+    }
+    const slot = q.acquire();
+    if (slot === undefined) {
+      this.stats.sendDropped++;
+      return false;
+    }
+    buf.copy(slot, 0, off, off + len);
+    const n = rtcp ? tx.protectRtcp(slot, len) : tx.protectRtp(slot, len);
+    if (n < 0) {
+      this.stats.sendDropped++;
+      return false;
+    }
+    q.commit(n, remote.port, remote.address);
+    if (rtcp) this.stats.rtcpOut++;
+    else this.stats.rtpOut++;
+    return true;
+  }
+
+  #sendRaw(buf: Buffer, len: number): void {
+    const r = this.#remote;
+    if (r !== null) this.#mux.send(buf, 0, len, r.port, r.address);
+  }
+
+  /** Drives DTLS retransmission and ICE consent; call every few tens of ms. */
+  tick(nowMs: number): void {
+    if (this.#closed) return;
+    this.ice.tick(nowMs);
+    if (!this.#closed) this.dtls.tick(nowMs);
+  }
+
+  #onSelectedPair(pair: CandidatePair): void {
+    this.#remote = pair;
+    if (this.state === 'new') this.#setState('checking');
+  }
+
+  #onDtlsConnected(info: DtlsConnectedInfo): void {
+    const k = info.srtpKeys;
+    if (k === undefined) {
+      this.#shutdown('dtls-failed', new Error('DTLS connected without an SRTP profile'));
+      return;
+    }
+    // One context per direction (each keeps RTP and SRTCP state apart).
+    this.#srtpOut = new SrtpContext(k.profile, k.localMasterKey, k.localMasterSalt);
+    this.#srtpIn = new SrtpContext(k.profile, k.remoteMasterKey, k.remoteMasterSalt);
+    this.connectedInfo = info;
+    this.#setState('connected');
+    this.events.onConnected?.(info);
+  }
+
+  #setState(s: TransportState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.events.onStateChange?.(s);
+  }
+
+  #shutdown(reason: TransportCloseReason, error?: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#mux.removePeer(this);
+    this.#setState(reason === 'closed' ? 'closed' : 'failed');
+    if (reason !== 'dtls-closed' && reason !== 'dtls-failed') this.dtls.close();
+    this.#release?.(this);
+    this.events.onClose?.(reason, error);
+  }
+
+  /** Idempotent: sends close_notify, forgets the routes, reports 'closed' once. */
+  close(): void {
+    this.#shutdown('closed');
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+}
