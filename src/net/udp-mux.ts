@@ -121,17 +121,21 @@ export class UdpMux {
   }
 
   readonly #onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
+    this.receive(msg, msg.length, rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, this.#now());
+  };
+
+  /**
+   * The packet handler: one datagram from address:port. The socket calls it; tests,
+   * fuzzers and other receive backends (e.g. recvmmsg) may call it too. Never throws.
+   */
+  receive(msg: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number): void {
     const stats = this.stats;
     stats.received++;
-    const len = msg.length;
     const kind = classify(msg, len);
     if (kind === PacketKind.Unknown) {
       stats.malformed++;
       return;
     }
-    const address = rinfo.address;
-    const port = rinfo.port;
-    const nowMs = this.#now();
     let peer = this.#peers.get(address, port);
     try {
       if (peer === undefined) {
@@ -139,7 +143,6 @@ export class UdpMux {
           stats.unknownAddress++;
           return;
         }
-        const family = rinfo.family === 'IPv6' ? 6 : 4;
         peer = this.#claim(msg, len, address, port, family, nowMs);
         if (peer === undefined) {
           stats.unknownAddress++;
@@ -151,7 +154,7 @@ export class UdpMux {
       switch (kind) {
         case PacketKind.Stun:
           stats.stun++;
-          peer.onStun(msg, len, address, port, rinfo.family === 'IPv6' ? 6 : 4, nowMs);
+          peer.onStun(msg, len, address, port, family, nowMs);
           break;
         case PacketKind.Dtls:
           stats.dtls++;
@@ -169,7 +172,7 @@ export class UdpMux {
       stats.handlerErrors++;
       this.lastHandlerError = err;
     }
-  };
+  }
 
   close(): void {
     if (this.#closed) return;
