@@ -83,7 +83,8 @@ test('tshark reads our file: ports, lengths, good IP checksum', () => {
       const r = spawnSync('tshark', ['-r', f, '-o', 'ip.check_checksum:TRUE', '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'udp.length', '-e', 'ip.checksum.status', '-e', 'frame.time_epoch'], { encoding: 'utf8', timeout: 30_000 });
       assert.is(r.status, 0, r.stderr);
       const [src, dst, sp, dp, ul, ck, ts] = r.stdout.trim().split('\t');
-      assert.equal([src, dst, sp, dp, ul, ck], ['10.0.0.1', '192.168.1.20', '1234', '4321', '18', '1'] // checksum status 1 = good);
+      // ip.checksum.status 1 = good
+      assert.equal([src, dst, sp, dp, ul, ck], ['10.0.0.1', '192.168.1.20', '1234', '4321', '18', '1']);
       assert.is(Number(ts), 1);
     }
   } finally { rmSync(dir, { recursive: true, force: true }); }
