@@ -4,7 +4,7 @@ import type { FuzzTarget } from './harness.js';
 
 export async function loadTargets(): Promise<FuzzTarget[]> {
   const mods = await Promise.all([
-    // import('./stun.fuzz.js'),
+    import('./stun.fuzz.js'),
     import('./transport.fuzz.js'),
     import('./srtp.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);
