@@ -15,14 +15,21 @@ function compress(h: Int32Array, b: Uint8Array, o: number): void {
     const x = W[i - 3] ^ W[i - 8] ^ W[i - 14] ^ W[i - 16];
     W[i] = (x << 1) | (x >>> 31);
   }
-  let a = h[0], bb = h[1], c = h[2], d = h[3], e = h[4];
-  for (let i = 0; i < 80; i++) {
-    let f: number, k: number;
-    if (i < 20) { f = (bb & c) | (~bb & d); k = 0x5a827999; }
-    else if (i < 40) { f = bb ^ c ^ d; k = 0x6ed9eba1; }
-    else if (i < 60) { f = (bb & c) | (bb & d) | (c & d); k = 0x8f1bbcdc | 0; }
-    else { f = bb ^ c ^ d; k = 0xca62c1d6 | 0; }
-    const t = (((a << 5) | (a >>> 27)) + f + e + k + W[i]) | 0;
+  let a = h[0], bb = h[1], c = h[2], d = h[3], e = h[4], t = 0, i = 0;
+  for (; i < 20; i++) {
+    t = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + W[i]) | 0;
+    e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = t;
+  }
+  for (; i < 40; i++) {
+    t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + W[i]) | 0;
+    e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = t;
+  }
+  for (; i < 60; i++) {
+    t = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e - 0x70e44324 + W[i]) | 0; // 0x8f1bbcdc
+    e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = t;
+  }
+  for (; i < 80; i++) {
+    t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e - 0x359d3e2a + W[i]) | 0; // 0xca62c1d6
     e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = t;
   }
   h[0] = (h[0] + a) | 0; h[1] = (h[1] + bb) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0; h[4] = (h[4] + e) | 0;
@@ -34,10 +41,10 @@ function finish(h: Int32Array, data: Uint8Array, off: number, len: number, prefi
   const end = off + len;
   while (end - p >= 64) { compress(h, data, p); p += 64; }
   const rest = end - p;
-  tail.fill(0);
+  const blocks = rest + 9 > 64 ? 2 : 1;
   for (let i = 0; i < rest; i++) tail[i] = data[p + i];
   tail[rest] = 0x80;
-  const blocks = rest + 9 > 64 ? 2 : 1;
+  for (let i = rest + 1, z = blocks * 64 - 8; i < z; i++) tail[i] = 0;
   const bits = (prefixBytes + len) * 8; // < 2^53, split into two 32-bit words
   const lastWord = blocks * 64 - 4;
   tail[lastWord] = bits >>> 24; tail[lastWord + 1] = bits >>> 16; tail[lastWord + 2] = bits >>> 8; tail[lastWord + 3] = bits;
