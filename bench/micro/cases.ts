@@ -5,6 +5,7 @@ import type { MicroCase } from './case.js';
 export async function loadCases(): Promise<MicroCase[]> {
   const mods = await Promise.all([
     // import('./stun.bench.js'),
+    import('./srtp.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);
   return mods.flatMap((m) => m.cases);
 }

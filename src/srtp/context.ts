@@ -118,7 +118,7 @@ export class SrtpContext {
       this.rtp.set(ssrc, st);
     }
     const index = estimateRtpIndex(st.roc, st.seq, seq);
-    const roc = (index - seq) / 65536;
+    const roc = ((index - seq) / 65536) | 0; // int32 (a small integer, never boxed); ROC < 2^31 in practice
     if (roc > st.roc || (roc === st.roc && seq > st.seq)) { st.roc = roc; st.seq = seq; }
     this.stats.rtpProtected++;
     return this.t.protectRtp(buf, hdr, len, ssrc, roc, seq);
@@ -146,7 +146,7 @@ export class SrtpContext {
         return r;
       }
     }
-    const roc = (index - seq) / 65536;
+    const roc = ((index - seq) / 65536) | 0;
     const n = this.t.unprotectRtp(buf, hdr, len, ssrc, roc, seq);
     if (n < 0) { this.stats.authFailures++; return n; }
     let s = st;
