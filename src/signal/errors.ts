@@ -26,3 +26,15 @@ export class ConfigError extends Error {
     super(message);
   }
 }
+
+/**
+ * Thrown by a RoomService method (or by the shim's own checks) to answer one request
+ * with a RequestResponse. `reason` is a RequestResponse.Reason number (RequestReason).
+ */
+export class RequestRejectedError extends Error {
+  override readonly name = 'RequestRejectedError';
+  readonly code = 'request-rejected';
+  constructor(readonly reason: number, message: string) {
+    super(message);
+  }
+}
