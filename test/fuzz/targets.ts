@@ -7,6 +7,8 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./stun.fuzz.js'),
     import('./transport.fuzz.js'),
     import('./srtp.fuzz.js'),
+    import('./dtls.fuzz.js'),
+    import('./sdp.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);
   return mods.flatMap((m) => m.targets);
 }

@@ -1,0 +1,17 @@
+export { SdpError, type SdpErrorCode } from './errors.js';
+export * from './types.js';
+export { parseSdp, MAX_SDP_BYTES, MAX_LINE_BYTES } from './parse.js';
+export { serializeSdp, formatExtmap } from './serialize.js';
+export { parseCandidate, formatCandidate, candidatePriority } from './candidate.js';
+export { parseRid, formatRid, parseSimulcast, formatSimulcast } from './simulcast.js';
+export { parseFingerprint, parseExtmap } from './attributes.js';
+export { parseFmtpParameters, formatFmtpParameters } from './fmtp.js';
+export { parseH264ProfileLevelId, h264SameCodec, h264LevelLess, formatH264ProfileLevelId, type H264Profile, type H264ProfileLevel } from './h264.js';
+export { defaultCapabilities, EXT, type Capabilities, type CodecCapability, type HeaderExtensionCapability, type MediaKind, type RtcpFeedback } from './codecs.js';
+export { sectionCodecs, codecMatches, type SectionCodec } from './codec-match.js';
+export { hostCandidates, type LocalCandidate, type LocalTransport } from './local-transport.js';
+export { answerOffer, answerSetup, type AnswerParams, type AnswerResult } from './answer.js';
+export type { NegotiatedCodec, NegotiatedMedia, NegotiatedSession, SenderStreams, StreamSsrc } from './negotiated.js';
+export { applyAnswer } from './apply-answer.js';
+export { SubscriberOffers, createOffer, type SubscriberOfferOptions, type SubscriberOfferParams, type CreatedOffer } from './offer.js';
+export type { OfferCodec, SubscriberTrack } from './offer-media.js';
