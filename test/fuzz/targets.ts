@@ -8,7 +8,6 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./transport.fuzz.js'),
     import('./srtp.fuzz.js'),
     import('./dtls.fuzz.js'),
-    import('./dtls.fuzz.js'),
     import('./sdp.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);
   return mods.flatMap((m) => m.targets);
