@@ -6,6 +6,7 @@ export async function loadCases(): Promise<MicroCase[]> {
   const mods = await Promise.all([
     // import('./stun.bench.js'),
     import('./srtp.bench.js'),
+    import('./dtls.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);
   return mods.flatMap((m) => m.cases);
 }
