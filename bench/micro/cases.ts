@@ -4,7 +4,7 @@ import type { MicroCase } from './case.js';
 
 export async function loadCases(): Promise<MicroCase[]> {
   const mods = await Promise.all([
-    // import('./stun.bench.js'),
+    import('./stun.bench.js'),
     import('./srtp.bench.js'),
     import('./dtls.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);

@@ -13,6 +13,11 @@ import { writeXorAddress } from './xor-address.js';
 
 const ipScratch = new Uint8Array(16);
 
+/** Big-endian 32-bit store by bytes: no boxed number for values >= 2^30. */
+function put32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24; b[o + 1] = v >>> 16; b[o + 2] = v >>> 8; b[o + 3] = v;
+}
+
 export class StunBuilder {
   buf: Buffer = Buffer.alloc(0);
   start = 0;
@@ -27,7 +32,7 @@ export class StunBuilder {
     if (this.overflow) return this;
     out[off] = (type >> 8) & 0x3f; out[off + 1] = type & 0xff;
     out[off + 2] = 0; out[off + 3] = 0;
-    out.writeUInt32BE(MAGIC_COOKIE, off + 4);
+    put32(out, off + 4, MAGIC_COOKIE);
     for (let i = 0; i < 12; i++) out[off + 8 + i] = tx[txOff + i];
     return this;
   }
@@ -64,14 +69,14 @@ export class StunBuilder {
   /** A 32-bit attribute (PRIORITY). */
   u32(type: number, value: number): this {
     const v = this.#open(type, 4);
-    if (v >= 0) this.buf.writeUInt32BE(value >>> 0, v);
+    if (v >= 0) put32(this.buf, v, value);
     return this;
   }
 
   /** A 64-bit attribute (ICE-CONTROLLING / ICE-CONTROLLED tiebreaker) as two 32-bit halves. */
   u64(type: number, hi: number, lo: number): this {
     const v = this.#open(type, 8);
-    if (v >= 0) { this.buf.writeUInt32BE(hi >>> 0, v); this.buf.writeUInt32BE(lo >>> 0, v + 4); }
+    if (v >= 0) { put32(this.buf, v, hi); put32(this.buf, v + 4, lo); }
     return this;
   }
 
@@ -125,7 +130,7 @@ export class StunBuilder {
   fingerprint(): this {
     const p = this.pos;
     const v = this.#open(ATTR_FINGERPRINT, 4);
-    if (v >= 0) this.buf.writeUInt32BE((crc32(this.buf, this.start, p - this.start) ^ FINGERPRINT_XOR) >>> 0, v);
+    if (v >= 0) put32(this.buf, v, crc32(this.buf, this.start, p - this.start) ^ FINGERPRINT_XOR);
     return this;
   }
 
