@@ -1,0 +1,205 @@
+// DownTrack: one per subscriber per track. Rewrites each forwarded packet for the
+// subscriber's negotiated session — its own SSRC, payload type and header extension ids,
+// and sequence numbers / timestamps made continuous by an RtpMunger across mutes and
+// source changes — then hands it to the subscriber transport (which copies it into a
+// send slot and protects it). Video starts (and restarts after an unmute) on a key frame:
+// until one arrives packets are held back and a PLI goes upstream (rate-limited by the
+// Receiver). Also writes this stream's RTCP sender report.
+import { RtpView, writeSdes, writeSenderReport, type SdesChunkInit, type SenderReportInit } from '../rtp/index.js';
+import { MungeResult, RtpMunger } from './rtp-munger.js';
+import { ntpFraction, ntpSeconds } from './ntp-time.js';
+import type { Receiver } from './receiver.js';
+
+/** Where the rewritten packets go (the subscriber's WebRtcTransport fits). */
+export interface RtpSink {
+  sendRtp(buf: Buffer, off: number, len: number): boolean;
+  sendRtcp(buf: Buffer, off: number, len: number): boolean;
+}
+
+export interface DownTrackOptions {
+  receiver: Receiver;
+  transport: RtpSink;
+  /** Our SSRC towards this subscriber (unique on its transport). */
+  ssrc: number;
+  /** The subscriber's payload type for the receiver's codec. */
+  payloadType: number;
+  /** extMap[publisherId] = subscriberId; 0 (or absent) removes the element. */
+  extMap: Uint8Array;
+  cname: string;
+  /** First sequence number / timestamp sent (random when absent). */
+  initialSeq?: number;
+  initialTs?: number;
+}
+
+export interface DownTrackCounters {
+  packetsSent: number;
+  /** Payload octets, as the SR counts them. */
+  octetsSent: number;
+  /** Not sent: muted, waiting for a key frame, stale/duplicate, or the transport refused. */
+  dropped: number;
+  sendFailed: number;
+  plisReceived: number;
+  firsReceived: number;
+  nacksReceived: number;
+  /** From the subscriber's receiver reports. */
+  fractionLost: number;
+  cumulativeLost: number;
+  jitter: number;
+}
+
+// One scratch packet and view per thread: writeRtp is not re-entrant (sendRtp copies).
+const scratch = Buffer.allocUnsafe(1500);
+const view = new RtpView();
+const srScratch: SenderReportInit = { ssrc: 0, ntpSeconds: 0, ntpFraction: 0, rtpTimestamp: 0, packetCount: 0, octetCount: 0 };
+
+function rand32(): number { return (Math.random() * 0x100000000) >>> 0; }
+
+export class DownTrack {
+  readonly receiver: Receiver;
+  readonly ssrc: number;
+  readonly payloadType: number;
+  readonly counters: DownTrackCounters = {
+    packetsSent: 0, octetsSent: 0, dropped: 0, sendFailed: 0, plisReceived: 0, firsReceived: 0, nacksReceived: 0,
+    fractionLost: 0, cumulativeLost: 0, jitter: 0,
+  };
+  readonly munger: RtpMunger;
+  readonly #transport: RtpSink;
+  readonly #extMap: Uint8Array;
+  readonly #clockRate: number;
+  readonly #sdes: SdesChunkInit[];
+  #muted = false;
+  #waitingKeyframe: boolean;
+  #lastInTs = 0;
+  #lastOutTs = 0;
+  #lastSentMs = -1;
+  #closed = false;
+
+  constructor(o: DownTrackOptions) {
+    this.receiver = o.receiver;
+    this.ssrc = o.ssrc >>> 0;
+    this.payloadType = o.payloadType;
+    this.#transport = o.transport;
+    this.#extMap = o.extMap;
+    this.#clockRate = o.receiver.codec.clockRate;
+    this.munger = new RtpMunger(this.#clockRate, o.initialSeq ?? (rand32() & 0x7fff), o.initialTs ?? rand32());
+    this.#waitingKeyframe = o.receiver.kind === 'video';
+    this.#sdes = [{ ssrc: this.ssrc, cname: o.cname }];
+  }
+
+  get muted(): boolean { return this.#muted; }
+  get waitingKeyframe(): boolean { return this.#waitingKeyframe; }
+  get closed(): boolean { return this.#closed; }
+
+  /** Joins the receiver's fan-out; video asks for a key frame at once. */
+  start(nowMs: number): void {
+    if (this.#closed) return;
+    this.receiver.addDownTrack(this);
+    if (this.#waitingKeyframe) this.receiver.requestKeyframe(nowMs);
+  }
+
+  /** One source packet (`v` reset on buf); `keyframe` from the Receiver. */
+  writeRtp(buf: Buffer, v: RtpView, keyframe: boolean, nowMs: number): void {
+    if (this.#muted) { this.counters.dropped++; return; }
+    if (this.#waitingKeyframe) {
+      if (!keyframe) {
+        this.counters.dropped++;
+        this.receiver.requestKeyframe(nowMs);
+        return;
+      }
+      this.#waitingKeyframe = false;
+      this.munger.switchSource();
+    }
+    const m = this.munger;
+    if (m.translate(v.sequenceNumber, v.timestamp, nowMs) !== MungeResult.Forward) { this.counters.dropped++; return; }
+    const len = v.len;
+    if (len > scratch.length) { this.counters.dropped++; return; }
+    buf.copy(scratch, 0, v.off, v.off + len);
+    const w = view;
+    w.reset(scratch, 0, len);
+    w.setSsrc(this.ssrc);
+    w.setSequenceNumber(m.outSeq);
+    w.setTimestamp(m.outTs);
+    w.setPayloadType(this.payloadType);
+    if (w.extProfile >= 0) w.rewriteExtensionIds(this.#extMap);
+    if (!this.#transport.sendRtp(scratch, 0, len)) { this.counters.sendFailed++; return; }
+    this.counters.packetsSent++;
+    this.counters.octetsSent += v.payloadLength;
+    if (m.outSeq === m.lastSeq) {
+      this.#lastInTs = v.timestamp;
+      this.#lastOutTs = m.outTs;
+      this.#lastSentMs = nowMs;
+    }
+  }
+
+  /** Stop or resume forwarding. Resuming re-bases seq/ts and, for video, waits for a key frame. */
+  setMuted(muted: boolean, nowMs: number): void {
+    if (this.#closed || muted === this.#muted) return;
+    this.#muted = muted;
+    if (muted) return;
+    this.munger.switchSource();
+    if (this.receiver.kind === 'video') {
+      this.#waitingKeyframe = true;
+      this.receiver.requestKeyframe(nowMs);
+    }
+  }
+
+  /** The subscriber asked for a key frame (PLI or FIR). */
+  onKeyframeRequest(fir: boolean, nowMs: number): void {
+    if (fir) this.counters.firsReceived++;
+    else this.counters.plisReceived++;
+    this.receiver.requestKeyframe(nowMs);
+  }
+
+  /** NACKs are counted only (retransmission is a later issue). */
+  onNack(): void { this.counters.nacksReceived++; }
+
+  onReceiverReport(fractionLost: number, cumulativeLost: number, jitter: number): void {
+    this.counters.fractionLost = fractionLost;
+    this.counters.cumulativeLost = cumulativeLost;
+    this.counters.jitter = jitter;
+  }
+
+  /** The RTP timestamp that corresponds to `nowMs` on this stream's clock. */
+  projectTimestamp(nowMs: number): number {
+    const rate = this.#clockRate;
+    const r = this.receiver;
+    if (r.srArrivalMs >= 0) {
+      // Through the publisher's own NTP<->RTP mapping: keeps audio and video in sync.
+      const srcNow = r.srRtpTs + Math.round(((nowMs - r.srArrivalMs) * rate) / 1000);
+      return (srcNow - this.#lastInTs + this.#lastOutTs) >>> 0;
+    }
+    return (this.#lastOutTs + Math.round(((nowMs - this.#lastSentMs) * rate) / 1000)) >>> 0;
+  }
+
+  /**
+   * Writes SR + SDES(CNAME) at dst[off] and returns bytes written (0 before the first
+   * packet was sent). `wallMs` is the wall clock matching `nowMs`.
+   */
+  writeSenderReport(dst: Uint8Array, off: number, nowMs: number, wallMs: number): number {
+    if (this.#closed || this.#lastSentMs < 0) return 0;
+    const sr = srScratch;
+    sr.ssrc = this.ssrc;
+    sr.ntpSeconds = ntpSeconds(wallMs);
+    sr.ntpFraction = ntpFraction(wallMs);
+    sr.rtpTimestamp = this.projectTimestamp(nowMs);
+    sr.packetCount = this.counters.packetsSent >>> 0;
+    sr.octetCount = this.counters.octetsSent >>> 0;
+    const a = writeSenderReport(dst, off, sr);
+    if (a < 0) return 0;
+    const b = writeSdes(dst, off + a, this.#sdes);
+    return b < 0 ? a : a + b;
+  }
+
+  /** Sends this stream's SR now (see writeSenderReport). */
+  sendSenderReport(nowMs: number, wallMs: number): boolean {
+    const n = this.writeSenderReport(scratch, 0, nowMs, wallMs);
+    return n > 0 && this.#transport.sendRtcp(scratch, 0, n);
+  }
+
+  /** Idempotent: leaves the receiver's fan-out. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.receiver.removeDownTrack(this);
+  }
+}

@@ -1,0 +1,8 @@
+// src/sfu: the media core — Receiver (one per published track), DownTrack (one per
+// subscriber per track), seq/ts munging, receive statistics and RTCP routing.
+export { RtpMunger, MungeResult, seqDiff } from './rtp-munger.js';
+export { Receiver, type ReceiverOptions, type ReceiverCodec, type ReceiverCounters, type RtcpSink } from './receiver.js';
+export { DownTrack, type DownTrackOptions, type DownTrackCounters, type RtpSink } from './down-track.js';
+export { ReceiveStats } from './receive-stats.js';
+export { SubscriberRtcp, PublisherRtcp, type RtcpRouterCounters } from './rtcp-router.js';
+export { ntpSeconds, ntpFraction, ntpMiddle } from './ntp-time.js';
