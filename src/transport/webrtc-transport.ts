@@ -6,18 +6,32 @@
 // and sends RTP/RTCP by protecting straight into a send-queue slot.
 import { randomBytes } from 'node:crypto';
 import type { MuxPeer, UdpMux } from '../net/index.js';
-import { IceLiteAgent, type CandidatePair } from '../stun/index.js';
+import { IceAgent, IceLiteAgent, type CandidatePair } from '../stun/index.js';
 import { DtlsEndpoint, type DtlsCertificate, type DtlsConnectedInfo, type DtlsError, type Fingerprint } from '../dtls/index.js';
 import { SrtpContext, SRTP_MAX_TRAILER } from '../srtp/index.js';
 
 export type TransportState = 'new' | 'checking' | 'connected' | 'failed' | 'closed';
-export type TransportCloseReason = 'closed' | 'ice-consent-expired' | 'dtls-failed' | 'dtls-closed';
+export type TransportCloseReason = 'closed' | 'ice-failed' | 'ice-consent-expired' | 'dtls-failed' | 'dtls-closed';
+
+export interface RemoteCandidate {
+  address: string;
+  port: number;
+  priority?: number;
+}
 
 export interface WebRtcTransportOptions {
   mux: UdpMux;
   certificate: DtlsCertificate;
   /** Our DTLS role: 'server' when we answered with a=setup:passive (the usual case). */
   dtlsRole?: 'server' | 'client';
+  /**
+   * 'lite' (default): the server side, answering checks (RFC 8445 §2.5).
+   * 'controlling': the client side (synthetic publishers/subscribers): runs checks
+   * against `remoteCandidates`, nominates, keeps consent.
+   */
+  iceRole?: 'lite' | 'controlling';
+  /** Where a controlling agent sends its checks (the server's host candidates). */
+  remoteCandidates?: RemoteCandidate[];
   /** Our ICE credentials; generated when absent (ufrag 8 chars, pwd 24 chars). */
   iceUfrag?: string;
   icePwd?: string;
@@ -65,7 +79,10 @@ export function randomIceString(n: number): string {
 export class WebRtcTransport implements MuxPeer {
   readonly iceUfrag: string;
   readonly icePwd: string;
+  /** The ICE-lite agent (iceRole 'lite'). */
   readonly ice: IceLiteAgent;
+  /** The full controlling agent (iceRole 'controlling'), else undefined. */
+  readonly iceAgent: IceAgent | undefined;
   readonly dtls: DtlsEndpoint;
   readonly stats: TransportStats = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, srtpInDropped: 0, mediaDroppedNotReady: 0, sendDropped: 0 };
   state: TransportState = 'new';
@@ -74,6 +91,7 @@ export class WebRtcTransport implements MuxPeer {
 
   readonly #mux: UdpMux;
   readonly #release: ((t: WebRtcTransport) => void) | undefined;
+  readonly #dtlsRole: 'server' | 'client';
   readonly #stunOut = Buffer.allocUnsafe(1500);
   #remote: CandidatePair | null = null;
   #srtpIn: SrtpContext | undefined;
@@ -83,6 +101,7 @@ export class WebRtcTransport implements MuxPeer {
   constructor(opts: WebRtcTransportOptions) {
     this.#mux = opts.mux;
     this.#release = opts.release;
+    this.#dtlsRole = opts.dtlsRole ?? 'server';
     this.iceUfrag = opts.iceUfrag ?? randomIceString(8);
     this.icePwd = opts.icePwd ?? randomIceString(24);
     this.ice = new IceLiteAgent({
@@ -94,8 +113,29 @@ export class WebRtcTransport implements MuxPeer {
     });
     this.ice.onSelectedPair((pair) => this.#onSelectedPair(pair));
     this.ice.onConsentExpired(() => this.#shutdown('ice-consent-expired'));
+    if (opts.iceRole === 'controlling') {
+      const agent = new IceAgent({
+        localUfrag: this.iceUfrag,
+        localPwd: this.icePwd,
+        remoteUfrag: opts.remoteIceUfrag,
+        remotePwd: opts.remoteIcePwd,
+        consentTimeoutMs: opts.consentTimeoutMs,
+      });
+      agent.onSend((buf, len, address, port) => this.#mux.send(buf, 0, len, port, address));
+      agent.onConnected((pair) => this.#onSelectedPair(pair));
+      agent.onFailed(() => this.#shutdown('ice-failed'));
+      agent.onConsentLost(() => this.#shutdown('ice-consent-expired'));
+      for (const c of opts.remoteCandidates ?? []) {
+        agent.addRemoteCandidate(c.address, c.port, c.priority ?? 2130706431);
+        // Responses come back from the candidate's address: route them here.
+        this.#mux.bind(c.address, c.port, this);
+      }
+      this.iceAgent = agent;
+    } else {
+      this.iceAgent = undefined;
+    }
     this.dtls = new DtlsEndpoint({
-      role: opts.dtlsRole ?? 'server',
+      role: this.#dtlsRole,
       certificate: opts.certificate,
       remoteFingerprints: opts.remoteFingerprints,
       srtpProfiles: opts.srtpProfiles,
@@ -110,6 +150,7 @@ export class WebRtcTransport implements MuxPeer {
   /** From the peer's SDP, when it was not known at construction (or changed). */
   setRemoteParameters(ufrag: string, pwd: string, fingerprints: Fingerprint[]): void {
     this.ice.setRemoteCredentials(ufrag, pwd);
+    this.iceAgent?.setRemoteCredentials(ufrag, pwd);
     this.dtls.setRemoteFingerprints(fingerprints);
   }
 
@@ -130,6 +171,10 @@ export class WebRtcTransport implements MuxPeer {
 
   onStun(buf: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number): void {
     if (this.#closed) return;
+    if (this.iceAgent !== undefined) {
+      this.iceAgent.handleDatagram(buf, len, address, port, family, nowMs);
+      return;
+    }
     const ice = this.ice;
     ice.handleRequest(buf, len, address, port, family, nowMs, this.#stunOut);
     if (ice.responseLength > 0) this.#mux.send(this.#stunOut, 0, ice.responseLength, port, address);
@@ -221,13 +266,17 @@ export class WebRtcTransport implements MuxPeer {
   /** Drives DTLS retransmission and ICE consent; call every few tens of ms. */
   tick(nowMs: number): void {
     if (this.#closed) return;
-    this.ice.tick(nowMs);
+    if (this.iceAgent !== undefined) this.iceAgent.tick(nowMs);
+    else this.ice.tick(nowMs);
     if (!this.#closed) this.dtls.tick(nowMs);
   }
 
   #onSelectedPair(pair: CandidatePair): void {
+    const first = this.#remote === null;
     this.#remote = pair;
     if (this.state === 'new') this.#setState('checking');
+    // As DTLS client we speak first, once ICE has a pair.
+    if (first && this.#dtlsRole === 'client') this.dtls.start(pair.lastValidMs);
   }
 
   #onDtlsConnected(info: DtlsConnectedInfo): void {
