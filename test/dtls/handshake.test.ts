@@ -208,6 +208,42 @@ test('fingerprint set after the certificate arrived: connected only once it is s
   assert.is(r.server.error?.code, 'fingerprint-mismatch');
 });
 
+test('a peer fatal alert ends the endpoint with a typed error (remote=true)', () => {
+  const p = pair({ loss: 0, dup: 0, maxDelay: 1, seed: 9 });
+  p.client.ep.setRemoteFingerprints([{ algorithm: 'sha-256', value: clientCert.fingerprint.value }]); // wrong: that is the client's own
+  p.start();
+  p.run(10_000);
+  assert.is(p.client.error?.code, 'fingerprint-mismatch');
+  assert.is(p.client.error?.remote, false);
+  assert.is(p.server.error?.code, 'alert-received');
+  assert.is(p.server.error?.alert, 42);
+  assert.is(p.server.error?.remote, true);
+  assert.is(p.server.ep.state, 'closed');
+  assert.is(p.server.closed, 1);
+  assert.is(p.server.info, undefined);
+});
+
+test('renegotiation is refused with a no_renegotiation warning; the association stays up', () => {
+  const p = pair({ loss: 0, dup: 0, maxDelay: 1, seed: 11 });
+  p.start();
+  p.run(10_000);
+  assert.ok(p.server.info);
+  const n = p.server.sent.length;
+  // A new ClientHello inside epoch 1 (what a renegotiating client sends): message_seq 6 is next (client sent 0..5).
+  const body = hello(Buffer.alloc(0), goodExts());
+  const hs = Buffer.alloc(12 + body.length);
+  hs[0] = 1; hs.writeUIntBE(body.length, 1, 3); hs.writeUInt16BE(6, 4); hs.writeUIntBE(body.length, 9, 3); body.copy(hs, 12);
+  const out = Buffer.alloc(2000);
+  const len = p.client.ep.records.write(22, 1, hs, out, 0);
+  p.server.ep.handleDatagram(out, len, p.now());
+  assert.is(p.server.sent.length, n + 1, 'one answer');
+  assert.is(p.server.ep.state, 'connected');
+  // The answer is an encrypted alert: the client decrypts it as a warning and stays up.
+  p.client.ep.handleDatagram(p.server.sent[n].buf, p.server.sent[n].buf.length, p.now());
+  assert.is(p.client.ep.state, 'connected');
+  assert.is(records(p.server.sent[n].buf)[0].type, 21);
+});
+
 test('a tampered Finished is refused with decrypt_error; records that fail to decrypt are dropped and counted', () => {
   const p = pair({ loss: 0, dup: 0, maxDelay: 1, seed: 5 });
   p.start();
