@@ -8,8 +8,8 @@ import type { EphemeralKey } from './key-exchange.js';
 import type { SuiteInfo } from './suites.js';
 
 export class HandshakeState {
-  clientRandom = Buffer.alloc(0);
-  serverRandom = Buffer.alloc(0);
+  clientRandom: Buffer = Buffer.alloc(0);
+  serverRandom: Buffer = Buffer.alloc(0);
   suite: SuiteInfo | null = null;
   group = 0;
   srtpProfile: number | undefined;
