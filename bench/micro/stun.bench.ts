@@ -1,18 +1,20 @@
-// STUN micro-benchmarks on a Chromium-like 112-byte ICE check, each against werift (the
-// independent TS implementation) or node:crypto measured in the same run.
+// STUN micro-benchmarks on a real Chromium ICE check (100 bytes, captured in
+// fixtures/stun/chromium), each against werift (the independent TS implementation) or
+// node:crypto measured in the same run.
 import { createHmac } from 'node:crypto';
 import { Message, parseMessage, classes, methods } from 'werift';
 import type { MicroCase } from './case.js';
 import {
   ATTR_XOR_MAPPED_ADDRESS, BINDING_SUCCESS, HmacSha1, IceLiteAgent, StunBuilder, StunMessageView,
 } from '../../src/stun/index.js';
-import { CLIENT, SERVER, chromiumLikeRequest } from '../../test/stun/chromium-like.js';
+import { capturedChromiumCheck } from '../../test/stun/captured.js';
 
-const req = chromiumLikeRequest();
-const pwd = Buffer.from(SERVER.pwd);
+const check = capturedChromiumCheck();
+const req = check.bytes;
+const pwd = Buffer.from(check.localPwd);
 const key = new HmacSha1(pwd);
 const view = new StunMessageView();
-const lite = new IceLiteAgent({ localUfrag: SERVER.ufrag, localPwd: SERVER.pwd, remoteUfrag: CLIENT.ufrag });
+const lite = new IceLiteAgent({ localUfrag: check.localUfrag, localPwd: check.localPwd, remoteUfrag: check.remoteUfrag });
 const out = Buffer.alloc(1500);
 const builder = new StunBuilder();
 const addr = Uint8Array.of(127, 0, 0, 1);
@@ -21,7 +23,7 @@ let sink = 0;
 
 export const cases: MicroCase[] = [
   {
-    name: `stun parse + MESSAGE-INTEGRITY + FINGERPRINT (${req.length} B Chromium-like check)`,
+    name: `stun parse + MESSAGE-INTEGRITY + FINGERPRINT (${req.length} B Chromium check)`,
     fn: () => {
       view.reset(req, 0, req.length);
       if (view.verifyIntegrity(key) && view.verifyFingerprint()) sink++;
@@ -57,9 +59,9 @@ export const cases: MicroCase[] = [
     },
   },
   {
-    name: 'stun HMAC-SHA1 over 88 B (precomputed key state, JS)',
-    fn: () => { key.sign(req, 0, 88, mac, 0); sink += mac[0]; },
-    baseline: { name: 'node:crypto createHmac per message', fn: () => { sink += createHmac('sha1', pwd).update(req.subarray(0, 88)).digest()[0]; } },
+    name: `stun HMAC-SHA1 over ${req.length - 32} B (precomputed key state, JS)`,
+    fn: () => { key.sign(req, 0, req.length - 32, mac, 0); sink += mac[0]; },
+    baseline: { name: 'node:crypto createHmac per message', fn: () => { sink += createHmac('sha1', pwd).update(req.subarray(0, req.length - 32)).digest()[0]; } },
   },
 ];
 export const _sink = () => sink;

@@ -6,6 +6,7 @@ import {
 } from '../../src/stun/index.js';
 import { loadHex } from '../stun/fixtures.js';
 import { CLIENT, SERVER, chromiumLikeRequest } from '../stun/chromium-like.js';
+import { capturedChromiumMessages } from '../stun/captured.js';
 
 function seeds(): Buffer[] {
   const lite = new IceLiteAgent({ localUfrag: SERVER.ufrag, localPwd: SERVER.pwd, remoteUfrag: CLIENT.ufrag });
@@ -17,6 +18,7 @@ function seeds(): Buffer[] {
     req, chromiumLikeRequest(undefined, false), res,
     loadHex('rfc5769-2.1-sample-request.hex'), loadHex('rfc5769-2.2-ipv4-response.hex'),
     loadHex('rfc5769-2.3-ipv6-response.hex'), loadHex('rfc5769-2.4-long-term-request.hex'),
+    ...capturedChromiumMessages(),
   ];
 }
 
