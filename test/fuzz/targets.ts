@@ -9,6 +9,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./srtp.fuzz.js'),
     import('./dtls.fuzz.js'),
     import('./sdp.fuzz.js'),
+    import('./signal.fuzz.js'),
     import('./rtp.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);
   return mods.flatMap((m) => m.targets);

@@ -1,0 +1,97 @@
+// WebSocket drops: the participant is kept for the grace period (fake timers), a
+// reconnect=1 within it resumes the same session, after it RoomService.leave is called.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startHarness, waitFor, type Harness } from './helpers.js';
+import { TestClient } from './fakes.js';
+import { DisconnectReason, LeaveAction, TrackType } from '../../src/signal/messages.js';
+
+let h: Harness;
+test.before.each(async () => { h = await startHarness({ graceMs: 10_000 }); });
+test.after.each(async () => { await h.stop(); });
+
+async function reconnect(identity: string, sid: string): Promise<TestClient> {
+  const c = new TestClient(`${h.base}/rtc?access_token=${await h.token(identity)}&reconnect=1&sid=${sid}`);
+  h.clients.push(c);
+  await c.opened();
+  return c;
+}
+
+test('reconnect within the grace period resumes: reconnect response, buffered events, same sid', async () => {
+  const { c, sid } = await h.connect('alice');
+  c.send({ addTrack: { cid: 'a1', type: TrackType.AUDIO } });
+  await c.nextCase('trackPublished');
+  c.terminate();
+  await waitFor(() => h.rooms.methods().includes('signalDisconnected'), 'signalDisconnected');
+  assert.is(h.timers.pending, 1, 'grace timer armed');
+  // the engine keeps talking while the socket is down
+  h.rooms.sinks.get(sid)!.participantUpdate([{ sid: 'PA_9', identity: 'late' }]);
+  h.timers.advance(9_999);
+  assert.not.ok(h.rooms.methods().includes('leave'));
+  const c2 = await reconnect('alice', sid);
+  const first = await c2.next();
+  assert.is(first.message, 'reconnect');
+  assert.is(first.reconnect!.serverInfo!.protocol, 15);
+  assert.equal((await c2.nextCase('update')).update!.participants, [{ sid: 'PA_9', identity: 'late' }]);
+  await waitFor(() => h.rooms.methods().includes('signalResumed'), 'signalResumed');
+  assert.is(h.timers.pending, 0, 'grace timer cancelled');
+  h.timers.advance(60_000);
+  assert.not.ok(h.rooms.methods().includes('leave'));
+  // the session kept its state: the track published before the drop can be muted
+  c2.send({ mute: { sid: 'TR_a1', muted: true } });
+  await waitFor(() => h.rooms.methods().includes('muteTrack'), 'muteTrack');
+  assert.is(h.rooms.methods().filter((m) => m === 'join').length, 1, 'no second join');
+  c2.send({ ping: 1 });
+  await c2.nextCase('pong');
+});
+
+test('after the grace period RoomService.leave(SIGNAL_CLOSE) is called; a late reconnect is told to rejoin', async () => {
+  const { c, sid } = await h.connect('bob');
+  c.terminate();
+  await waitFor(() => h.timers.pending === 1, 'grace timer');
+  h.timers.advance(10_000);
+  await waitFor(() => h.rooms.methods().includes('leave'), 'leave');
+  assert.equal(h.rooms.calls.find((x) => x.method === 'leave'), { method: 'leave', sid, args: [DisconnectReason.SIGNAL_CLOSE] });
+  assert.is(h.server.sessionCount, 0);
+  const late = await reconnect('bob', sid);
+  const l = await late.nextCase('leave');
+  assert.equal(l.leave, { canReconnect: true, reason: DisconnectReason.STATE_MISMATCH, action: LeaveAction.RECONNECT });
+  await late.closedPromise();
+});
+
+test('a reconnect while the old socket still looks open replaces it', async () => {
+  const { c, sid } = await h.connect('carol');
+  const c2 = await reconnect('carol', sid);
+  assert.is((await c2.next()).message, 'reconnect');
+  await c.closedPromise();
+  assert.not.ok(h.rooms.methods().includes('signalDisconnected'), 'replacing is not a disconnect');
+  assert.is(h.timers.pending, 0);
+  c2.send({ ping: 2 });
+  await c2.nextCase('pong');
+});
+
+test('a fresh join with the same identity kicks the old session (DUPLICATE_IDENTITY)', async () => {
+  const first = await h.connect('dup');
+  const second = await h.connect('dup');
+  assert.is.not(second.sid, first.sid);
+  const l = await first.c.nextCase('leave');
+  assert.is(l.leave!.reason, DisconnectReason.DUPLICATE_IDENTITY);
+  await first.c.closedPromise();
+  await waitFor(() => h.rooms.calls.some((x) => x.method === 'leave' && x.sid === first.sid), 'leave old');
+  assert.is(h.server.sessionCount, 1);
+});
+
+test('server close sends leave(SERVER_SHUTDOWN) and leaves every participant', async () => {
+  const a = await h.connect('x1');
+  const b = await h.connect('x2');
+  b.c.terminate();
+  await waitFor(() => h.timers.pending === 1, 'b in grace');
+  await h.server.close();
+  const l = await a.c.nextCase('leave');
+  assert.is(l.leave!.reason, DisconnectReason.SERVER_SHUTDOWN);
+  const left = h.rooms.calls.filter((x) => x.method === 'leave').map((x) => x.sid).sort();
+  assert.equal(left, [a.sid, b.sid].sort());
+  assert.is(h.timers.pending, 0);
+});
+
+test.run();
