@@ -5,7 +5,7 @@
 import { answerFmtp, codecMatches, intersectFeedback, redPayloadTypes, sectionCodecs, type SectionCodec } from './codec-match.js';
 import { EXT, type Capabilities, type CodecCapability, type MediaKind } from './codecs.js';
 import { parseFmtpParameters } from './fmtp.js';
-import { emptyMediaSection, type Direction, type Extmap, type MediaSection, type Rid, type SessionDescription } from './types.js';
+import { emptyMediaSection, isRejected, type Direction, type Extmap, type MediaSection, type Rid, type SessionDescription } from './types.js';
 
 export type RejectReason = 'unsupported-protocol' | 'not-bundled' | 'no-rtcp-mux' | 'no-common-codec' | 'disabled' | 'port-zero';
 
@@ -98,7 +98,7 @@ function reflectSimulcast(m: MediaSection, a: MediaSection, acceptedPts: Set<num
  */
 export function answerMedia(sd: SessionDescription, m: MediaSection, caps: Capabilities, bundled: boolean): MediaAnswer {
   const reject = (reason: RejectReason): MediaAnswer => ({ section: rejectSection(m), reason });
-  if (m.port === 0) return reject('port-zero');
+  if (isRejected(m)) return reject('port-zero');
   if (m.kind === 'application') {
     if (!isSctpProtocol(m.protocol) || !m.formats.includes('webrtc-datachannel')) return reject('unsupported-protocol');
     if (!caps.dataChannels) return reject('disabled');

@@ -10,7 +10,7 @@ import type { NegotiatedSession } from './negotiated.js';
 import { sectionTransport } from './negotiated.js';
 import { parseSdp } from './parse.js';
 import { serializeSdp } from './serialize.js';
-import type { MediaSection, SessionDescription, SetupRole } from './types.js';
+import { isRejected, type MediaSection, type SessionDescription, type SetupRole } from './types.js';
 
 export interface AnswerParams extends LocalTransport {
   /** Default: defaultCapabilities. */
@@ -70,7 +70,7 @@ export function answerOffer(offerInput: string | SessionDescription, params: Ans
 
   const bundle = firstBundle(offer);
   // Without a BUNDLE group only the first live m-line can share the one transport.
-  const lone = offer.media.find((x) => x.port !== 0);
+  const lone = offer.media.find((x) => !isRejected(x));
   const answers = offer.media.map((m) => answerMedia(offer, m, caps, bundle ? bundle.includes(m.mid!) : m === lone));
   const accepted = answers.map((a, i) => ({ a, m: offer.media[i]! })).filter((x) => !x.a.reason);
   if (!accepted.length) {

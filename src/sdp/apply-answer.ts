@@ -8,7 +8,7 @@ import { SdpError } from './errors.js';
 import { negotiate } from './negotiate.js';
 import { sectionTransport, type NegotiatedSession } from './negotiated.js';
 import { parseSdp } from './parse.js';
-import type { SessionDescription } from './types.js';
+import { isRejected, type SessionDescription } from './types.js';
 
 export function applyAnswer(offerInput: string | SessionDescription, answerInput: string | SessionDescription): NegotiatedSession {
   const offer = typeof offerInput === 'string' ? parseSdp(offerInput) : offerInput;
@@ -21,7 +21,7 @@ export function applyAnswer(offerInput: string | SessionDescription, answerInput
     const om = offer.media[i]!;
     if (am.mid !== om.mid) throw new SdpError('mid-mismatch', `m-line ${i}: answer mid ${am.mid} != offer mid ${om.mid}`, undefined, undefined, om.mid);
     if (am.kind !== om.kind) throw new SdpError('mid-mismatch', `m-line ${i}: answer kind ${am.kind} != offer kind ${om.kind}`, undefined, undefined, om.mid);
-    if (am.port === 0 || om.port === 0) return;
+    if (am.port === 0 || isRejected(om)) return;
     firstLive ??= i;
     if (am.kind === 'application') return;
     const offered = sectionCodecs(om);

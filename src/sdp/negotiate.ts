@@ -4,7 +4,7 @@
 // (the publisher's client sends; on the subscriber transport we send).
 import { sectionCodecs } from './codec-match.js';
 import { sectionTransport, senderStreams, type NegotiatedCodec, type NegotiatedMedia, type NegotiatedSession } from './negotiated.js';
-import type { Candidate, Direction, MediaSection, SessionDescription } from './types.js';
+import { isRejected, type Candidate, type Direction, type MediaSection, type SessionDescription } from './types.js';
 
 const FLIP: Record<Direction, Direction> = { sendrecv: 'sendrecv', sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive' };
 
@@ -37,7 +37,7 @@ export function negotiate(answer: SessionDescription, offer: SessionDescription,
   answer.media.forEach((am, index) => {
     const om = offer.media[index]!;
     const mid = am.mid ?? om.mid ?? String(index);
-    if (am.port === 0 || om.port === 0) { rejectedMids.push(mid); return; }
+    if (am.port === 0 || isRejected(om)) { rejectedMids.push(mid); return; }
     const answerDir = am.direction ?? answer.direction ?? 'sendrecv';
     const kind = am.kind === 'audio' || am.kind === 'video' ? am.kind : 'application';
     const headerExtensions: Record<string, number> = {};

@@ -137,6 +137,14 @@ export interface SessionDescription {
   media: MediaSection[];
 }
 
+/**
+ * Whether an m-line is rejected: port 0, unless it carries a=bundle-only (RFC 8843 §7.5:
+ * with max-bundle, offers put port 0 + bundle-only on every m-line but the tagged one).
+ */
+export function isRejected(m: MediaSection): boolean {
+  return m.port === 0 && !m.attributes.some((a) => a.name === 'bundle-only');
+}
+
 export function emptyMediaSection(kind: string, port: number, protocol: string, formats: string[]): MediaSection {
   return {
     kind, port, protocol, formats, bandwidths: [], fingerprints: [], rtcpMux: false, rtcpMuxOnly: false,

@@ -275,6 +275,15 @@ test('one m-line without a BUNDLE group is answered without one', () => {
   assert.is(r.negotiated.media.length, 1);
 });
 
+test('bundle-only m-lines (port 0 + a=bundle-only, RFC 8843 §7.5) are accepted, not rejected', () => {
+  const o = sample('chrome-audio-video.sdp').replace('m=video 9 ', 'm=video 0 ').replace('a=mid:1\r\n', 'a=mid:1\r\na=bundle-only\r\n');
+  const r = answerOffer(o, params());
+  assert.match(r.sdp, 'm=video 9 ');
+  assert.equal(r.negotiated.rejectedMids, []);
+  assert.equal(r.negotiated.media.map((m) => m.mid), ['0', '1']);
+  assert.not.match(r.sdp, 'bundle-only');
+});
+
 test('an m-line outside the BUNDLE group is rejected, the rest answered', () => {
   const r = answerOffer(sample('chrome-audio-video.sdp').replace('a=group:BUNDLE 0 1', 'a=group:BUNDLE 0'), params());
   assert.match(r.sdp, 'm=video 0 ');

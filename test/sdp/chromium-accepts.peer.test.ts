@@ -29,9 +29,9 @@ async function inPage<T>(body: string, arg: unknown = null): Promise<T> {
 interface PublishResult { ok: boolean; error?: string; directions: (string | null)[]; encodings: number; signaling: string }
 
 /** Makes a Chromium publisher pc with `setup` (JS), returns its offer; then applies our answer. */
-async function publish(name: string, setup: string): Promise<{ offer: string; result: PublishResult; answer: string }> {
+async function publish(name: string, setup: string, config = '{}'): Promise<{ offer: string; result: PublishResult; answer: string }> {
   const offer = await inPage<string>(`
-    const pc = new RTCPeerConnection();
+    const pc = new RTCPeerConnection(${config});
     (window.pcs ??= {})[${JSON.stringify(name)}] = pc;
     ${setup}
     await pc.setLocalDescription(await pc.createOffer());
@@ -69,6 +69,15 @@ test('Chromium accepts our simulcast answer and keeps its three encodings', asyn
   assert.ok(r.result.ok, r.result.error);
   assert.match(r.answer, 'a=simulcast:recv q;h;f');
   assert.is(r.result.encodings, 3);
+});
+
+test('max-bundle offer (as LiveKit clients make) is answered and accepted', async () => {
+  const r = await publish('maxb', `pc.addTransceiver('audio', { direction: 'sendonly' }); pc.addTransceiver('video', { direction: 'sendonly' }); pc.createDataChannel('x');`,
+    "{ bundlePolicy: 'max-bundle' }");
+  assert.ok(r.result.ok, r.result.error);
+  assert.equal(r.result.directions, ['sendonly', 'sendonly']);
+  assert.match(r.answer, 'a=group:BUNDLE 0 1 2');
+  assert.match(r.answer, 'm=video 9 ');
 });
 
 test('Chromium accepts our answer with a data channel m-line', async () => {
