@@ -51,7 +51,6 @@ export class DtlsEndpoint implements FlowHost {
   #early: Buffer[] = [];
   readonly #rec = new RecordView();
   readonly #frag = new HandshakeFragmentView();
-  readonly #scratch: Buffer;
 
   constructor(options: DtlsEndpointOptions) {
     this.opts = resolveOptions(options);
@@ -61,7 +60,6 @@ export class DtlsEndpoint implements FlowHost {
     this.onError = options.onError ?? (() => {});
     this.onClosed = options.onClosed ?? (() => {});
     this.#timeoutMs = this.opts.initialRetransmitMs;
-    this.#scratch = Buffer.alloc(this.opts.mtu + 64);
     this.#flow = this.opts.role === 'server' ? new ServerFlow(this) : new ClientFlow(this);
   }
 
@@ -306,8 +304,9 @@ export class DtlsEndpoint implements FlowHost {
     if (this.#state !== 'connected') throw new DtlsError('invalid-state', `cannot send application data in state ${this.#state}`);
     const max = this.opts.mtu - this.records.overhead(1);
     if (data.length > max) throw new RangeError(`dtls: application data of ${data.length} bytes exceeds ${max} (mtu)`);
-    const n = this.records.write(ContentType.applicationData, 1, data, this.#scratch, 0);
-    this.opts.send(this.#scratch, n);
+    const out = Buffer.allocUnsafe(data.length + this.records.overhead(1));
+    const n = this.records.write(ContentType.applicationData, 1, data, out, 0);
+    this.opts.send(out, n);
   }
 
   /** Send close_notify (if the association got that far) and close. Idempotent. */
@@ -338,8 +337,9 @@ export class DtlsEndpoint implements FlowHost {
     const epoch = this.records.writeEpoch;
     const body = Buffer.from([level, description]);
     try {
-      const n = this.records.write(ContentType.alert, epoch, body, this.#scratch, 0);
-      this.opts.send(this.#scratch, n);
+      const out = Buffer.allocUnsafe(body.length + this.records.overhead(epoch));
+      const n = this.records.write(ContentType.alert, epoch, body, out, 0);
+      this.opts.send(out, n);
     } catch { /* nothing more to do on a dying association */ }
   }
 }

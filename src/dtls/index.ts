@@ -16,7 +16,7 @@
 //                                           // or later: ep.setRemoteFingerprints([...])
 //     peerId: `${ip}:${port}`,              // server: bound into the stateless cookie
 //     cookieSecret,                         // server: one shared `new CookieSecret()` per socket
-//     send: (buf, len) => socket.send(buf, 0, len, port, ip),   // copy buf if you queue it
+//     send: (buf, len) => socket.send(buf, 0, len, port, ip),   // buf is never reused by us
 //     onConnected: (info) => {              // info.srtpProfile, info.srtpKeys (local/remote
 //       startSrtp(info.srtpKeys!);          // master key + salt for our role), info.cipherSuite
 //     },

@@ -56,7 +56,8 @@ export interface DtlsEndpointOptions {
   peerId?: string;
   /** Server: cookie HMAC secret, shareable by all endpoints of a socket. Default: a new one. */
   cookieSecret?: CookieSecret;
-  /** Sends one datagram. `buf` is only valid during the call: copy it to keep it. */
+  /** Sends one datagram: the first `len` bytes of `buf`. The endpoint never reuses `buf`,
+   * so it can be queued or handed to dgram.send as is. */
   send: (buf: Buffer, len: number) => void;
   onConnected?: (info: DtlsConnectedInfo) => void;
   onApplicationData?: (data: Buffer) => void;
