@@ -11,6 +11,7 @@ export { defaultCapabilities, EXT, type Capabilities, type CodecCapability, type
 export { sectionCodecs, codecMatches, type SectionCodec } from './codec-match.js';
 export { hostCandidates, type LocalCandidate, type LocalTransport } from './local-transport.js';
 export { answerOffer, answerSetup, type AnswerParams, type AnswerResult } from './answer.js';
+export { sectionTransport, senderStreams } from './negotiated.js';
 export type { NegotiatedCodec, NegotiatedMedia, NegotiatedSession, SenderStreams, StreamSsrc } from './negotiated.js';
 export { applyAnswer } from './apply-answer.js';
 export { SubscriberOffers, createOffer, type SubscriberOfferOptions, type SubscriberOfferParams, type CreatedOffer } from './offer.js';
