@@ -7,5 +7,7 @@ export { TokenError, ConfigError, RequestRejectedError, type TokenErrorCode } fr
 export { loadSignalConfig, checkSignalOptions, parseKeys, defaultSignalServerOptions, MIN_SECRET_LENGTH, type SignalServerOptions, type LoadSources } from './config.js';
 export { generateDevKeyPair, handleDevTokenRequest, type DevKeyPair, type StaticHandler } from './dev.js';
 export { decodeSignalRequest, encodeSignalRequest, decodeSignalResponse, encodeSignalResponse, signalProtoRoot, PROTO_DIR, type DecodeResult } from './proto.js';
+export { createStaticHandler } from './static-files.js';
+export { startSignalServer, type StartSignalParams, type RunningSignalServer } from './main.js';
 export { parseCandidateInit, checkSessionDescription } from './validate.js';
 export * from './messages.js';

@@ -48,6 +48,8 @@ interface Entry {
   session: SignalSession;
   ws?: WebSocket;
   grace?: unknown;
+  /** Fires when the client sent nothing for pingTimeoutSec (LiveKit clients ping every pingIntervalSec). */
+  idle?: unknown;
 }
 
 export class SignalServer {
@@ -226,10 +228,27 @@ export class SignalServer {
       send: (f) => { if (ws.readyState === ws.OPEN) ws.send(f); },
       close: (code, reason) => ws.close(code, reason.slice(0, 120)),
     };
-    ws.on('message', (data, isBinary) => s.handleFrame(data as Buffer, isBinary));
+    let lastSeen = this.#now();
+    const timeoutMs = this.options.pingTimeoutSec * 1000;
+    const armIdle = (ms: number) => {
+      entry.idle = this.#timers.setTimeout(() => {
+        entry.idle = undefined;
+        if (entry.ws !== ws) return;
+        const quiet = this.#now() - lastSeen;
+        if (quiet >= timeoutMs) ws.terminate(); // a dead client: treated like a drop (grace period)
+        else armIdle(timeoutMs - quiet);
+      }, ms);
+    };
+    if (entry.idle !== undefined) this.#timers.clearTimeout(entry.idle);
+    if (timeoutMs > 0) armIdle(timeoutMs);
+    ws.on('message', (data, isBinary) => {
+      lastSeen = this.#now();
+      s.handleFrame(data as Buffer, isBinary);
+    });
     ws.on('error', () => undefined);
     ws.on('close', () => {
       if (entry.ws !== ws) return; // replaced by a reconnect
+      if (entry.idle !== undefined) { this.#timers.clearTimeout(entry.idle); entry.idle = undefined; }
       entry.ws = undefined;
       if (s.ended || this.#closed) return;
       s.detach();
@@ -250,6 +269,7 @@ export class SignalServer {
 
   #drop(entry: Entry): void {
     if (entry.grace !== undefined) { this.#timers.clearTimeout(entry.grace); entry.grace = undefined; }
+    if (entry.idle !== undefined) { this.#timers.clearTimeout(entry.idle); entry.idle = undefined; }
     if (this.#entries.get(entry.key) === entry) this.#entries.delete(entry.key);
   }
 

@@ -10,7 +10,7 @@ import { SignalResponse as LkResponse } from '@livekit/protocol';
 import { encodeSignalResponse } from '../../src/signal/proto.js';
 
 let h: Harness;
-test.before(async () => { h = await startHarness(); });
+test.before(async () => { h = await startHarness({ pingTimeoutSec: 15 }); });
 test.after(async () => { await h.stop(); });
 
 test('missing, forged, expired, unknown-key, wrong-room and no-join tokens get 401 + reason, RoomService untouched', async () => {

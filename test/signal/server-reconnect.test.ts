@@ -94,4 +94,22 @@ test('server close sends leave(SERVER_SHUTDOWN) and leaves every participant', a
   assert.is(h.timers.pending, 0);
 });
 
+test('a client silent for pingTimeout is dropped into the grace period; pinging keeps it alive', async () => {
+  await h.stop();
+  h = await startHarness({ graceMs: 10_000, pingTimeoutSec: 15 });
+  const quiet = await h.connect('quiet');
+  const chatty = await h.connect('chatty');
+  for (let i = 0; i < 4; i++) {
+    h.timers.advance(5_000);
+    chatty.c.send({ ping: i });
+    await chatty.c.nextCase('pong');
+  }
+  await quiet.c.closedPromise();
+  await waitFor(() => h.rooms.calls.some((x) => x.method === 'signalDisconnected' && x.sid === quiet.sid), 'quiet dropped');
+  assert.not.ok(chatty.c.closed);
+  assert.not.ok(h.rooms.calls.some((x) => x.method === 'signalDisconnected' && x.sid === chatty.sid));
+  h.timers.advance(10_000);
+  await waitFor(() => h.rooms.calls.some((x) => x.method === 'leave' && x.sid === quiet.sid), 'quiet left after grace');
+});
+
 test.run();
