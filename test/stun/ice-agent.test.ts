@@ -185,6 +185,40 @@ test('responses with a bad integrity, from the wrong address, or unknown ids are
   assert.is(s2.agent.stats.retransmits, 0);
 });
 
+test('controlled full agent: a nomination that arrives before its own check succeeds is applied on success', () => {
+  const { link, A, B } = fullPair(9n, 1n, 'controlled');
+  // Hold B's checks back for 1 s so A's nominating check reaches B first.
+  link.drop = (d) => d.from === '10.0.0.2' && isRequest(d) && link.nowMs < 1000;
+  link.run(3000, 10, [A, B], () => A.state === 'connected' && B.state === 'connected');
+  assert.is(A.state, 'connected');
+  assert.is(B.state, 'connected');
+  assert.ok(B.checks[0].remoteNominated);
+  assert.ok(link.nowMs >= 1000, 'B connected only once its own check succeeded');
+});
+
+test('a check from an unknown address becomes a peer-reflexive candidate and is checked', () => {
+  const { link, A, B } = fullPair(9n, 1n, 'controlled');
+  // B learns nothing from signalling: it only hears A's checks.
+  B.checks.length = 0;
+  link.run(3000, 10, [A, B], () => A.state === 'connected' && B.state === 'connected');
+  assert.is(B.state, 'connected');
+  assert.is(B.checks.length, 1);
+  assert.is(B.checks[0].pair.toString(), '10.0.0.1:1');
+  assert.is(B.checks[0].pair.priority, ((110 << 24) | (65535 << 8) | 255) >>> 0, 'PRIORITY from the request');
+});
+
+test('the full agent answers a check with a bad password with 401 and never nominates from it', () => {
+  const { link, A, B } = fullPair(9n, 1n, 'controlled');
+  const wrong = new IceAgent({ localUfrag: 'aaaa', localPwd: 'a'.repeat(22), remoteUfrag: 'bbbb', remotePwd: 'c'.repeat(22) });
+  wrong.addRemoteCandidate('10.0.0.2', 2, 1);
+  link.addAgent(wrong, '10.0.0.3', 3);
+  link.run(300, 10, [wrong, B]);
+  assert.ok(B.stats.requestsRejected >= 1);
+  assert.is(B.state, 'checking');
+  assert.is(wrong.state, 'checking');
+  assert.not.ok(A.state === 'connected');
+});
+
 test('bad configuration is refused with a typed error', () => {
   assert.throws(() => new IceAgent({ localUfrag: 'ab', localPwd: CLI.pwd }), (e: Error & { code?: string }) => e.code === 'ERR_STUN_BAD_CREDENTIALS');
   assert.throws(() => new IceAgent({ localUfrag: CLI.ufrag, localPwd: CLI.pwd, rtoMs: 0 }), (e: Error & { code?: string }) => e.code === 'ERR_STUN_BAD_CONFIG');

@@ -190,6 +190,17 @@ test('isAuthenticatedRequest and readLocalUfrag for claiming unknown tuples', ()
   assert.is(good.toString('latin1', r[0], r[0] + r[1]), LOCAL.ufrag);
 });
 
+test('a request without ICE-CONTROLLING/ICE-CONTROLLED (RFC 5245-era peer) is still answered', () => {
+  const a = agent();
+  const tx = Buffer.alloc(12, 9);
+  const buf = Buffer.alloc(200);
+  const n = b.begin(buf, 0, BINDING_REQUEST, tx, 0).text(ATTR_USERNAME, `${LOCAL.ufrag}:${REMOTE.ufrag}`).flag(ATTR_USE_CANDIDATE)
+    .integrity(localKey).fingerprint().end();
+  assert.is(a.handleRequest(buf, n, '192.0.2.7', 1, 4, 0, out), IceStatus.Success);
+  assert.is(a.selectedPair?.toString(), '192.0.2.7:1');
+  assert.is(a.pairs[0].priority, 0, 'no PRIORITY: 0');
+});
+
 test('pairs are bounded; the selected pair is never evicted', () => {
   const a = new IceLiteAgent({ localUfrag: LOCAL.ufrag, localPwd: LOCAL.pwd, maxPairs: 3 });
   const nom = request({ useCandidate: true, username: `${LOCAL.ufrag}:x` });
