@@ -7,6 +7,7 @@ export async function loadCases(): Promise<MicroCase[]> {
     import('./stun.bench.js'),
     import('./srtp.bench.js'),
     import('./dtls.bench.js'),
+    import('./rtp.bench.js'),
     import('./signal.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);
   return mods.flatMap((m) => m.cases);
