@@ -49,6 +49,11 @@ export class DtlsEndpoint implements FlowHost {
   #now = 0;
   #resentThisDatagram = false;
   #early: Buffer[] = [];
+  /** Datagrams produced while handling input go out after the handler finished, so a
+   * send callback that synchronously feeds the peer (in-memory links) cannot re-enter
+   * a half-updated state machine. */
+  #outbox: Buffer[] = [];
+  #busy = false;
   readonly #rec = new RecordView();
   readonly #frag = new HandshakeFragmentView();
 
@@ -76,7 +81,20 @@ export class DtlsEndpoint implements FlowHost {
     if (this.#state !== 'new') return;
     this.#state = 'handshaking';
     this.#now = nowMs;
-    this.#flow.start(nowMs);
+    this.#busy = true;
+    try { this.#flow.start(nowMs); } finally { this.#busy = false; this.#flush(); }
+  }
+
+  #emit(buf: Buffer, len: number): void {
+    this.#outbox.push(len === buf.length ? buf : buf.subarray(0, len));
+    if (!this.#busy) this.#flush();
+  }
+
+  #flush(): void {
+    while (this.#outbox.length) {
+      const b = this.#outbox.shift()!;
+      this.opts.send(b, b.length);
+    }
   }
 
   /** Set or replace the peer's SDP fingerprints; checks a certificate already received. */
@@ -103,7 +121,8 @@ export class DtlsEndpoint implements FlowHost {
     this.#retransmits++;
     this.#timeoutMs = Math.min(this.#timeoutMs * 2, this.opts.maxRetransmitMs);
     this.#deadline = nowMs + this.#timeoutMs;
-    this.#transmit(nowMs);
+    this.#busy = true;
+    try { this.#transmit(nowMs); } finally { this.#busy = false; this.#flush(); }
   }
 
   /** Feed one received datagram (it may hold several records). Never throws. */
@@ -115,10 +134,16 @@ export class DtlsEndpoint implements FlowHost {
     const end = Math.min(len, buf.length);
     let off = 0;
     const rec = this.#rec;
-    while (off < end && !this.#isClosed()) {
-      if (rec.reset(buf, off, end) !== RecordStatus.ok) { this.malformed++; return; }
-      off = rec.end;
-      this.#handleRecord(buf);
+    this.#busy = true;
+    try {
+      while (off < end && !this.#isClosed()) {
+        if (rec.reset(buf, off, end) !== RecordStatus.ok) { this.malformed++; return; }
+        off = rec.end;
+        this.#handleRecord(buf);
+      }
+    } finally {
+      this.#busy = false;
+      this.#flush();
     }
   }
 
@@ -202,7 +227,10 @@ export class DtlsEndpoint implements FlowHost {
     // Other warnings (e.g. no_renegotiation) are ignored.
   }
 
-  // ---- FlowHost ----
+  // ---- FlowHost: used by the handshake flows (server-flow.ts, client-flow.ts); not for
+  // callers of the endpoint, whose API is the constructor options, start, handleDatagram,
+  // tick, nextTimeoutMs, setRemoteFingerprints, exportKeyingMaterial,
+  // sendApplicationData, close and the on* callbacks. ----
 
   sendFlight(messages: OutMessage[], nowMs: number, awaitReply: boolean): void {
     this.#flight = messages;
@@ -214,14 +242,14 @@ export class DtlsEndpoint implements FlowHost {
   }
 
   sendOnce(messages: OutMessage[]): void {
-    for (const d of packFlight(messages, this.records, this.opts.mtu)) this.opts.send(d, d.length);
+    for (const d of packFlight(messages, this.records, this.opts.mtu)) this.#emit(d, d.length);
   }
 
   stopTimer(): void { this.#deadline = Infinity; }
 
   #transmit(nowMs: number): void {
     this.#lastSendMs = nowMs;
-    for (const d of packFlight(this.#flight!, this.records, this.opts.mtu)) this.opts.send(d, d.length);
+    for (const d of packFlight(this.#flight!, this.records, this.opts.mtu)) this.#emit(d, d.length);
     if (this.#flightActivatesWrite && this.records.writeEpoch === 0) this.records.activateWrite();
   }
 
@@ -306,7 +334,7 @@ export class DtlsEndpoint implements FlowHost {
     if (data.length > max) throw new RangeError(`dtls: application data of ${data.length} bytes exceeds ${max} (mtu)`);
     const out = Buffer.allocUnsafe(data.length + this.records.overhead(1));
     const n = this.records.write(ContentType.applicationData, 1, data, out, 0);
-    this.opts.send(out, n);
+    this.#emit(out, n);
   }
 
   /** Send close_notify (if the association got that far) and close. Idempotent. */
@@ -339,7 +367,7 @@ export class DtlsEndpoint implements FlowHost {
     try {
       const out = Buffer.allocUnsafe(body.length + this.records.overhead(epoch));
       const n = this.records.write(ContentType.alert, epoch, body, out, 0);
-      this.opts.send(out, n);
+      this.#emit(out, n);
     } catch { /* nothing more to do on a dying association */ }
   }
 }

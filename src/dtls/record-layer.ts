@@ -64,8 +64,11 @@ export class RecordLayer {
     return RECORD_HEADER_LEN + (epoch === 0 ? 0 : (this.epoch1WriteCipher?.overhead ?? 0));
   }
 
-  /** Next record sequence number to write in epoch 0 (the HVR reuses the ClientHello's). */
-  setWriteSeq(epoch: number, seq: number): void { this.#writeSeq[epoch] = seq; }
+  /** Move the next write sequence number up to `seq` (never back: a peer's replay window
+   * would drop a repeated number). The HelloVerifyRequest reuses the ClientHello's. */
+  raiseWriteSeq(epoch: number, seq: number): void {
+    if (seq > this.#writeSeq[epoch]) this.#writeSeq[epoch] = seq;
+  }
 
   /** Protect and frame one record into `out` at `off`; returns bytes written. */
   write(type: number, epoch: number, plain: Buffer, out: Buffer, off: number): number {

@@ -65,7 +65,7 @@ export class ServerFlow implements Flow {
     const { cookieSecret, peerId } = host.opts;
     if (!cookieSecret.verify(peerId, hello)) {
       // Stateless: same message_seq and record sequence number as the ClientHello (RFC 6347 §4.2.2).
-      host.records.setWriteSeq(0, host.lastRecordSeq);
+      host.records.raiseWriteSeq(0, host.lastRecordSeq);
       host.sendOnce([{ kind: 'handshake', msgType: H.helloVerifyRequest, messageSeq, epoch: 0, body: buildHelloVerifyRequest(DTLS_1_0, cookieSecret.make(peerId, hello)) }]);
       host.reassembler.reset(0);
       return;
