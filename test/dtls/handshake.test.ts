@@ -244,6 +244,17 @@ test('renegotiation is refused with a no_renegotiation warning; the association 
   assert.is(records(p.server.sent[n].buf)[0].type, 21);
 });
 
+test('synchronous send callbacks that feed the peer directly (re-entrant) still complete', () => {
+  let s: DtlsEndpoint | null = null;
+  let c: DtlsEndpoint | null = null;
+  let connected = 0;
+  s = new DtlsEndpoint({ role: 'server', certificate: serverCert, remoteFingerprints: [clientCert.fingerprint], send: (b, l) => c!.handleDatagram(b, l, 0), onConnected: () => connected++ });
+  c = new DtlsEndpoint({ role: 'client', certificate: clientCert, remoteFingerprints: [serverCert.fingerprint], send: (b, l) => s!.handleDatagram(b, l, 0), onConnected: () => connected++ });
+  c.start(0);
+  assert.is(connected, 2);
+  assert.equal(s.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60), c.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60));
+});
+
 test('a tampered Finished is refused with decrypt_error; records that fail to decrypt are dropped and counted', () => {
   const p = pair({ loss: 0, dup: 0, maxDelay: 1, seed: 5 });
   p.start();
