@@ -1,0 +1,125 @@
+// How the engine API reaches a media host: a LocalChannel calls a MediaHost in this
+// thread; a WorkerChannel talks to one in a worker thread over its MessagePort (request
+// ids, one reply each, typed errors rebuilt here; pending requests reject with
+// 'worker-died' / 'closed' when the worker goes away).
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DtlsCertificate } from '../dtls/index.js';
+import type { Capabilities } from '../sdp/index.js';
+import { EngineError, deserializeError, serializeError } from './errors.js';
+import { MediaHost } from './core/media-host.js';
+import type { EngineEvent, FromHost, Request } from './protocol.js';
+
+export interface HostChannel {
+  readonly port: number;
+  /** Participants on this host (placement). */
+  participants: number;
+  request<T = unknown>(req: Request): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface HostSettings {
+  certificate: DtlsCertificate;
+  host: string;
+  port: number;
+  announcedAddress?: string;
+  capabilities?: Capabilities;
+}
+
+export class LocalChannel implements HostChannel {
+  readonly host: MediaHost;
+  port = 0;
+  participants = 0;
+  private constructor(host: MediaHost) { this.host = host; }
+
+  static async start(s: HostSettings, onEvent: (ev: EngineEvent) => void): Promise<LocalChannel> {
+    const opts = { certificate: s.certificate, host: s.host, port: s.port, ...(s.announcedAddress ? { announcedAddress: s.announcedAddress } : {}), ...(s.capabilities ? { capabilities: s.capabilities } : {}) };
+    const ch = new LocalChannel(new MediaHost(opts, onEvent));
+    ch.port = await ch.host.start();
+    return ch;
+  }
+
+  request<T>(req: Request): Promise<T> {
+    try {
+      return Promise.resolve(this.host.handle(req) as T);
+    } catch (e) {
+      return Promise.reject(deserializeError(serializeError(e)));
+    }
+  }
+
+  async close(): Promise<void> { this.host.close(); }
+}
+
+/** The worker entry: the .ts file under tsx, the .js file next to us when compiled. */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const ts = new URL('./worker-main.ts', import.meta.url);
+  if (import.meta.url.endsWith('.ts') && existsSync(fileURLToPath(ts))) return { url: ts, execArgv: ['--import', 'tsx'] };
+  return { url: new URL('./worker-main.js', import.meta.url), execArgv: [] };
+}
+
+export class WorkerChannel implements HostChannel {
+  readonly worker: Worker;
+  port = 0;
+  participants = 0;
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #nextId = 1;
+  #dead: EngineError | undefined;
+  #exited: Promise<void>;
+
+  private constructor(worker: Worker, onEvent: (ev: EngineEvent) => void, ready: (port: number) => void, failed: (e: Error) => void) {
+    this.worker = worker;
+    worker.on('message', (m: FromHost) => {
+      if (m.kind === 'event') onEvent(m.event);
+      else if (m.kind === 'ready') ready(m.port);
+      else {
+        const p = this.#pending.get(m.id);
+        if (!p) return;
+        this.#pending.delete(m.id);
+        if (m.ok) p.resolve(m.value); else p.reject(deserializeError(m.error));
+      }
+    });
+    worker.on('error', (e) => { this.#fail(new EngineError('worker-died', `media worker failed: ${e.message}`)); failed(e); });
+    this.#exited = new Promise((resolve) => worker.once('exit', (code) => {
+      this.#fail(new EngineError(code === 0 ? 'closed' : 'worker-died', `media worker exited (${code})`));
+      failed(new Error(`media worker exited (${code}) before it was ready`));
+      resolve();
+    }));
+  }
+
+  static start(s: HostSettings, onEvent: (ev: EngineEvent) => void): Promise<WorkerChannel> {
+    const { url, execArgv } = workerEntry();
+    const workerData = {
+      der: s.certificate.der, keyPem: s.certificate.privateKey.export({ type: 'pkcs8', format: 'pem' }), fingerprint: s.certificate.fingerprint,
+      host: s.host, port: s.port, announcedAddress: s.announcedAddress, capabilities: s.capabilities,
+    };
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(url, { workerData, execArgv });
+      const ch: WorkerChannel = new WorkerChannel(worker, onEvent, (port) => { ch.port = port; resolve(ch); }, reject);
+    });
+  }
+
+  #fail(e: EngineError): void {
+    this.#dead ??= e;
+    for (const p of this.#pending.values()) p.reject(this.#dead);
+    this.#pending.clear();
+  }
+
+  request<T>(req: Request): Promise<T> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, req });
+    });
+  }
+
+  /** Asks the host to close, then terminates the thread; resolves when it exited. */
+  async close(): Promise<void> {
+    if (!this.#dead) {
+      await Promise.race([this.request({ op: 'close' }).catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+      await this.worker.terminate();
+    }
+    await this.#exited;
+  }
+}

@@ -1,0 +1,156 @@
+// A media host: one UDP socket (TransportServer) and the rooms placed on it. It runs in
+// a worker thread (worker-main.ts) or, with workers: 0, in the caller's thread. It is
+// driven only by `handle(request)` and reports through `emit(event)`; all media work
+// for its rooms happens here.
+import { TransportServer } from '../../transport/index.js';
+import { defaultCapabilities, type Capabilities } from '../../sdp/index.js';
+import type { DtlsCertificate } from '../../dtls/index.js';
+import { EngineError } from '../errors.js';
+import type { EngineEvent, ParticipantStats, Request } from '../protocol.js';
+import type { HostContext } from './context.js';
+import { RoomCore, type ParticipantCore } from './room-core.js';
+import type { TrackCore } from './track-core.js';
+
+export interface MediaHostOptions {
+  certificate: DtlsCertificate;
+  /** Address to bind. Default '127.0.0.1'. */
+  host?: string;
+  /** UDP port. Default 0 (any). */
+  port?: number;
+  /** Address written into SDP candidates. Default: `host`. */
+  announcedAddress?: string;
+  capabilities?: Capabilities;
+  /** Period of the RTCP report timer. Default 100 ms. */
+  tickMs?: number;
+}
+
+export class MediaHost {
+  readonly server: TransportServer;
+  readonly rooms = new Map<string, RoomCore>();
+  readonly #participants = new Map<string, ParticipantCore>();
+  readonly #tracks = new Map<string, TrackCore>();
+  readonly #opts: MediaHostOptions;
+  readonly #emit: (ev: EngineEvent) => void;
+  #ctx: HostContext | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(opts: MediaHostOptions, emit: (ev: EngineEvent) => void) {
+    this.#opts = opts;
+    this.#emit = emit;
+    this.server = new TransportServer({ certificate: opts.certificate, host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  }
+
+  /** Binds the socket; resolves to the UDP port. */
+  async start(): Promise<number> {
+    const port = await this.server.listen();
+    const o = this.#opts;
+    this.#ctx = {
+      server: this.server,
+      fingerprints: [{ ...o.certificate.fingerprint }],
+      candidates: [{ address: o.announcedAddress ?? o.host ?? '127.0.0.1', port }],
+      capabilities: o.capabilities ?? defaultCapabilities,
+      emit: (ev) => { if (!this.#closed) this.#emit(ev); },
+    };
+    this.#timer = setInterval(() => this.#tick(), o.tickMs ?? 100);
+    this.#timer.unref();
+    return port;
+  }
+
+  #tick(): void {
+    const now = performance.now();
+    const wall = performance.timeOrigin + now;
+    for (const r of this.rooms.values()) r.tick(now, wall);
+  }
+
+  #participant(sid: string): ParticipantCore {
+    const p = this.#participants.get(sid);
+    if (!p) throw new EngineError('participant-not-found', `no participant ${sid}`);
+    return p;
+  }
+
+  #track(sid: string): TrackCore {
+    const t = this.#tracks.get(sid);
+    if (!t) throw new EngineError('track-not-found', `no track ${sid}`);
+    return t;
+  }
+
+  /** Executes one control request (synchronously; throws EngineError / SdpError). */
+  handle(req: Request): unknown {
+    if (this.#closed) throw new EngineError('closed', 'media host closed');
+    const ctx = this.#ctx;
+    if (!ctx) throw new EngineError('invalid-state', 'media host not started');
+    switch (req.op) {
+      case 'createRoom': {
+        if (!this.rooms.has(req.room)) this.rooms.set(req.room, new RoomCore(ctx, req.room, { tracks: this.#tracks, participants: this.#participants }));
+        return undefined;
+      }
+      case 'closeRoom': {
+        const r = this.rooms.get(req.room);
+        if (r) { this.rooms.delete(req.room); r.close(); }
+        return undefined;
+      }
+      case 'join': {
+        const r = this.rooms.get(req.params.room);
+        if (!r) throw new EngineError('room-not-found', `no room ${req.params.room}`);
+        if (this.#participants.has(req.params.sid)) throw new EngineError('invalid-state', `participant ${req.params.sid} already joined`);
+        r.join(req.params);
+        return undefined;
+      }
+      case 'leave': {
+        const p = this.#participants.get(req.participant);
+        if (p) p.room.leave(p.sid);
+        return undefined;
+      }
+      case 'publisherOffer': return this.#participant(req.participant).publisher.handleOffer(req.sdp);
+      case 'subscriberAnswer': return this.#participant(req.participant).subscriber.handleAnswer(req.sdp, performance.now());
+      case 'setTrackMuted': {
+        const t = this.#track(req.track);
+        if (t.setMuted(req.muted, performance.now())) {
+          const p = this.#participant(t.info.participantSid);
+          ctx.emit({ type: 'trackMuted', room: p.room.name, participant: p.sid, track: t.sid, muted: req.muted });
+        }
+        return undefined;
+      }
+      case 'subscribe': {
+        const p = this.#participant(req.participant);
+        const t = this.#track(req.track);
+        if (t.info.participantSid === p.sid) throw new EngineError('invalid-state', 'a participant cannot subscribe to its own track');
+        p.subscriber.subscribe(t);
+        return undefined;
+      }
+      case 'unsubscribe': this.#participant(req.participant).subscriber.unsubscribe(req.track); return undefined;
+      case 'stats': return this.#stats(this.#participant(req.participant));
+      case 'load': return this.#participants.size;
+      case 'close': this.close(); return undefined;
+    }
+  }
+
+  #stats(p: ParticipantCore): ParticipantStats {
+    const pt = p.publisher.transport, st = p.subscriber.transport;
+    return {
+      publisher: pt ? { state: pt.state, rtpIn: pt.stats.rtpIn, rtcpIn: pt.stats.rtcpIn, rtcpOut: pt.stats.rtcpOut, srtpInDropped: pt.stats.srtpInDropped } : { state: 'none', rtpIn: 0, rtcpIn: 0, rtcpOut: 0, srtpInDropped: 0 },
+      subscriber: st ? { state: st.state, rtpOut: st.stats.rtpOut, rtcpIn: st.stats.rtcpIn, rtcpOut: st.stats.rtcpOut, sendDropped: st.stats.sendDropped } : { state: 'none', rtpOut: 0, rtcpIn: 0, rtcpOut: 0, sendDropped: 0 },
+      tracks: [...p.publisher.tracks.values()].map((t) => {
+        const c = t.receiver.counters;
+        return { sid: t.sid, kind: t.info.kind, packets: c.packets, keyframes: c.keyframes, keyframeRequests: c.keyframeRequests, senderReports: c.senderReports, lost: t.receiver.stats.cumulativeLost };
+      }),
+      downTracks: p.subscriber.downTracks().map((d) => ({
+        trackSid: d.receiver.trackId, ssrc: d.ssrc, packetsSent: d.counters.packetsSent, dropped: d.counters.dropped,
+        plis: d.counters.plisReceived, firs: d.counters.firsReceived, nacks: d.counters.nacksReceived, muted: d.muted,
+      })),
+    };
+  }
+
+  get closed(): boolean { return this.#closed; }
+
+  /** Idempotent: closes every room, the timer and the socket. */
+  close(): void {
+    if (this.#closed) return;
+    for (const r of this.rooms.values()) r.close();
+    this.#closed = true;
+    this.rooms.clear();
+    if (this.#timer) clearInterval(this.#timer);
+    this.server.close();
+  }
+}

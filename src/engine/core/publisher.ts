@@ -1,0 +1,131 @@
+// The publisher transport of one participant: the client offers, we answer (ICE-lite,
+// a=setup:passive so we are the DTLS server). Each accepted m-line the client sends on
+// becomes a published track (one SSRC per track for now). Decrypted RTP is routed by
+// SSRC to the track's Receiver; SRs go to the Receiver, and once a second we send an RR.
+import { answerOffer, type NegotiatedMedia } from '../../sdp/index.js';
+import { randomBytes } from 'node:crypto';
+import { RtpView, RtpStatus } from '../../rtp/index.js';
+import { PublisherRtcp, Receiver } from '../../sfu/index.js';
+import type { WebRtcTransport } from '../../transport/index.js';
+import { EngineError } from '../errors.js';
+import type { MediaKind } from '../protocol.js';
+import { newSid, randomSsrc, type HostContext } from './context.js';
+import { TrackCore } from './track-core.js';
+
+export interface PublisherHooks {
+  published(t: TrackCore): void;
+  unpublished(t: TrackCore): void;
+  state(s: WebRtcTransport['state']): void;
+}
+
+const view = new RtpView();
+const rtcpOut = Buffer.allocUnsafe(1500);
+const REPORT_INTERVAL_MS = 1000;
+
+export class PublisherSide {
+  transport: WebRtcTransport | undefined;
+  readonly rtcp: PublisherRtcp;
+  /** mid -> track. */
+  readonly tracks = new Map<string, TrackCore>();
+  readonly #ctx: HostContext;
+  readonly #participantSid: string;
+  readonly #hooks: PublisherHooks;
+  readonly #sessionId = (randomBytes(8).readBigUInt64BE(0) >> 2n).toString();
+  #version = 0;
+  #lastReportMs = 0;
+  unknownSsrcPackets = 0;
+  #closed = false;
+
+  constructor(ctx: HostContext, participantSid: string, hooks: PublisherHooks) {
+    this.#ctx = ctx;
+    this.#participantSid = participantSid;
+    this.#hooks = hooks;
+    this.rtcp = new PublisherRtcp(randomSsrc(new Set()));
+  }
+
+  #ensureTransport(): WebRtcTransport {
+    if (this.transport) return this.transport;
+    const t = this.#ctx.server.createTransport({ dtlsRole: 'server' });
+    t.events.onRtp = (buf, len, nowMs) => {
+      if (view.reset(buf, 0, len) !== RtpStatus.OK) return;
+      const r = this.rtcp.get(view.ssrc);
+      if (r !== undefined) r.onRtp(buf, view, nowMs);
+      else this.unknownSsrcPackets++;
+    };
+    t.events.onRtcp = (buf, len, nowMs) => this.rtcp.handle(buf, len, nowMs);
+    t.events.onStateChange = (s) => this.#hooks.state(s);
+    this.transport = t;
+    return t;
+  }
+
+  /** Answers the client's (re)offer; publishes new tracks and unpublishes removed ones. */
+  handleOffer(sdp: string): string {
+    if (this.#closed) throw new EngineError('closed', 'participant closed');
+    const t = this.#ensureTransport();
+    const res = answerOffer(sdp, {
+      iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.#ctx.candidates,
+      capabilities: this.#ctx.capabilities, sessionId: this.#sessionId, sessionVersion: ++this.#version,
+    });
+    const n = res.negotiated;
+    if (n.dtlsRole !== 'server') throw new EngineError('unsupported', 'the client offered a=setup:passive; we only take the DTLS server role');
+    t.setRemoteParameters(n.remoteIce.ufrag, n.remoteIce.pwd, n.remoteFingerprints);
+    const live = new Set<string>();
+    for (const m of n.media) {
+      if (m.kind === 'application' || (m.direction !== 'recvonly' && m.direction !== 'sendrecv')) continue;
+      const ssrc = primarySsrc(m);
+      if (ssrc === undefined || m.codecs.length === 0) continue; // rid-only simulcast: later
+      live.add(m.mid);
+      const old = this.tracks.get(m.mid);
+      if (old && old.info.ssrc === ssrc && old.codec.payloadType === m.codecs[0]!.payloadType) continue;
+      if (old) this.#unpublish(m.mid, old);
+      this.#publish(m, ssrc, t);
+    }
+    for (const [mid, tr] of [...this.tracks]) if (!live.has(mid)) this.#unpublish(mid, tr);
+    return res.sdp;
+  }
+
+  #publish(m: NegotiatedMedia, ssrc: number, t: WebRtcTransport): void {
+    const c = m.codecs[0]!;
+    const sid = newSid('TR_');
+    const codec = { name: c.name, clockRate: c.clockRate, payloadType: c.payloadType, ...(c.channels !== undefined ? { channels: c.channels } : {}) };
+    const receiver = new Receiver({ trackId: sid, kind: m.kind as MediaKind, ssrc, codec, upstream: t, rtcpSsrc: this.rtcp.rtcpSsrc });
+    const track = new TrackCore({
+      sid, participantSid: this.#participantSid, kind: m.kind as MediaKind, mid: m.mid,
+      name: m.streams.msid?.trackId ?? m.streams.ssrcs.find((s) => s.ssrc === ssrc)?.msid?.trackId ?? m.mid,
+      ssrc, codec, muted: false,
+    }, receiver, c, { ...m.headerExtensions });
+    this.tracks.set(m.mid, track);
+    this.rtcp.add(receiver);
+    this.#hooks.published(track);
+  }
+
+  #unpublish(mid: string, tr: TrackCore): void {
+    this.tracks.delete(mid);
+    this.rtcp.remove(tr.receiver);
+    tr.close();
+    this.#hooks.unpublished(tr);
+  }
+
+  tick(nowMs: number): void {
+    const t = this.transport;
+    if (!t || t.state !== 'connected' || nowMs - this.#lastReportMs < REPORT_INTERVAL_MS) return;
+    this.#lastReportMs = nowMs;
+    const n = this.rtcp.writeReceiverReport(rtcpOut, 0, nowMs);
+    if (n > 0) t.sendRtcp(rtcpOut, 0, n);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [mid, tr] of [...this.tracks]) this.#unpublish(mid, tr);
+    this.transport?.close();
+  }
+}
+
+/** The media SSRC of an m-line: the primary of the first FID group, else the first a=ssrc. */
+function primarySsrc(m: NegotiatedMedia): number | undefined {
+  const s = m.streams;
+  if (s.simGroups.length) return s.simGroups[0]![0];
+  if (s.fidGroups.length) return s.fidGroups[0]!.primary;
+  return s.ssrcs[0]?.ssrc;
+}

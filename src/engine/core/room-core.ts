@@ -1,0 +1,114 @@
+// A room inside one media host: its participants, and the auto-subscribe rule (every
+// participant that asked for it subscribes to every track the others publish).
+import type { JoinParams, ParticipantInfo } from '../protocol.js';
+import type { HostContext } from './context.js';
+import { PublisherSide } from './publisher.js';
+import { SubscriberSide } from './subscriber.js';
+import type { TrackCore } from './track-core.js';
+
+export interface RoomIndex {
+  tracks: Map<string, TrackCore>;
+  participants: Map<string, ParticipantCore>;
+}
+
+export class ParticipantCore {
+  readonly info: ParticipantInfo;
+  readonly room: RoomCore;
+  readonly autoSubscribe: boolean;
+  readonly publisher: PublisherSide;
+  readonly subscriber: SubscriberSide;
+  closed = false;
+
+  constructor(ctx: HostContext, room: RoomCore, p: JoinParams) {
+    this.info = { sid: p.sid, identity: p.identity, name: p.name ?? p.identity, metadata: p.metadata ?? '' };
+    this.room = room;
+    this.autoSubscribe = p.autoSubscribe ?? true;
+    const sid = p.sid;
+    this.publisher = new PublisherSide(ctx, sid, {
+      published: (t) => room.trackPublished(this, t),
+      unpublished: (t) => room.trackUnpublished(this, t),
+      state: (state) => ctx.emit({ type: 'connectionState', participant: sid, pc: 'publisher', state }),
+    });
+    this.subscriber = new SubscriberSide(ctx, sid, {
+      offer: (sdp) => ctx.emit({ type: 'subscriberOffer', participant: sid, sdp }),
+      subscribed: (track) => ctx.emit({ type: 'trackSubscribed', participant: sid, track }),
+      unsubscribed: (track) => ctx.emit({ type: 'trackUnsubscribed', participant: sid, track }),
+      state: (state) => ctx.emit({ type: 'connectionState', participant: sid, pc: 'subscriber', state }),
+    });
+  }
+
+  get sid(): string { return this.info.sid; }
+
+  tick(nowMs: number, wallMs: number): void {
+    this.publisher.tick(nowMs);
+    this.subscriber.tick(nowMs, wallMs);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.subscriber.close();
+    this.publisher.close();
+  }
+}
+
+export class RoomCore {
+  readonly name: string;
+  readonly participants = new Map<string, ParticipantCore>();
+  readonly #ctx: HostContext;
+  readonly #index: RoomIndex;
+  #closed = false;
+
+  constructor(ctx: HostContext, name: string, index: RoomIndex) {
+    this.#ctx = ctx;
+    this.name = name;
+    this.#index = index;
+  }
+
+  join(p: JoinParams): ParticipantCore {
+    const part = new ParticipantCore(this.#ctx, this, p);
+    this.participants.set(part.sid, part);
+    this.#index.participants.set(part.sid, part);
+    this.#ctx.emit({ type: 'participantJoined', room: this.name, participant: { ...part.info } });
+    if (part.autoSubscribe) {
+      for (const other of this.participants.values()) {
+        if (other === part) continue;
+        for (const t of other.publisher.tracks.values()) part.subscriber.subscribe(t);
+      }
+    }
+    return part;
+  }
+
+  trackPublished(from: ParticipantCore, t: TrackCore): void {
+    this.#index.tracks.set(t.sid, t);
+    this.#ctx.emit({ type: 'trackPublished', room: this.name, track: { ...t.info, codec: { ...t.info.codec } } });
+    for (const p of this.participants.values()) if (p !== from && p.autoSubscribe && !p.closed) p.subscriber.subscribe(t);
+  }
+
+  trackUnpublished(from: ParticipantCore, t: TrackCore): void {
+    this.#index.tracks.delete(t.sid);
+    for (const p of this.participants.values()) p.subscriber.unsubscribe(t.sid);
+    this.#ctx.emit({ type: 'trackUnpublished', room: this.name, participant: from.sid, track: t.sid });
+  }
+
+  leave(sid: string): void {
+    const p = this.participants.get(sid);
+    if (!p) return;
+    p.close();
+    this.participants.delete(sid);
+    this.#index.participants.delete(sid);
+    this.#ctx.emit({ type: 'participantLeft', room: this.name, participant: sid });
+  }
+
+  tick(nowMs: number, wallMs: number): void {
+    for (const p of this.participants.values()) p.tick(nowMs, wallMs);
+  }
+
+  get closed(): boolean { return this.#closed; }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const sid of [...this.participants.keys()]) this.leave(sid);
+  }
+}

@@ -1,0 +1,158 @@
+// The subscriber transport of one participant: we offer whenever its subscriptions
+// change, the client answers (we offer actpass; the client answers active, so we stay
+// the DTLS server). One negotiation at a time: changes made while an offer is out are
+// folded into the next offer once the answer arrived. A DownTrack is made for a
+// subscription when an answer confirmed its m-line (payload type and extension ids are
+// then known); RTCP from the client is routed to DownTracks by SSRC.
+import { EXT, SubscriberOffers, type NegotiatedMedia, type SubscriberTrack } from '../../sdp/index.js';
+import { DownTrack, SubscriberRtcp } from '../../sfu/index.js';
+import type { WebRtcTransport } from '../../transport/index.js';
+import { EngineError } from '../errors.js';
+import { randomSsrc, type HostContext } from './context.js';
+import type { TrackCore } from './track-core.js';
+
+/** Extensions whose value means the same to every receiver; others (mid, rid, TWCC seq, abs-send-time) are removed. */
+const FORWARDED_EXTENSIONS = [EXT.audioLevel, EXT.absCaptureTime, EXT.playoutDelay, EXT.videoOrientation];
+const REPORT_INTERVAL_MS = 1000;
+
+interface Sub { track: TrackCore; ssrc: number; downTrack?: DownTrack }
+
+export interface SubscriberHooks {
+  offer(sdp: string): void;
+  subscribed(trackSid: string): void;
+  unsubscribed(trackSid: string): void;
+  state(s: WebRtcTransport['state']): void;
+}
+
+export class SubscriberSide {
+  transport: WebRtcTransport | undefined;
+  readonly rtcp = new SubscriberRtcp();
+  readonly #subs = new Map<string, Sub>();
+  readonly #ssrcs = new Set<number>();
+  readonly #offers: SubscriberOffers;
+  readonly #ctx: HostContext;
+  readonly #hooks: SubscriberHooks;
+  readonly #cname: string;
+  #offerOut = false;
+  #dirty = false;
+  #scheduled: NodeJS.Immediate | undefined;
+  #remoteSet = false;
+  #lastReportMs = 0;
+  #closed = false;
+
+  constructor(ctx: HostContext, participantSid: string, hooks: SubscriberHooks) {
+    this.#ctx = ctx;
+    this.#hooks = hooks;
+    this.#cname = participantSid;
+    this.#offers = new SubscriberOffers({ capabilities: ctx.capabilities });
+  }
+
+  has(trackSid: string): boolean { return this.#subs.has(trackSid); }
+  get trackSids(): string[] { return [...this.#subs.keys()]; }
+  downTracks(): DownTrack[] { return [...this.#subs.values()].flatMap((s) => (s.downTrack ? [s.downTrack] : [])); }
+
+  subscribe(track: TrackCore): void {
+    if (this.#closed || this.#subs.has(track.sid)) return;
+    const ssrc = randomSsrc(this.#ssrcs);
+    this.#ssrcs.add(ssrc);
+    this.#subs.set(track.sid, { track, ssrc });
+    this.#schedule();
+  }
+
+  unsubscribe(trackSid: string): void {
+    const s = this.#subs.get(trackSid);
+    if (!s) return;
+    this.#subs.delete(trackSid);
+    this.#ssrcs.delete(s.ssrc);
+    if (s.downTrack) {
+      this.rtcp.remove(s.downTrack);
+      s.track.detach(s.downTrack);
+      this.#hooks.unsubscribed(trackSid);
+    }
+    if (!this.#closed) this.#schedule();
+  }
+
+  #schedule(): void {
+    this.#dirty = true;
+    if (this.#offerOut || this.#scheduled) return;
+    // Coalesce the changes of this turn (a publisher's audio + video) into one offer.
+    this.#scheduled = setImmediate(() => { this.#scheduled = undefined; this.#negotiate(); });
+  }
+
+  #ensureTransport(): WebRtcTransport {
+    if (this.transport) return this.transport;
+    const t = this.#ctx.server.createTransport({ dtlsRole: 'server' });
+    t.events.onRtcp = (buf, len, nowMs) => this.rtcp.handle(buf, len, nowMs);
+    t.events.onStateChange = (s) => this.#hooks.state(s);
+    this.transport = t;
+    return t;
+  }
+
+  #negotiate(): void {
+    if (this.#closed || this.#offerOut || !this.#dirty) return;
+    this.#dirty = false;
+    const t = this.#ensureTransport();
+    const tracks: SubscriberTrack[] = [];
+    for (const s of this.#subs.values()) {
+      const c = s.track.codec;
+      const codec = { name: c.name, clockRate: c.clockRate, ...(c.channels !== undefined ? { channels: c.channels } : {}), ...(s.track.info.kind === 'video' ? { parameters: c.parameters } : {}) };
+      tracks.push({ trackId: s.track.sid, streamId: s.track.info.participantSid, kind: s.track.info.kind, codecs: [codec], ssrc: s.ssrc, cname: s.track.info.participantSid });
+    }
+    const offer = this.#offers.createOffer({ iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.#ctx.candidates, tracks });
+    this.#offerOut = true;
+    this.#hooks.offer(offer.sdp);
+  }
+
+  /** The client's answer to our latest offer. */
+  handleAnswer(sdp: string, nowMs: number): void {
+    if (this.#closed) throw new EngineError('closed', 'participant closed');
+    if (!this.#offerOut) throw new EngineError('invalid-state', 'no subscriber offer is waiting for an answer');
+    const n = this.#offers.applyAnswer(sdp);
+    this.#offerOut = false;
+    const t = this.transport!;
+    if (!this.#remoteSet) {
+      t.setRemoteParameters(n.remoteIce.ufrag, n.remoteIce.pwd, n.remoteFingerprints);
+      this.#remoteSet = true;
+    }
+    for (const s of this.#subs.values()) {
+      if (s.downTrack) continue;
+      const mid = this.#offers.midOf(s.track.sid);
+      const m = mid === undefined ? undefined : n.media.find((x) => x.mid === mid);
+      if (!m || s.track.receiver.closed) continue; // offered before it existed; next offer
+      const pt = m.codecs.find((c) => c.name.toLowerCase() === s.track.codec.name.toLowerCase() && c.clockRate === s.track.codec.clockRate)?.payloadType;
+      if (pt === undefined) continue;
+      const dt = new DownTrack({ receiver: s.track.receiver, transport: t, ssrc: s.ssrc, payloadType: pt, extMap: extensionMap(s.track.headerExtensions, m), cname: s.track.info.participantSid });
+      s.downTrack = dt;
+      this.rtcp.add(dt);
+      s.track.attach(dt, nowMs);
+      this.#hooks.subscribed(s.track.sid);
+    }
+    if (this.#dirty) this.#schedule();
+  }
+
+  tick(nowMs: number, wallMs: number): void {
+    const t = this.transport;
+    if (!t || t.state !== 'connected' || nowMs - this.#lastReportMs < REPORT_INTERVAL_MS) return;
+    this.#lastReportMs = nowMs;
+    for (const s of this.#subs.values()) s.downTrack?.sendSenderReport(nowMs, wallMs);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    for (const sid of [...this.#subs.keys()]) this.unsubscribe(sid);
+    this.transport?.close();
+  }
+}
+
+/** map[publisherId] = subscriberId for the extensions that are forwarded as they are. */
+export function extensionMap(pub: Record<string, number>, m: NegotiatedMedia): Uint8Array {
+  const map = new Uint8Array(256);
+  for (const uri of FORWARDED_EXTENSIONS) {
+    const a = pub[uri], b = m.headerExtensions[uri];
+    if (a !== undefined && b !== undefined && a > 0 && a < 256) map[a] = b;
+  }
+  return map;
+}

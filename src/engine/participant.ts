@@ -1,0 +1,122 @@
+// A participant as the embedding application sees it: two PeerConnections' worth of
+// signaling (publisher: the client offers, we answer; subscriber: we offer whenever its
+// subscriptions change — listen to 'subscriberOffer' — and the client answers), its
+// published tracks and its subscriptions.
+import { Emitter } from './emitter.js';
+import { EngineError } from './errors.js';
+import type { ConnectionState, ParticipantInfo, ParticipantStats, PcKind } from './protocol.js';
+import type { HostChannel } from './channel.js';
+import { Subscription, type Track } from './track.js';
+import type { Room } from './room.js';
+
+export type ParticipantEvents = {
+  /** A new offer for the subscriber PeerConnection; answer with subscriberAnswer(). */
+  subscriberOffer: [sdp: string];
+  connectionState: [pc: PcKind, state: ConnectionState];
+  trackPublished: [track: Track];
+  trackUnpublished: [track: Track];
+  /** A subscription became active (the answer covering it was applied). */
+  trackSubscribed: [sub: Subscription];
+  trackUnsubscribed: [sub: Subscription];
+  left: [];
+};
+
+export class Participant extends Emitter<ParticipantEvents> {
+  readonly info: ParticipantInfo;
+  readonly room: Room;
+  /** Published tracks by sid. */
+  readonly tracks = new Map<string, Track>();
+  /** Subscriptions by track sid. */
+  readonly subscriptions = new Map<string, Subscription>();
+  readonly connectionStates: Record<PcKind, ConnectionState> = { publisher: 'new', subscriber: 'new' };
+  /** The last subscriber offer not yet answered. */
+  pendingSubscriberOffer: string | undefined;
+  readonly #channel: HostChannel;
+  #left = false;
+
+  constructor(info: ParticipantInfo, room: Room, channel: HostChannel) {
+    super();
+    this.info = info;
+    this.room = room;
+    this.#channel = channel;
+  }
+
+  get sid(): string { return this.info.sid; }
+  get identity(): string { return this.info.identity; }
+  get left(): boolean { return this.#left; }
+
+  #check(): void {
+    if (this.#left) throw new EngineError('closed', `participant ${this.sid} left`);
+  }
+
+  /** The client's publisher offer; resolves to our answer (ICE-lite, a=setup:passive). */
+  async publisherOffer(sdp: string): Promise<string> {
+    this.#check();
+    return this.#channel.request<string>({ op: 'publisherOffer', participant: this.sid, sdp });
+  }
+
+  /** The client's answer to the latest 'subscriberOffer'. */
+  async subscriberAnswer(sdp: string): Promise<void> {
+    this.#check();
+    this.pendingSubscriberOffer = undefined;
+    await this.#channel.request({ op: 'subscriberAnswer', participant: this.sid, sdp });
+  }
+
+  /** Subscribe to a track (selective subscription); active after the next answer. */
+  async subscribe(track: Track | string): Promise<Subscription> {
+    this.#check();
+    const sid = typeof track === 'string' ? track : track.sid;
+    let sub = this.subscriptions.get(sid);
+    if (!sub) { sub = new Subscription(sid, this); this.subscriptions.set(sid, sub); }
+    await this.#channel.request({ op: 'subscribe', participant: this.sid, track: sid });
+    return sub;
+  }
+
+  async unsubscribe(track: Track | string): Promise<void> {
+    this.#check();
+    const sid = typeof track === 'string' ? track : track.sid;
+    await this.#channel.request({ op: 'unsubscribe', participant: this.sid, track: sid });
+    this._subscriptionClosed(sid);
+  }
+
+  /** Transport and per-track counters from the media host. */
+  stats(): Promise<ParticipantStats> {
+    this.#check();
+    return this.#channel.request<ParticipantStats>({ op: 'stats', participant: this.sid });
+  }
+
+  /** Idempotent: closes both transports; the participant's tracks are unpublished. */
+  async leave(): Promise<void> {
+    if (this.#left) return;
+    await this.#channel.request({ op: 'leave', participant: this.sid }).catch(() => undefined);
+    this._left();
+  }
+
+  close(): Promise<void> { return this.leave(); }
+
+  /** @internal */
+  _subscriptionActive(trackSid: string): void {
+    let sub = this.subscriptions.get(trackSid);
+    if (!sub) { sub = new Subscription(trackSid, this); this.subscriptions.set(trackSid, sub); }
+    sub._set('active');
+    this.emit('trackSubscribed', sub);
+  }
+
+  /** @internal */
+  _subscriptionClosed(trackSid: string): void {
+    const sub = this.subscriptions.get(trackSid);
+    if (!sub) return;
+    this.subscriptions.delete(trackSid);
+    const wasActive = sub.state === 'active';
+    sub._set('closed');
+    if (wasActive) this.emit('trackUnsubscribed', sub);
+  }
+
+  /** @internal */
+  _left(): void {
+    if (this.#left) return;
+    this.#left = true;
+    for (const sid of [...this.subscriptions.keys()]) this._subscriptionClosed(sid);
+    this.emit('left');
+  }
+}

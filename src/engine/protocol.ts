@@ -1,0 +1,80 @@
+// The control protocol between the engine API (main thread) and a media host (a worker
+// thread, or the same thread when workers: 0). Plain structured-clonable data only:
+// requests carry an id and get exactly one reply; events flow host -> API.
+// Media never crosses: RTP/RTCP stay inside the host that owns the sockets.
+import type { SerializedError } from './errors.js';
+
+export type MediaKind = 'audio' | 'video';
+export type PcKind = 'publisher' | 'subscriber';
+export type ConnectionState = 'new' | 'checking' | 'connected' | 'failed' | 'closed';
+
+export interface TrackInfo {
+  sid: string;
+  participantSid: string;
+  kind: MediaKind;
+  /** The publisher's mid for this track. */
+  mid: string;
+  /** The publisher's msid track id, when announced. */
+  name: string;
+  ssrc: number;
+  codec: { name: string; clockRate: number; channels?: number; payloadType: number };
+  muted: boolean;
+}
+
+export interface ParticipantInfo {
+  sid: string;
+  identity: string;
+  name: string;
+  metadata: string;
+}
+
+export interface JoinParams {
+  room: string;
+  sid: string;
+  identity: string;
+  name?: string;
+  metadata?: string;
+  /** Subscribe to every track published in the room. Default true. */
+  autoSubscribe?: boolean;
+}
+
+/** Counters for tests and monitoring. */
+export interface ParticipantStats {
+  publisher: { state: ConnectionState | 'none'; rtpIn: number; rtcpIn: number; rtcpOut: number; srtpInDropped: number };
+  subscriber: { state: ConnectionState | 'none'; rtpOut: number; rtcpIn: number; rtcpOut: number; sendDropped: number };
+  tracks: { sid: string; kind: MediaKind; packets: number; keyframes: number; keyframeRequests: number; senderReports: number; lost: number }[];
+  downTracks: { trackSid: string; ssrc: number; packetsSent: number; dropped: number; plis: number; firs: number; nacks: number; muted: boolean }[];
+}
+
+export type Request =
+  | { op: 'createRoom'; room: string }
+  | { op: 'closeRoom'; room: string }
+  | { op: 'join'; params: JoinParams }
+  | { op: 'leave'; participant: string }
+  | { op: 'publisherOffer'; participant: string; sdp: string }
+  | { op: 'subscriberAnswer'; participant: string; sdp: string }
+  | { op: 'setTrackMuted'; track: string; muted: boolean }
+  | { op: 'subscribe'; participant: string; track: string }
+  | { op: 'unsubscribe'; participant: string; track: string }
+  | { op: 'stats'; participant: string }
+  | { op: 'load' }
+  | { op: 'close' };
+
+export type EngineEvent =
+  | { type: 'participantJoined'; room: string; participant: ParticipantInfo }
+  | { type: 'participantLeft'; room: string; participant: string }
+  | { type: 'trackPublished'; room: string; track: TrackInfo }
+  | { type: 'trackUnpublished'; room: string; participant: string; track: string }
+  | { type: 'trackMuted'; room: string; participant: string; track: string; muted: boolean }
+  | { type: 'subscriberOffer'; participant: string; sdp: string }
+  | { type: 'trackSubscribed'; participant: string; track: string }
+  | { type: 'trackUnsubscribed'; participant: string; track: string }
+  | { type: 'connectionState'; participant: string; pc: PcKind; state: ConnectionState };
+
+/** Messages on the port: API -> host requests, host -> API replies and events. */
+export type ToHost = { id: number; req: Request };
+export type FromHost =
+  | { kind: 'reply'; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: SerializedError }
+  | { kind: 'event'; event: EngineEvent }
+  | { kind: 'ready'; port: number };

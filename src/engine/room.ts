@@ -1,0 +1,87 @@
+// A room as the application sees it: its participants and the room-wide events. Lives
+// on one media host (worker); every participant of the room shares that host's socket.
+import { randomBytes } from 'node:crypto';
+import { Emitter } from './emitter.js';
+import { EngineError } from './errors.js';
+import type { HostChannel } from './channel.js';
+import { Participant } from './participant.js';
+import type { Track } from './track.js';
+
+export type RoomEvents = {
+  participantJoined: [p: Participant];
+  participantLeft: [p: Participant];
+  trackPublished: [t: Track];
+  trackUnpublished: [t: Track];
+  trackMuted: [t: Track, muted: boolean];
+  closed: [];
+};
+
+export interface JoinOptions {
+  identity: string;
+  name?: string;
+  metadata?: string;
+  /** Subscribe to every track others publish. Default true. */
+  autoSubscribe?: boolean;
+}
+
+export interface RoomRegistry {
+  participantCreated(p: Participant): void;
+  roomClosed(r: Room): void;
+}
+
+export class Room extends Emitter<RoomEvents> {
+  readonly name: string;
+  readonly participants = new Map<string, Participant>();
+  /** @internal the host this room lives on. */
+  readonly channel: HostChannel;
+  readonly #registry: RoomRegistry;
+  #closed = false;
+
+  constructor(name: string, channel: HostChannel, registry: RoomRegistry) {
+    super();
+    this.name = name;
+    this.channel = channel;
+    this.#registry = registry;
+  }
+
+  get closed(): boolean { return this.#closed; }
+
+  /** Adds a participant; then drive its publisher/subscriber signaling. */
+  async join(o: JoinOptions): Promise<Participant> {
+    if (this.#closed) throw new EngineError('closed', `room ${this.name} is closed`);
+    if (typeof o?.identity !== 'string' || !o.identity) throw new EngineError('invalid-state', 'identity is required');
+    const sid = 'PA_' + randomBytes(9).toString('base64url');
+    const p = new Participant({ sid, identity: o.identity, name: o.name ?? o.identity, metadata: o.metadata ?? '' }, this, this.channel);
+    this.participants.set(sid, p);
+    this.#registry.participantCreated(p);
+    this.channel.participants++;
+    try {
+      await this.channel.request({ op: 'join', params: { room: this.name, sid, identity: o.identity, name: p.info.name, metadata: p.info.metadata, autoSubscribe: o.autoSubscribe ?? true } });
+    } catch (e) {
+      this._participantLeft(sid);
+      throw e;
+    }
+    return p;
+  }
+
+  /** Idempotent: every participant leaves; the room is forgotten by the engine. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.channel.request({ op: 'closeRoom', room: this.name }).catch(() => undefined);
+    for (const sid of [...this.participants.keys()]) this._participantLeft(sid);
+    this.#registry.roomClosed(this);
+    this.emit('closed');
+  }
+
+  /** @internal */
+  _participantLeft(sid: string): Participant | undefined {
+    const p = this.participants.get(sid);
+    if (!p) return undefined;
+    this.participants.delete(sid);
+    this.channel.participants--;
+    p._left();
+    this.emit('participantLeft', p);
+    return p;
+  }
+}
