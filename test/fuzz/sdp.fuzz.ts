@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FuzzTarget } from './harness.js';
-import { answerOffer, parseSdp, serializeSdp, SdpError } from '../../src/sdp/index.js';
+import { answerOffer, applyAnswer, parseSdp, serializeSdp, SdpError, type SessionDescription } from '../../src/sdp/index.js';
 
 const ROOT = new URL('../../fixtures/sdp/', import.meta.url).pathname;
 
@@ -32,6 +32,18 @@ function typedOnly(fn: () => void): void {
   try { fn(); } catch (e) { if (!(e instanceof SdpError)) throw e; }
 }
 
+// applyAnswer: a fixed SFU-shaped offer, mutated answers (Chromium's real answer when captured).
+let answerOfferSd: SessionDescription | undefined;
+function sfuOffer(): SessionDescription {
+  const captured = join(ROOT, 'chromium', 'answer-input-sendonly-offer.sdp');
+  answerOfferSd ??= parseSdp(readFileSync(existsSync(captured) ? captured : join(ROOT, 'samples', 'chrome-audio-video.sdp'), 'utf8'));
+  return answerOfferSd;
+}
+function answerSeeds(): Buffer[] {
+  const real = join(ROOT, 'chromium', 'recvonly-answer.sdp');
+  return existsSync(real) ? [readFileSync(real), ...seeds()] : seeds();
+}
+
 export const targets: FuzzTarget[] = [
   {
     name: 'sdp.parse',
@@ -49,6 +61,13 @@ export const targets: FuzzTarget[] = [
     seeds,
     run(input) {
       typedOnly(() => { answerOffer(input.toString('latin1'), PARAMS); });
+    },
+  },
+  {
+    name: 'sdp.applyAnswer',
+    seeds: answerSeeds,
+    run(input) {
+      typedOnly(() => { applyAnswer(sfuOffer(), input.toString('latin1')); });
     },
   },
 ];
