@@ -11,6 +11,7 @@
 // | --max-message-bytes N   | SWITCHBOARD_MAX_MESSAGE_BYTES  | maxMessageBytes   | 1048576    |
 // | --ping-interval N (s)   | SWITCHBOARD_PING_INTERVAL      | pingIntervalSec   | 5          |
 // | --ping-timeout N (s)    | SWITCHBOARD_PING_TIMEOUT       | pingTimeoutSec    | 15         |
+// | --token-refresh N (s)   | SWITCHBOARD_TOKEN_REFRESH      | tokenRefreshSec   | 300        |
 // | --dev                   | SWITCHBOARD_DEV=1              | dev               | false      |
 // | --static-dir DIR        | SWITCHBOARD_STATIC_DIR         | staticDir         | -          |
 //
@@ -36,6 +37,10 @@ export interface SignalServerOptions {
   /** Told to clients in JoinResponse (LiveKit defaults 5 s / 15 s). */
   pingIntervalSec: number;
   pingTimeoutSec: number;
+  /** Every this many seconds a connected client gets `refresh_token`: a fresh token (same
+   *  grants, valid 10 min) so a reconnect late in a long call still verifies, as LiveKit
+   *  does (default 300; 0 = never). */
+  tokenRefreshSec: number;
   /** ICE servers told to clients (default none: ICE-lite with host candidates). */
   iceServers: ICEServer[];
   /** Dev mode: GET /token is served. */
@@ -56,6 +61,7 @@ export const defaultSignalServerOptions: Readonly<SignalServerOptions> = Object.
   maxMessageBytes: 1 << 20,
   pingIntervalSec: 5,
   pingTimeoutSec: 15,
+  tokenRefreshSec: 300,
   iceServers: [],
   dev: false,
   serverVersion: '0.1.0',
@@ -93,13 +99,14 @@ const FLAGS: Record<string, { key: keyof SignalServerOptions | 'config' | 'keys'
   '--max-message-bytes': { key: 'maxMessageBytes', kind: 'int' },
   '--ping-interval': { key: 'pingIntervalSec', kind: 'int' },
   '--ping-timeout': { key: 'pingTimeoutSec', kind: 'int' },
+  '--token-refresh': { key: 'tokenRefreshSec', kind: 'int' },
   '--dev': { key: 'dev', kind: 'bool' },
   '--static-dir': { key: 'staticDir', kind: 'string' },
 };
 const ENV: Record<string, string> = {
   SWITCHBOARD_CONFIG: '--config', SWITCHBOARD_HOST: '--host', SWITCHBOARD_PORT: '--port', SWITCHBOARD_KEYS: '--keys',
   SWITCHBOARD_RECONNECT_GRACE_MS: '--reconnect-grace-ms', SWITCHBOARD_MAX_MESSAGE_BYTES: '--max-message-bytes',
-  SWITCHBOARD_PING_INTERVAL: '--ping-interval', SWITCHBOARD_PING_TIMEOUT: '--ping-timeout', SWITCHBOARD_DEV: '--dev',
+  SWITCHBOARD_PING_INTERVAL: '--ping-interval', SWITCHBOARD_PING_TIMEOUT: '--ping-timeout', SWITCHBOARD_TOKEN_REFRESH: '--token-refresh', SWITCHBOARD_DEV: '--dev',
   SWITCHBOARD_STATIC_DIR: '--static-dir',
 };
 
@@ -171,6 +178,7 @@ export function checkSignalOptions(o: SignalServerOptions): SignalServerOptions 
   int('maxMessageBytes', 64, 64 << 20);
   int('pingIntervalSec', 0, 3600);
   int('pingTimeoutSec', 0, 3600);
+  int('tokenRefreshSec', 0, 24 * 3600);
   if (typeof o.dev !== 'boolean') throw new ConfigError('dev must be a boolean');
   if (!Array.isArray(o.iceServers)) throw new ConfigError('iceServers must be an array');
   for (const [k, s] of Object.entries(o.apiKeys)) {

@@ -17,7 +17,10 @@ import { DisconnectReason, LeaveAction, RequestReason, type JoinResponse, type R
 import { encodeSignalResponse } from './proto.js';
 import type { ClientInfo, RoomService } from './room-service.js';
 import { SignalSession, type SessionTransport } from './session.js';
-import { verifyToken, type VerifiedToken } from './token.js';
+import { createToken, verifyToken, type VerifiedToken } from './token.js';
+
+/** Lifetime of tokens sent in refresh_token (LiveKit: 10 min). */
+export const REFRESHED_TOKEN_TTL_SEC = 600;
 
 /** LiveKit signal protocol version we report in ServerInfo.protocol. */
 export const SERVER_PROTOCOL = 15;
@@ -50,6 +53,9 @@ interface Entry {
   grace?: unknown;
   /** Fires when the client sent nothing for pingTimeoutSec (LiveKit clients ping every pingIntervalSec). */
   idle?: unknown;
+  /** Next refresh_token. */
+  refresh?: unknown;
+  token: VerifiedToken;
 }
 
 export class SignalServer {
@@ -152,7 +158,7 @@ export class SignalServer {
     if (flag(q.get('reconnect'), false)) return this.#reconnect(req, socket, head, key, q.get('sid'));
 
     this.#entries.get(key)?.session.end(DisconnectReason.DUPLICATE_IDENTITY, { notifyService: true, sendLeave: { action: LeaveAction.DISCONNECT, canReconnect: false } });
-    const entry: Entry = { key, session: undefined as unknown as SignalSession };
+    const entry: Entry = { key, session: undefined as unknown as SignalSession, token: v };
     entry.session = new SignalSession({
       service: this.#deps.roomService,
       permission: v.permission,
@@ -192,6 +198,7 @@ export class SignalServer {
       serverInfo: this.#serverInfo(), enabledPublishCodecs: result.enabledPublishCodecs,
     };
     entry.session.joined(sid, join);
+    this.#scheduleRefresh(entry);
     if (socket.destroyed) return this.#startGrace(entry);
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#attach(entry, ws));
   }
@@ -267,7 +274,26 @@ export class SignalServer {
     }, this.options.reconnectGraceMs);
   }
 
+  /** LiveKit's token refresher: a fresh short token with the same grants, periodically. */
+  #scheduleRefresh(entry: Entry): void {
+    const every = this.options.tokenRefreshSec * 1000;
+    if (!every) return;
+    entry.refresh = this.#timers.setTimeout(() => {
+      entry.refresh = undefined;
+      if (entry.session.ended) return;
+      const t = entry.token;
+      const secret = this.#keyProvider(t.apiKey);
+      if (secret === undefined) return; // key revoked: no more refreshes
+      createToken(t.apiKey, secret, {
+        identity: t.identity, name: t.name, metadata: t.metadata, attributes: t.attributes, video: t.video,
+        nowSec: Math.floor(this.#now() / 1000), ttlSec: REFRESHED_TOKEN_TTL_SEC,
+      }).then((token) => entry.session.refreshToken(token), () => undefined);
+      this.#scheduleRefresh(entry);
+    }, every);
+  }
+
   #drop(entry: Entry): void {
+    if (entry.refresh !== undefined) { this.#timers.clearTimeout(entry.refresh); entry.refresh = undefined; }
     if (entry.grace !== undefined) { this.#timers.clearTimeout(entry.grace); entry.grace = undefined; }
     if (entry.idle !== undefined) { this.#timers.clearTimeout(entry.idle); entry.idle = undefined; }
     if (this.#entries.get(entry.key) === entry) this.#entries.delete(entry.key);

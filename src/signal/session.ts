@@ -274,6 +274,8 @@ export class SignalSession implements SignalSink {
   speakersChanged(speakers: SpeakerInfo[]): void { this.#send({ speakersChanged: { speakers } }); }
   roomUpdate(room: Room): void { this.#send({ roomUpdate: { room } }); }
   connectionQuality(updates: ConnectionQualityInfo[]): void { this.#send({ connectionQuality: { updates } }); }
+  /** Not part of SignalSink: the server's token refresher. */
+  refreshToken(token: string): void { this.#send({ refreshToken: token }); }
   close(reason: DisconnectReason): void {
     this.end(reason, { notifyService: false, sendLeave: { action: LeaveAction.DISCONNECT, canReconnect: false } });
   }

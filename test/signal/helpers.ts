@@ -19,11 +19,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(opts: { dev?: boolean; graceMs?: number; pingTimeoutSec?: number } = {}): Promise<Harness> {
+export async function startHarness(opts: { dev?: boolean; graceMs?: number; pingTimeoutSec?: number; tokenRefreshSec?: number } = {}): Promise<Harness> {
   const rooms = new FakeRoomService();
   const timers = new FakeTimers();
   const server = new SignalServer({ port: 0, apiKeys: { [KEY]: SECRET }, reconnectGraceMs: opts.graceMs ?? 10_000, dev: opts.dev ?? false, maxMessageBytes: 4096,
-    pingTimeoutSec: opts.pingTimeoutSec ?? 0 /* most tests advance the fake clock freely */ },
+    pingTimeoutSec: opts.pingTimeoutSec ?? 0 /* most tests advance the fake clock freely */, tokenRefreshSec: opts.tokenRefreshSec ?? 0 },
     { roomService: rooms, timers, nowMs: () => 1_700_000_000_000 + timers.now });
   const addr = await server.listen();
   const h: Harness = {

@@ -112,4 +112,31 @@ test('a client silent for pingTimeout is dropped into the grace period; pinging 
   await waitFor(() => h.rooms.calls.some((x) => x.method === 'leave' && x.sid === quiet.sid), 'quiet left after grace');
 });
 
+test('refresh_token: a fresh token with the same grants lets a reconnect succeed after the first token expired', async () => {
+  await h.stop();
+  h = await startHarness({ graceMs: 10_000, tokenRefreshSec: 300 });
+  const { c, sid } = await h.connect('long-call', { canPublish: false });
+  // the first token (harness: issued at 1_700_000_000, 6 h) is long expired 7 h later
+  for (let i = 0; i < 84; i++) h.timers.advance(300_000);
+  const claims = (t: string) => JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString());
+  let latest = '';
+  let n = 0;
+  do { latest = (await c.nextCase('refreshToken')).refreshToken!; n++; } while (claims(latest).nbf !== 1_700_000_000 + 84 * 300);
+  assert.is(n, 84, 'one refresh per interval');
+  const body = claims(latest);
+  assert.equal(body.video, { room: 'lobby', roomJoin: true, canPublish: false });
+  assert.is(body.sub, 'long-call');
+  assert.is(body.exp - body.nbf, 600);
+  c.terminate();
+  await waitFor(() => h.rooms.methods().includes('signalDisconnected'), 'drop');
+  const old = new TestClient(`${h.base}/rtc?access_token=${await h.token('long-call', { canPublish: false })}&reconnect=1&sid=${sid}`);
+  h.clients.push(old);
+  const refused = await new Promise<number>((res) => { old.ws.on('unexpected-response', (_q, rs) => res(rs.statusCode ?? 0)); old.ws.on('open', () => res(101)); });
+  assert.is(refused, 401, 'the original token has expired');
+  const c2 = new TestClient(`${h.base}/rtc?access_token=${latest}&reconnect=1&sid=${sid}`);
+  h.clients.push(c2);
+  await c2.opened();
+  assert.is((await c2.next()).message, 'reconnect');
+});
+
 test.run();
