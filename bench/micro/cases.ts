@@ -8,6 +8,7 @@ export async function loadCases(): Promise<MicroCase[]> {
     import('./srtp.bench.js'),
     import('./dtls.bench.js'),
     import('./rtp.bench.js'),
+    import('./sdp.bench.js'),
     import('./signal.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);
   return mods.flatMap((m) => m.cases);
