@@ -1,6 +1,8 @@
 // SRTP/SRTCP protect and unprotect, 100-byte (Opus: 12-byte header + 88 payload) and
 // 1200-byte (video) RTP packets, each against the naive node:crypto way measured in the
 // same run: a new createCipheriv + createHmac (or a new GCM cipher) per packet.
+// The 'srtp choice' cases force each path per size to show the crossover behind the
+// defaults (JS below ~448 payload bytes for AES-CM and ~320 for GCM, node:crypto above).
 // Plus the alternative we measured and did not pick: (b) a reused aes-128-ecb cipher
 // making the CTR keystream in one update() call per packet, with our JS HMAC.
 //
@@ -12,7 +14,7 @@
 // receive slab would hold it; the baselines pay the same copy.
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import type { MicroCase } from './case.js';
-import { deriveSessionKeys, SrtpContext, SrtpProfile, srtpProfileInfo } from '../../src/srtp/index.js';
+import { deriveSessionKeys, SrtpContext, SrtpProfile, srtpProfileInfo, type SrtpContextOptions } from '../../src/srtp/index.js';
 import { HmacSha1 } from '../../src/srtp/hmac-sha1.js';
 
 const RING = 4096;
@@ -36,9 +38,9 @@ function plainPacket(size: number): Buffer {
 }
 
 /** protect: copy the template into the work slot, bump seq, protect in place. */
-function protectCase(profile: number, size: number) {
+function protectCase(profile: number, size: number, opts?: SrtpContextOptions) {
   const { key, salt } = masterFor(profile);
-  const tx = new SrtpContext(profile, key, salt);
+  const tx = new SrtpContext(profile, key, salt, opts);
   const tpl = plainPacket(size);
   const work = Buffer.alloc(size + 20);
   let seq = 0;
@@ -73,9 +75,9 @@ function protectedRing(profile: number, size: number) {
   return { ring, lens, refill, key, salt };
 }
 
-function unprotectCase(profile: number, size: number) {
+function unprotectCase(profile: number, size: number, opts?: SrtpContextOptions) {
   const r = protectedRing(profile, size);
-  const rx = new SrtpContext(profile, r.key, r.salt);
+  const rx = new SrtpContext(profile, r.key, r.salt, opts);
   const work = Buffer.alloc(size + 20);
   let i = 0;
   return () => {
@@ -120,14 +122,19 @@ function naiveCmUnprotect(size: number) {
   const work = Buffer.alloc(size + 20);
   const rocBuf = Buffer.alloc(4);
   let i = 0;
+  let roc = 0;
+  let last = 0;
   return () => {
     if (i === RING) { r.refill(); i = 0; }
     const n = r.lens[i];
     r.ring[i++].copy(work, 0);
     const pkt = work.subarray(0, n);
+    const seq = pkt.readUInt16BE(2);
+    if (seq < last) rocBuf.writeUInt32BE(++roc);
+    last = seq;
     const tag = createHmac('sha1', keys.rtpAuthKey).update(pkt.subarray(0, n - 10)).update(rocBuf).digest().subarray(0, 10);
     if (!timingSafeEqual(tag, pkt.subarray(n - 10))) throw new Error('auth');
-    const d = createDecipheriv('aes-128-ctr', keys.rtpKey, cmIv(keys.rtpSalt, SSRC, 0, pkt.readUInt16BE(2)));
+    const d = createDecipheriv('aes-128-ctr', keys.rtpKey, cmIv(keys.rtpSalt, SSRC, roc, seq));
     d.update(pkt.subarray(12, n - 10)).copy(work, 12);
   };
 }
@@ -238,8 +245,19 @@ for (const size of [100, 1200]) {
     { name: `srtp gcm128 protect ${size}B`, fn: protectCase(GCM128, size), baseline: { name: `${naive} aes-128-gcm protect ${size}B`, fn: naiveGcmProtect(GCM128, size) } },
     { name: `srtp gcm128 unprotect ${size}B`, fn: unprotectCase(GCM128, size), baseline: { name: `${naive} aes-128-gcm unprotect ${size}B`, fn: naiveGcmUnprotect(GCM128, size) } },
     { name: `srtp gcm256 protect ${size}B`, fn: protectCase(GCM256, size), baseline: { name: `${naive} aes-256-gcm protect ${size}B`, fn: naiveGcmProtect(GCM256, size) } },
-    { name: `srtp alt(b) ecb-keystream+js-hmac protect ${size}B`, fn: ecbKeystreamProtect(size), baseline: { name: `srtp cm80 protect ${size}B (ours)`, fn: protectCase(CM80, size) } },
   );
+}
+// The per-size choice, measured: each path forced, against the default.
+const allJs = { nativeCryptoMinPayload: Infinity };
+const allNative = { nativeCryptoMinPayload: 0 };
+for (const size of [100, 300, 600, 1200]) {
+  cases.push(
+    { name: `srtp choice cm80 protect ${size}B all-JS`, fn: protectCase(CM80, size, allJs), baseline: { name: `srtp choice cm80 protect ${size}B node:crypto AES-CTR + JS HMAC`, fn: protectCase(CM80, size, allNative) } },
+    { name: `srtp choice gcm128 protect ${size}B all-JS`, fn: protectCase(GCM128, size, allJs), baseline: { name: `srtp choice gcm128 protect ${size}B node:crypto GCM`, fn: protectCase(GCM128, size, allNative) } },
+  );
+}
+for (const size of [100, 1200]) {
+  cases.push({ name: `srtp alt(b) ecb-keystream+js-hmac protect ${size}B`, fn: ecbKeystreamProtect(size), baseline: { name: `srtp cm80 protect ${size}B (ours)`, fn: protectCase(CM80, size) } });
 }
 cases.push(
   { name: 'srtp cm32 protect 100B', fn: protectCase(SrtpProfile.AES128_CM_HMAC_SHA1_32, 100), baseline: { name: `${naive} ctr+hmac protect 100B`, fn: naiveCmProtect(100) } },

@@ -15,9 +15,18 @@ export interface SrtpContextOptions {
   replayWindow?: number;
   /** Most SSRCs tracked for RTP (and, separately, for SRTCP). Packets of further SSRCs are rejected with SSRC_LIMIT. Default 64. */
   maxSsrcs?: number;
+  /**
+   * RTP payloads of at least this many bytes are encrypted with node:crypto (OpenSSL)
+   * instead of the allocation-free JS code; smaller ones in JS. Default: the measured
+   * crossover, 448 for AES-CM and 320 for GCM. Infinity = always JS, 0 = always OpenSSL.
+   */
+  nativeCryptoMinPayload?: number;
 }
 
-export const defaultSrtpContextOptions: Readonly<Required<SrtpContextOptions>> = Object.freeze({ replayWindow: 128, maxSsrcs: 64 });
+/** Default nativeCryptoMinPayload per profile family (from bench/micro/srtp.bench.ts). */
+export const NATIVE_CRYPTO_MIN_PAYLOAD = Object.freeze({ aesCm: 448, aesGcm: 320 });
+
+export const defaultSrtpContextOptions: Readonly<Pick<Required<SrtpContextOptions>, 'replayWindow' | 'maxSsrcs'>> = Object.freeze({ replayWindow: 128, maxSsrcs: 64 });
 
 /** Counters, updated in place; read them whenever you like. */
 export interface SrtpStats {
@@ -77,7 +86,9 @@ export class SrtpContext {
     const max = options?.maxSsrcs ?? defaultSrtpContextOptions.maxSsrcs;
     if (!Number.isInteger(max) || max < 1) throw new SrtpConfigError('SRTP_BAD_OPTION', `maxSsrcs must be a positive integer, got ${max}`);
     this.maxSsrcs = max;
-    this.t = this.profile.aead ? new GcmTransform(keys) : new CmTransform(keys, this.profile.rtpTagLength);
+    const nativeMin = options?.nativeCryptoMinPayload ?? (this.profile.aead ? NATIVE_CRYPTO_MIN_PAYLOAD.aesGcm : NATIVE_CRYPTO_MIN_PAYLOAD.aesCm);
+    if (!(nativeMin >= 0)) throw new SrtpConfigError('SRTP_BAD_OPTION', `nativeCryptoMinPayload must be >= 0, got ${nativeMin}`);
+    this.t = this.profile.aead ? new GcmTransform(keys, nativeMin) : new CmTransform(keys, this.profile.rtpTagLength, nativeMin);
     this.rtpTag = this.profile.rtpTagLength;
     this.rtcpTrailer = this.profile.rtcpTrailerLength;
   }

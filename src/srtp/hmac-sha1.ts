@@ -2,41 +2,10 @@
 // The states after hashing key^ipad and key^opad are computed once per session key, so
 // a 100-byte packet costs three compressions (two inner, one outer) and no allocation.
 // node:crypto's createHmac needs a new object per message and a new Buffer per digest.
+import { sha1Compress } from './sha1-compress.js';
 
-const W = new Int32Array(80);
 const TAIL = new Uint8Array(128);
-
-function compress(st: Int32Array, src: Uint8Array, p: number): void {
-  const w = W;
-  for (let t = 0; t < 16; t++, p += 4) w[t] = (src[p] << 24) | (src[p + 1] << 16) | (src[p + 2] << 8) | src[p + 3];
-  for (let t = 16; t < 80; t++) {
-    const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
-    w[t] = (x << 1) | (x >>> 31);
-  }
-  let a = st[0], b = st[1], c = st[2], d = st[3], e = st[4];
-  let t = 0;
-  for (; t < 20; t++) {
-    const tmp = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + w[t] + 0x5a827999) | 0;
-    e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = tmp;
-  }
-  for (; t < 40; t++) {
-    const tmp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w[t] + 0x6ed9eba1) | 0;
-    e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = tmp;
-  }
-  for (; t < 60; t++) {
-    const tmp = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + w[t] - 0x70e44324) | 0;
-    e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = tmp;
-  }
-  for (; t < 80; t++) {
-    const tmp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w[t] - 0x359d3e2a) | 0;
-    e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = tmp;
-  }
-  st[0] = (st[0] + a) | 0;
-  st[1] = (st[1] + b) | 0;
-  st[2] = (st[2] + c) | 0;
-  st[3] = (st[3] + d) | 0;
-  st[4] = (st[4] + e) | 0;
-}
+const compress = sha1Compress;
 
 function initState(st: Int32Array): void {
   st[0] = 0x67452301; st[1] = 0xefcdab89 | 0; st[2] = 0x98badcfe | 0; st[3] = 0x10325476; st[4] = 0xc3d2e1f0 | 0;

@@ -14,9 +14,13 @@
 //
 // BUFFER CONTRACT (the UDP worker's slabs)
 // - Every method works IN PLACE on buf[0, len) and returns the new length (>= 0) or a
-//   negative SrtpStatus. Nothing throws for any input bytes; nothing is allocated per
-//   packet (one small state object per new SSRC, created only after that SSRC's first
-//   packet authenticated, and at most `maxSsrcs` of them per context).
+//   negative SrtpStatus. Nothing throws for any input bytes.
+// - Allocation: none per packet for RTP payloads below `nativeCryptoMinPayload` (448
+//   bytes AES-CM, 320 GCM: all audio) and for all SRTCP; those run in JS (aes.ts,
+//   hmac-sha1.ts, ghash.ts). Larger RTP payloads (video) go through node:crypto, which
+//   is 2-5x faster there but allocates a cipher object and an output Buffer per packet.
+//   One small state object per new SSRC, created only after that SSRC's first packet
+//   authenticated, and at most `maxSsrcs` of them per context.
 // - `buf` may be any Uint8Array/Buffer view (a slab subarray); only buf[0, buf.length)
 //   is touched. Offsets are relative to the view, so pass `slab.subarray(off, off+cap)`.
 // - HEADROOM for protect: buf.length must be >= len + trailer, where the trailer is
@@ -33,7 +37,7 @@
 //   keeps no reference to `buf`. Contexts are not thread-safe: one worker owns each.
 // - Replay windows (RTP and SRTCP, per SSRC) move only after a packet authenticated, so
 //   forged packets cannot advance them. ROC is estimated per RFC 3711 Appendix A.
-export { SrtpContext, defaultSrtpContextOptions } from './context.js';
+export { SrtpContext, defaultSrtpContextOptions, NATIVE_CRYPTO_MIN_PAYLOAD } from './context.js';
 export type { SrtpContextOptions, SrtpStats } from './context.js';
 export { SrtpConfigError, SrtpStatus, srtpStatusName } from './errors.js';
 export type { SrtpErrorCode, SrtpStatusCode } from './errors.js';

@@ -9,6 +9,7 @@ import { aesCtrXor, expandAesKey, type AesKey } from './aes.js';
 import { SrtpStatus } from './errors.js';
 import { HmacSha1 } from './hmac-sha1.js';
 import type { SrtpSessionKeys } from './key-derivation.js';
+import { nativeCtrXor } from './native-crypto.js';
 
 const mac = new Int32Array(5);
 
@@ -35,14 +36,19 @@ export class CmTransform {
   readonly rtcpIndexFromEnd = 14;
   private readonly rtpKey: AesKey;
   private readonly rtcpKey: AesKey;
+  private readonly rtpKeyBytes: Buffer;
+  /** RTP payloads of at least this many bytes are encrypted by node:crypto (see native-crypto.ts). */
+  private readonly nativeMin: number;
   private readonly rtpAuth: HmacSha1;
   private readonly rtcpAuth: HmacSha1;
   // Session salts as IV words (salt is 14 bytes: the last word holds 2 salt bytes << 16).
   private readonly rs0: number; private readonly rs1: number; private readonly rs2: number; private readonly rs3: number;
   private readonly cs0: number; private readonly cs1: number; private readonly cs2: number; private readonly cs3: number;
 
-  constructor(keys: SrtpSessionKeys, rtpTagLength: number) {
+  constructor(keys: SrtpSessionKeys, rtpTagLength: number, nativeMin: number) {
     this.rtpTagLength = rtpTagLength;
+    this.nativeMin = nativeMin;
+    this.rtpKeyBytes = Buffer.from(keys.rtpKey);
     this.rtpKey = expandAesKey(keys.rtpKey);
     this.rtcpKey = expandAesKey(keys.rtcpKey);
     this.rtpAuth = new HmacSha1(keys.rtpAuthKey);
@@ -54,8 +60,13 @@ export class CmTransform {
   }
 
   /** Encrypts buf[hdrLen, len) and appends the tag. Caller checked the room. */
+  private rtpCtr(buf: Uint8Array, off: number, len: number, ssrc: number, roc: number, seq: number): void {
+    if (len < this.nativeMin) aesCtrXor(this.rtpKey, this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), buf, off, len);
+    else nativeCtrXor('aes-128-ctr', this.rtpKeyBytes, this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), buf, off, len);
+  }
+
   protectRtp(buf: Uint8Array, hdrLen: number, len: number, ssrc: number, roc: number, seq: number): number {
-    aesCtrXor(this.rtpKey, this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), buf, hdrLen, len - hdrLen);
+    this.rtpCtr(buf, hdrLen, len - hdrLen, ssrc, roc, seq);
     this.rtpAuth.mac(buf, 0, len, true, roc, mac);
     writeTag(buf, len, this.rtpTagLength);
     return len + this.rtpTagLength;
@@ -66,7 +77,7 @@ export class CmTransform {
     const end = len - this.rtpTagLength;
     this.rtpAuth.mac(buf, 0, end, true, roc, mac);
     if (tagDiffers(buf, end, this.rtpTagLength)) return SrtpStatus.AUTH_FAILED;
-    aesCtrXor(this.rtpKey, this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), buf, hdrLen, end - hdrLen);
+    this.rtpCtr(buf, hdrLen, end - hdrLen, ssrc, roc, seq);
     return end;
   }
 

@@ -234,4 +234,29 @@ test('keying material split (RFC 5764 §4.2) and profile table', () => {
   assert.throws(() => new SrtpContext(1, randomBytes(16), randomBytes(14), { replayWindow: 32 }), (e: unknown) => e instanceof SrtpConfigError && e.code === 'SRTP_BAD_OPTION');
 });
 
+test('JS and node:crypto paths are interchangeable, and both reject tampering', () => {
+  for (const profile of SUPPORTED_SRTP_PROFILES) {
+    const p = srtpProfileInfo(profile);
+    const key = randomBytes(p.keyLength);
+    const salt = randomBytes(p.saltLength);
+    const js = { nativeCryptoMinPayload: Infinity };
+    const native = { nativeCryptoMinPayload: 0 };
+    for (const [txo, rxo] of [[js, native], [native, js], [native, native]]) {
+      const tx = new SrtpContext(profile, key, salt, txo);
+      const rx = new SrtpContext(profile, key, salt, rxo);
+      for (let i = 0; i < 30; i++) {
+        const plain = rtp(65520 + i, 0xabc, (i * 61) % 1400);
+        const wire = protect(tx, plain);
+        const bad = Buffer.from(wire);
+        bad[12 + ((i * 7) % (bad.length - 12))] ^= 0x10;
+        assert.is(unprotect(rx, bad), SrtpStatus.AUTH_FAILED, `${p.name} tampered #${i}`);
+        const b = Buffer.from(wire);
+        assert.is(rx.unprotectRtp(b, b.length), plain.length, `${p.name} #${i}`);
+        assert.equal(b.subarray(0, plain.length), plain);
+      }
+      assert.is(rx.rolloverCounter(0xabc), 1);
+    }
+  }
+});
+
 test.run();
