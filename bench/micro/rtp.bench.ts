@@ -50,6 +50,26 @@ export const cases: MicroCase[] = [
     },
   },
   {
+    // tinybench's own per-call floor here is ~40 ns; 100 packets per call shows the view's cost.
+    name: 'rtp view x100 packets (divide by 100)',
+    fn: () => {
+      for (let i = 0; i < 100; i++) {
+        view.reset(rtpBuf, 0, rtpLen);
+        SINK[0] += view.sequenceNumber + view.timestamp + view.ssrc + view.payloadType + view.findExtension(3);
+      }
+    },
+    baseline: {
+      name: 'werift-rtp RtpPacket.deSerialize x100',
+      fn: () => {
+        for (let i = 0; i < 100; i++) {
+          const p = RtpPacket.deSerialize(rtpBuf);
+          const e = p.header.extensions.find((x) => x.id === 3);
+          SINK[0] += p.header.sequenceNumber + p.header.timestamp + p.header.ssrc + p.header.payloadType + (e ? e.payload.length : 0);
+        }
+      },
+    },
+  },
+  {
     name: 'rtcp compound SR + SDES parse',
     fn: () => {
       it.reset(rtcpBuf, 0, rtcpBuf.length);
