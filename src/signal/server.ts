@@ -183,7 +183,11 @@ export class SignalServer {
       const status = e instanceof RequestRejectedError ? joinStatus(e.reason) : 500;
       return refuse(socket, status, `join failed: ${(e as Error)?.message ?? e}`);
     }
-    const sid = result.participant.sid ?? '';
+    const sid = result?.participant?.sid ?? '';
+    if (!sid) {
+      entry.session.end(DisconnectReason.JOIN_FAILURE, { notifyService: false });
+      return refuse(socket, 500, 'join failed: the engine returned no participant sid');
+    }
     if (entry.session.ended || this.#closed) {
       // superseded (same identity joined again, or shutdown) while the engine was joining us
       await this.#deps.roomService.leave(sid, this.#closed ? DisconnectReason.SERVER_SHUTDOWN : DisconnectReason.DUPLICATE_IDENTITY).catch(() => undefined);
