@@ -69,6 +69,8 @@ function chooseExtensions(sd: SessionDescription, m: MediaSection, kind: MediaKi
   const out: Extmap[] = [];
   for (const e of [...m.extmaps, ...sd.extmaps]) {
     if (!caps.headerExtensions.some((h) => h.uri === e.uri && h.kinds.includes(kind))) continue;
+    // The offerer only receives it (or neither side uses it): useless on a transport we only receive on.
+    if (e.direction === 'recvonly' || e.direction === 'inactive') continue;
     if (out.some((x) => x.id === e.id || x.uri === e.uri)) continue;
     const a: Extmap = { id: e.id, uri: e.uri };
     if (e.direction) a.direction = e.direction === 'sendonly' ? 'recvonly' : e.direction === 'recvonly' ? 'sendonly' : e.direction;

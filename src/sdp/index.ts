@@ -1,3 +1,17 @@
+// src/sdp — SDP parse/build and offer/answer for browsers. Depends on nothing above it.
+//
+//   parseSdp(text) -> SessionDescription          typed; unknown a= lines kept; throws SdpError only
+//   serializeSdp(sd) -> text (CRLF)
+//   answerOffer(offer, AnswerParams) -> { sdp, answer, offer, negotiated }
+//       PUBLISHER transport: the client offers, we answer (ice-lite, BUNDLE, rtcp-mux,
+//       setup passive -> we are the DTLS server; codecs in OUR order with THEIR payload types)
+//   new SubscriberOffers(opts).createOffer(SubscriberOfferParams) -> { sdp, offer }
+//   subscriberOffers.applyAnswer(answer) -> NegotiatedSession
+//       SUBSCRIBER transport: we offer (setup actpass; the browser answers active, so we
+//       are the DTLS server here too), mids stable across renegotiations
+//   applyAnswer(offer, answer) -> NegotiatedSession   the pure check behind it
+//   defaultCapabilities / Capabilities                 which codecs and extensions we accept
+//   NegotiatedSession / NegotiatedMedia                what the engine needs per mid
 export { SdpError, type SdpErrorCode } from './errors.js';
 export * from './types.js';
 export { parseSdp, MAX_SDP_BYTES, MAX_LINE_BYTES } from './parse.js';

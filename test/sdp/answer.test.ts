@@ -213,13 +213,30 @@ test('data channels disabled: the m-line is rejected with port 0, kept in order,
   assert.is(r.negotiated.remoteFingerprints.length, 1);
 });
 
-test('Firefox audio: opus 109 answered with our fmtp; directional extmap reversed', () => {
+test('opus fmtp comes from our configuration (stereo, usedtx)', () => {
+  const caps: Capabilities = {
+    ...defaultCapabilities,
+    codecs: defaultCapabilities.codecs.map((c) => (c.name === 'opus' ? { ...c, parameters: { minptime: '10', useinbandfec: '1', stereo: '1', usedtx: '1' } } : c)),
+  };
+  const r = answerOffer(sample('chrome-audio.sdp'), params({ capabilities: caps }));
+  has(sectionLines(r.sdp, 0), 'a=fmtp:111 minptime=10;useinbandfec=1;stereo=1;usedtx=1');
+  assert.equal(r.negotiated.media[0]!.codecs[0]!.parameters, { minptime: '10', useinbandfec: '1', stereo: '1', usedtx: '1' });
+});
+
+test('a TCP socket becomes a passive TCP host candidate below the UDP ones', () => {
+  const a = sectionLines(answerOffer(sample('chrome-audio.sdp'), params({ candidates: [{ address: '127.0.0.1', port: 40001 }, { address: '::1', port: 40003, protocol: 'tcp' }] })).sdp, 0);
+  has(a, 'a=candidate:1 1 udp 2130706431 127.0.0.1 40001 typ host');
+  has(a, 'a=candidate:2 1 tcp 2122317567 ::1 40003 typ host tcptype passive');
+});
+
+test('Firefox audio: opus 109 answered with our fmtp; extensions the offerer only receives are dropped', () => {
   const r = answerOffer(sample('firefox-audio-video-datachannel.sdp'), params());
   const a = sectionLines(r.sdp, 0);
   assert.is(a[0], 'm=audio 9 UDP/TLS/RTP/SAVPF 109');
   has(a, 'a=fmtp:109 minptime=10;useinbandfec=1');
   const v = sectionLines(r.sdp, 1);
-  has(v, 'a=extmap:6/sendonly http://www.webrtc.org/experiments/rtp-hdrext/playout-delay');
+  assert.not.ok(v.some((l) => l.includes('playout-delay')), 'extmap:6/recvonly dropped');
+  has(v, 'a=extmap:7 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01');
   assert.is(v[0], 'm=video 9 UDP/TLS/RTP/SAVPF 120 124 126 127 97 98 121 125');
 });
 
