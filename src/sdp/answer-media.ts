@@ -73,7 +73,7 @@ function chooseExtensions(sd: SessionDescription, m: MediaSection, kind: MediaKi
     if (e.direction === 'recvonly' || e.direction === 'inactive') continue;
     if (out.some((x) => x.id === e.id || x.uri === e.uri)) continue;
     const a: Extmap = { id: e.id, uri: e.uri };
-    if (e.direction) a.direction = e.direction === 'sendonly' ? 'recvonly' : e.direction === 'recvonly' ? 'sendonly' : e.direction;
+    if (e.direction) a.direction = e.direction === 'sendonly' ? 'recvonly' : e.direction;
     out.push(a);
   }
   return out;
