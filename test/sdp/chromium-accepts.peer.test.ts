@@ -156,6 +156,21 @@ test('subscriber: Chromium answers our offer and applyAnswer accepts the answer'
   assert.ok(parseSdp(r.answer).media.length === 4);
 });
 
+test('subscriber: RED audio, VP9 and AV1 tracks are accepted by Chromium with our payload types', async () => {
+  const subs = new SubscriberOffers();
+  const tracks: SubscriberTrack[] = [
+    { ...audio('TR_red', 500), codecs: [{ name: 'red', clockRate: 48000, channels: 2 }, { name: 'opus', clockRate: 48000, channels: 2 }] },
+    { ...vp8('TR_vp9', 600), codecs: [{ name: 'VP9', clockRate: 90000, parameters: { 'profile-id': '0' } }] },
+    { ...vp8('TR_av1', 700), codecs: [{ name: 'AV1', clockRate: 90000 }] },
+  ];
+  const r = await subscribeRound('s4', subs.createOffer(sub(tracks)).sdp);
+  assert.ok(r.ok, r.error);
+  const n = subs.applyAnswer(r.answer);
+  assert.equal(n.rejectedMids, []);
+  assert.equal(n.media.map((m) => m.codecs.map((c) => `${c.payloadType} ${c.name}`)), [['63 red', '111 opus'], ['98 VP9'], ['45 AV1']]);
+  assert.equal(n.media.map((m) => m.rtxMap), [{}, { 99: 98 }, { 46: 45 }]);
+});
+
 test('subscriber renegotiation: removed track -> inactive, reused with the same mid; Chromium agrees', async () => {
   const subs = new SubscriberOffers();
   const r1 = await subscribeRound('s2', subs.createOffer(sub([audio('A1', 10), vp8('V1', 20)])).sdp);
