@@ -28,5 +28,5 @@ export { answerOffer, answerSetup, type AnswerParams, type AnswerResult } from '
 export { sectionTransport, senderStreams } from './negotiated.js';
 export type { NegotiatedCodec, NegotiatedMedia, NegotiatedSession, SenderStreams, StreamSsrc } from './negotiated.js';
 export { applyAnswer } from './apply-answer.js';
-export { SubscriberOffers, createOffer, type SubscriberOfferOptions, type SubscriberOfferParams, type CreatedOffer } from './offer.js';
+export { SubscriberOffers, createOffer, type SlotState, type SubscriberOfferOptions, type SubscriberOfferParams, type CreatedOffer } from './offer.js';
 export type { OfferCodec, SubscriberTrack } from './offer-media.js';

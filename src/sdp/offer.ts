@@ -30,7 +30,7 @@ export interface SubscriberOfferParams extends LocalTransport {
   dataChannel?: boolean;
 }
 
-type SlotState = 'active' | 'inactive' | 'stopped' | 'recyclable';
+export type SlotState = 'active' | 'inactive' | 'stopped' | 'recyclable';
 interface Slot { mid: string; kind: MediaKind | 'application'; state: SlotState; track?: SubscriberTrack }
 
 export interface CreatedOffer { sdp: string; offer: SessionDescription }
@@ -58,6 +58,11 @@ export class SubscriberOffers {
   /** trackId -> mid for the tracks in the last created offer. */
   midOf(trackId: string): string | undefined {
     return this.#slots.find((s) => s.state === 'active' && s.track?.trackId === trackId)?.mid;
+  }
+
+  /** A snapshot of the m-lines in order: mid, kind, state, and the track last placed there. */
+  slots(): { mid: string; kind: MediaKind | 'application'; state: SlotState; trackId?: string }[] {
+    return this.#slots.map((s) => (s.track ? { mid: s.mid, kind: s.kind, state: s.state, trackId: s.track.trackId } : { mid: s.mid, kind: s.kind, state: s.state }));
   }
 
   createOffer(params: SubscriberOfferParams): CreatedOffer {

@@ -143,6 +143,7 @@ test('renegotiation: mids stable, session version increments, removed track -> i
   assert.equal(a.ssrcs, []);
   assert.equal(a.msids, []);
   assert.equal(o3.offer.groups[0]!.mids, ['0', '1']);
+  assert.equal(subs.slots(), [{ mid: '0', kind: 'audio', state: 'inactive', trackId: 'A2' }, { mid: '1', kind: 'video', state: 'active', trackId: 'V1' }]);
   // A new video track cannot take the audio m-line: it gets mid 2.
   const o4 = subs.createOffer(p([video('V1'), video('V2', 7, 8)]));
   assert.equal(o4.offer.media.map((m) => m.mid), ['0', '1', '2']);
