@@ -292,6 +292,21 @@ test('one m-line without a BUNDLE group is answered without one', () => {
   assert.is(r.negotiated.media.length, 1);
 });
 
+test('legacy SIM ssrc-group and wildcard rtcp-fb reach the negotiated data', () => {
+  const o = sample('chrome-audio-video.sdp')
+    .replace('a=ssrc-group:FID 2231627014 632943048\r\n', 'a=ssrc-group:SIM 11 22 33\r\na=ssrc-group:FID 11 44\r\na=ssrc-group:FID 2231627014 632943048\r\n')
+    .replace('a=rtpmap:96 VP8/90000\r\n', 'a=rtcp-fb:* ccm tmmbr\r\na=rtcp-fb:* nack\r\na=rtpmap:96 VP8/90000\r\n');
+  const r = answerOffer(o, params());
+  const v = r.negotiated.media[1]!;
+  assert.equal(v.streams.simGroups, [[11, 22, 33]]);
+  assert.equal(v.streams.fidGroups, [{ primary: 11, rtx: 44 }, { primary: 2231627014, rtx: 632943048 }]);
+  // '*' nack applies to every codec (deduplicated), ccm tmmbr is not ours.
+  const fb = v.codecs.find((c) => c.payloadType === 98)!.rtcpFeedback.map((f) => `${f.type} ${f.parameter ?? ''}`.trim());
+  assert.ok(fb.includes('nack'));
+  assert.not.ok(fb.includes('ccm tmmbr'));
+  assert.is(fb.filter((x) => x === 'nack').length, 1);
+});
+
 test('bundle-only m-lines (port 0 + a=bundle-only, RFC 8843 §7.5) are accepted, not rejected', () => {
   const o = sample('chrome-audio-video.sdp').replace('m=video 9 ', 'm=video 0 ').replace('a=mid:1\r\n', 'a=mid:1\r\na=bundle-only\r\n');
   const r = answerOffer(o, params());
