@@ -141,4 +141,53 @@ test('werift-rtp decodes our feedback to the same statuses and deltas', () => {
   assert.equal(fb.recvDeltas.map((d: any) => d.delta), recvd);
 });
 
+// Fewest chunks possible for a symbol sequence (dynamic programming over chunk choices).
+function optimalChunks(sym: ArrayLike<number>): number {
+  const n = sym.length;
+  const best = new Array(n + 1).fill(Infinity);
+  best[n] = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = i; j < n && j - i < 8191 && sym[j] === sym[i]; j++) best[i] = Math.min(best[i], 1 + best[j + 1]);
+    const e14 = Math.min(n, i + 14);
+    let ok = true;
+    for (let j = i; j < e14; j++) if (sym[j] === 2) ok = false;
+    if (ok && (e14 - i === 14 || e14 === n)) best[i] = Math.min(best[i], 1 + best[e14]);
+    const e7 = Math.min(n, i + 7);
+    if (e7 - i === 7 || e7 === n) best[i] = Math.min(best[i], 1 + best[e7]);
+  }
+  return best[0];
+}
+
+test('encoder chunk choice is within one chunk of optimal, and optimal in >= 99% of random feedbacks', () => {
+  let seed = 5;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) % n; };
+  const buf = Buffer.alloc(20000);
+  const v = new TwccFeedbackView();
+  let optimal = 0;
+  const trials = 500;
+  for (let trial = 0; trial < trials; trial++) {
+    const count = 1 + rnd(300);
+    const arr: number[] = [];
+    let t = 1e6;
+    const pLost = rnd(10), pBig = rnd(10);
+    for (let i = 0; i < count; i++) {
+      if (rnd(10) < pLost) { arr.push(-1); continue; }
+      t += rnd(10) < pBig ? 70_000 : rnd(3000);
+      arr.push(t);
+    }
+    const n = writeTwccFeedback(buf, 0, { senderSsrc: 1, mediaSsrc: 2, baseSeq: 0, fbPktCount: 0, count, arrivalUs: arr });
+    assert.is(v.reset(buf, 0, n), RtpStatus.OK);
+    const st = new Uint8Array(count);
+    v.decode(new Uint16Array(count), st, new Int32Array(count));
+    let deltaBytes = 0;
+    for (const x of st) deltaBytes += x;
+    const pad = buf[0] & 0x20 ? buf[n - 1] : 0;
+    const chunks = (n - pad - 20 - deltaBytes) / 2;
+    const best = optimalChunks(st);
+    assert.ok(chunks <= best + 1, `trial ${trial}: ${chunks} chunks, optimum ${best}`);
+    if (chunks === best) optimal++;
+  }
+  assert.ok(optimal >= trials * 0.99, `${optimal}/${trials} optimal`);
+});
+
 test.run();
