@@ -3,6 +3,8 @@
 //   0                   1                   2                   3
 //  |V=2|P|  count  |      PT       |      length (32-bit words - 1)  |
 //
+// Reduced-size RTCP (RFC 5506) is accepted: the first sub-packet need not be SR/RR.
+// Padding is accepted on any sub-packet as long as it fits inside that sub-packet.
 // Reuse: one RtcpCompoundView per worker; `reset` then call `next()` until it returns
 // END (or an error). After each OK, `offset`/`length` frame the sub-packet (header
 // included) for the per-type views, which are also reusable.
