@@ -50,7 +50,6 @@ export class HmacSha1 {
       p += 64;
     }
     const tail = TAIL;
-    tail.fill(0);
     let n = 0;
     while (p < end) tail[n++] = buf[p++];
     if (hasTrailer) {
@@ -60,6 +59,7 @@ export class HmacSha1 {
     tail[n] = 0x80;
     const bits = (64 + len + (hasTrailer ? 4 : 0)) * 8;
     const blocks = n + 9 <= 64 ? 1 : 2;
+    for (let z = n + 1; z < blocks * 64; z++) tail[z] = 0;
     const lp = blocks * 64 - 4;
     tail[lp - 1] = bits / 0x100000000; // bits < 2^40 for any packet
     tail[lp] = bits >>> 24; tail[lp + 1] = bits >>> 16; tail[lp + 2] = bits >>> 8; tail[lp + 3] = bits;

@@ -5,7 +5,8 @@
 // SRTCP: | header+SSRC (8) | encrypted rest | E(1)+index(31) | tag (10 bytes) |
 //        tag = HMAC-SHA1(k_a, everything before the tag)
 // IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16); index = ROC*2^16+SEQ for RTP.
-import { aesCtrXor, expandAesKey, type AesKey } from './aes.js';
+import { expandAesKey, type AesKey } from './aes.js';
+import { ctrXor, prepareKey } from './keystream.js';
 import { SrtpStatus } from './errors.js';
 import { HmacSha1 } from './hmac-sha1.js';
 import type { SrtpSessionKeys } from './key-derivation.js';
@@ -49,8 +50,8 @@ export class CmTransform {
     this.rtpTagLength = rtpTagLength;
     this.nativeMin = nativeMin;
     this.rtpKeyBytes = Buffer.from(keys.rtpKey);
-    this.rtpKey = expandAesKey(keys.rtpKey);
-    this.rtcpKey = expandAesKey(keys.rtcpKey);
+    this.rtpKey = prepareKey(expandAesKey(keys.rtpKey));
+    this.rtcpKey = prepareKey(expandAesKey(keys.rtcpKey));
     this.rtpAuth = new HmacSha1(keys.rtpAuthKey);
     this.rtcpAuth = new HmacSha1(keys.rtcpAuthKey);
     const r = new Uint8Array(16); r.set(keys.rtpSalt);
@@ -61,7 +62,7 @@ export class CmTransform {
 
   /** Encrypts buf[hdrLen, len) and appends the tag. Caller checked the room. */
   private rtpCtr(buf: Uint8Array, off: number, len: number, ssrc: number, roc: number, seq: number): void {
-    if (len < this.nativeMin) aesCtrXor(this.rtpKey, this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), buf, off, len);
+    if (len < this.nativeMin) ctrXor(this.rtpKey, this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), buf, off, len);
     else nativeCtrXor('aes-128-ctr', this.rtpKeyBytes, this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), buf, off, len);
   }
 
@@ -83,7 +84,7 @@ export class CmTransform {
 
   /** Encrypts after the first 8 bytes, appends E|index and the 80-bit tag. */
   protectRtcp(buf: Uint8Array, len: number, ssrc: number, index: number): number {
-    aesCtrXor(this.rtcpKey, this.cs0, this.cs1 ^ ssrc, this.cs2 ^ (index >>> 16), this.cs3 ^ (index << 16), buf, 8, len - 8);
+    ctrXor(this.rtcpKey, this.cs0, this.cs1 ^ ssrc, this.cs2 ^ (index >>> 16), this.cs3 ^ (index << 16), buf, 8, len - 8);
     const e = index | 0x80000000;
     buf[len] = e >>> 24; buf[len + 1] = e >>> 16; buf[len + 2] = e >>> 8; buf[len + 3] = e;
     this.rtcpAuth.mac(buf, 0, len + 4, false, 0, mac);
@@ -97,7 +98,7 @@ export class CmTransform {
     this.rtcpAuth.mac(buf, 0, tagAt, false, 0, mac);
     if (tagDiffers(buf, tagAt, 10)) return SrtpStatus.AUTH_FAILED;
     const end = len - 14;
-    if (encrypted) aesCtrXor(this.rtcpKey, this.cs0, this.cs1 ^ ssrc, this.cs2 ^ (index >>> 16), this.cs3 ^ (index << 16), buf, 8, end - 8);
+    if (encrypted) ctrXor(this.rtcpKey, this.cs0, this.cs1 ^ ssrc, this.cs2 ^ (index >>> 16), this.cs3 ^ (index << 16), buf, 8, end - 8);
     return end;
   }
 }

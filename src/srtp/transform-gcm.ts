@@ -9,7 +9,8 @@
 // Pure JS (AES T-tables + 8-bit-table GHASH) for small packets: no allocation, and for
 // audio-sized packets about twice as fast as a node:crypto GCM cipher per packet; RTP
 // payloads from `nativeMin` bytes up go to node:crypto, which wins there (see the bench).
-import { aesCtrXor, aesEncryptWords, expandAesKey, type AesKey } from './aes.js';
+import { aesEncryptWords, expandAesKey, type AesKey } from './aes.js';
+import { ctrXor, prepareKey } from './keystream.js';
 import { SrtpStatus } from './errors.js';
 import { Ghash } from './ghash.js';
 import type { SrtpSessionKeys } from './key-derivation.js';
@@ -31,7 +32,7 @@ class GcmKey {
   constructor(key: Uint8Array, salt: Uint8Array) {
     this.keyBytes = Buffer.from(key);
     this.alg = key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm';
-    this.aes = expandAesKey(key);
+    this.aes = prepareKey(expandAesKey(key));
     aesEncryptWords(this.aes, 0, 0, 0, 0, blk);
     this.ghash = new Ghash(blk[0], blk[1], blk[2], blk[3]);
     this.s0 = word(salt, 0); this.s1 = word(salt, 4); this.s2 = word(salt, 8);
@@ -78,7 +79,7 @@ export class GcmTransform {
       nativeGcmSeal(k.alg, k.keyBytes, iv0, iv1, iv2, buf, hdrLen, len);
       return len + 16;
     }
-    aesCtrXor(k.aes, iv0, iv1, iv2, 2, buf, hdrLen, len - hdrLen);
+    ctrXor(k.aes, iv0, iv1, iv2, 2, buf, hdrLen, len - hdrLen);
     const g = k.ghash;
     g.reset();
     g.update(buf, 0, hdrLen);
@@ -103,14 +104,14 @@ export class GcmTransform {
     g.update(buf, hdrLen, end - hdrLen);
     finishTag(k, iv0, iv1, iv2, hdrLen, end - hdrLen);
     if (tagDiffers(buf, end)) return SrtpStatus.AUTH_FAILED;
-    aesCtrXor(k.aes, iv0, iv1, iv2, 2, buf, hdrLen, end - hdrLen);
+    ctrXor(k.aes, iv0, iv1, iv2, 2, buf, hdrLen, end - hdrLen);
     return end;
   }
 
   protectRtcp(buf: Uint8Array, len: number, ssrc: number, index: number): number {
     const k = this.rtcp;
     const iv0 = k.s0 ^ (ssrc >>> 16), iv1 = k.s1 ^ (ssrc << 16), iv2 = k.s2 ^ index;
-    aesCtrXor(k.aes, iv0, iv1, iv2, 2, buf, 8, len - 8);
+    ctrXor(k.aes, iv0, iv1, iv2, 2, buf, 8, len - 8);
     const e = index | 0x80000000;
     const g = k.ghash;
     g.reset();
@@ -144,7 +145,7 @@ export class GcmTransform {
       finishTag(k, iv0, iv1, iv2, tagAt + 4, 0);
     }
     if (tagDiffers(buf, tagAt)) return SrtpStatus.AUTH_FAILED;
-    if (encrypted) aesCtrXor(k.aes, iv0, iv1, iv2, 2, buf, 8, tagAt - 8);
+    if (encrypted) ctrXor(k.aes, iv0, iv1, iv2, 2, buf, 8, tagAt - 8);
     return tagAt;
   }
 }
