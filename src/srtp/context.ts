@@ -5,7 +5,7 @@
 // object is allocated once per new SSRC, and only after its first packet authenticated).
 import { SrtpConfigError, SrtpStatus } from './errors.js';
 import { deriveSessionKeys, type SrtpSessionKeys } from './key-derivation.js';
-import { srtpProfileInfo, type SrtpProfileInfo } from './profiles.js';
+import { splitKeyingMaterial, srtpProfileInfo, type SrtpProfileInfo } from './profiles.js';
 import { estimateRtpIndex, RtcpStreamState, RtpStreamState } from './replay-window.js';
 import { CmTransform } from './transform-cm.js';
 import { GcmTransform } from './transform-gcm.js';
@@ -253,9 +253,38 @@ export class SrtpContext {
     st.nextSendIndex = index & 0x7fffffff;
   }
 
+  /**
+   * Drops all per-SSRC state and frees the wasm memory of the keys now rather than at
+   * garbage collection. Idempotent. Packets after close() are still processed (in JS)
+   * as if for a fresh context; callers normally just stop using it.
+   */
+  close(): void {
+    this.t.close();
+    this.rtp.clear();
+    this.rtcp.clear();
+  }
+
   /** Forgets an SSRC's RTP and SRTCP state (a track ended), freeing its slot. */
   removeSsrc(ssrc: number): void {
     this.rtp.delete(ssrc | 0);
     this.rtcp.delete(ssrc | 0);
   }
+}
+
+/**
+ * Both contexts of one DTLS-SRTP association from the exporter's keying material
+ * (RFC 5764 §4.2): `tx` protects with this endpoint's write key, `rx` unprotects with the
+ * peer's. `role` is this endpoint's DTLS role.
+ */
+export function createSrtpContexts(
+  profile: number,
+  keyingMaterial: Uint8Array,
+  role: 'client' | 'server',
+  options?: SrtpContextOptions,
+): { tx: SrtpContext; rx: SrtpContext } {
+  const k = splitKeyingMaterial(profile, keyingMaterial, role);
+  return {
+    tx: new SrtpContext(profile, k.localMasterKey, k.localMasterSalt, options),
+    rx: new SrtpContext(profile, k.remoteMasterKey, k.remoteMasterSalt, options),
+  };
 }

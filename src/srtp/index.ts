@@ -7,10 +7,12 @@
 // Setting up, after the DTLS handshake chose `profile` (a use_srtp id):
 //   const info = srtpProfileInfo(profile);
 //   const material = exportKeyingMaterial('EXTRACTOR-dtls_srtp', info.keyingMaterialLength);
-//   const k = splitKeyingMaterial(profile, material, dtlsRole);            // 'client' | 'server'
+//   const { tx, rx } = createSrtpContexts(profile, material, dtlsRole);  // 'client' | 'server'
+// which is splitKeyingMaterial(...) and then
 //   const tx = new SrtpContext(profile, k.localMasterKey, k.localMasterSalt);   // protect
 //   const rx = new SrtpContext(profile, k.remoteMasterKey, k.remoteMasterSalt); // unprotect
 // A context is ONE direction: protect with `tx`, unprotect with `rx`, never both on one.
+// close() a context when its transport ends (frees its keys' wasm memory at once).
 //
 // BUFFER CONTRACT (the UDP worker's slabs)
 // - Every method works IN PLACE on buf[0, len) and returns the new length (>= 0) or a
@@ -37,7 +39,7 @@
 //   keeps no reference to `buf`. Contexts are not thread-safe: one worker owns each.
 // - Replay windows (RTP and SRTCP, per SSRC) move only after a packet authenticated, so
 //   forged packets cannot advance them. ROC is estimated per RFC 3711 Appendix A.
-export { SrtpContext, defaultSrtpContextOptions, NATIVE_CRYPTO_MIN_PAYLOAD } from './context.js';
+export { SrtpContext, createSrtpContexts, defaultSrtpContextOptions, NATIVE_CRYPTO_MIN_PAYLOAD } from './context.js';
 export type { SrtpContextOptions, SrtpStats } from './context.js';
 export { SrtpConfigError, SrtpStatus, srtpStatusName } from './errors.js';
 export type { SrtpErrorCode, SrtpStatusCode } from './errors.js';

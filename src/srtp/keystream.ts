@@ -16,9 +16,18 @@ const slots = wasmAes ? new FinalizationRegistry<number>((ptr) => wasmAes!.freeK
 export function prepareKey(k: AesKey): AesKey {
   if (wasmAes && slots && k.wasmPtr < 0) {
     k.wasmPtr = wasmAes.storeKey(k.rk);
-    slots.register(k, k.wasmPtr);
+    slots.register(k, k.wasmPtr, k);
   }
   return k;
+}
+
+/** Gives a key's wasm slot back now (context closed); the key keeps working in JS. */
+export function releaseKey(k: AesKey): void {
+  if (wasmAes && slots && k.wasmPtr >= 0) {
+    slots.unregister(k);
+    wasmAes.freeKey(k.wasmPtr);
+    k.wasmPtr = -1;
+  }
 }
 
 export function ctrXor(k: AesKey, c0: number, c1: number, c2: number, c3: number, buf: Uint8Array, off: number, len: number): void {

@@ -6,7 +6,7 @@
 //        tag = HMAC-SHA1(k_a, everything before the tag)
 // IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16); index = ROC*2^16+SEQ for RTP.
 import { expandAesKey, type AesKey } from './aes.js';
-import { ctrXor, prepareKey } from './keystream.js';
+import { ctrXor, prepareKey, releaseKey } from './keystream.js';
 import { SrtpStatus } from './errors.js';
 import { HmacSha1 } from './hmac-sha1.js';
 import type { SrtpSessionKeys } from './key-derivation.js';
@@ -58,6 +58,12 @@ export class CmTransform {
     const c = new Uint8Array(16); c.set(keys.rtcpSalt);
     this.rs0 = word(r, 0); this.rs1 = word(r, 4); this.rs2 = word(r, 8); this.rs3 = word(r, 12);
     this.cs0 = word(c, 0); this.cs1 = word(c, 4); this.cs2 = word(c, 8); this.cs3 = word(c, 12);
+  }
+
+  /** Frees the wasm key slots (the transform still works, in JS). */
+  close(): void {
+    releaseKey(this.rtpKey);
+    releaseKey(this.rtcpKey);
   }
 
   /** Encrypts buf[hdrLen, len) and appends the tag. Caller checked the room. */

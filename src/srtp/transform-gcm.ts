@@ -10,7 +10,7 @@
 // audio-sized packets about twice as fast as a node:crypto GCM cipher per packet; RTP
 // payloads from `nativeMin` bytes up go to node:crypto, which wins there (see the bench).
 import { aesEncryptWords, expandAesKey, type AesKey } from './aes.js';
-import { ctrXor, prepareKey } from './keystream.js';
+import { ctrXor, prepareKey, releaseKey } from './keystream.js';
 import { SrtpStatus } from './errors.js';
 import { Ghash } from './ghash.js';
 import type { SrtpSessionKeys } from './key-derivation.js';
@@ -70,6 +70,12 @@ export class GcmTransform {
     this.nativeMin = nativeMin;
     this.rtp = new GcmKey(keys.rtpKey, keys.rtpSalt);
     this.rtcp = new GcmKey(keys.rtcpKey, keys.rtcpSalt);
+  }
+
+  /** Frees the wasm key slots (the transform still works, in JS). */
+  close(): void {
+    releaseKey(this.rtp.aes);
+    releaseKey(this.rtcp.aes);
   }
 
   protectRtp(buf: Uint8Array, hdrLen: number, len: number, ssrc: number, roc: number, seq: number): number {

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import {
-  SrtpConfigError, SrtpContext, SrtpProfile, SrtpStatus, SUPPORTED_SRTP_PROFILES,
+  createSrtpContexts, SrtpConfigError, SrtpContext, SrtpProfile, SrtpStatus, SUPPORTED_SRTP_PROFILES,
   splitKeyingMaterial, srtpProfileInfo,
 } from '../../src/srtp/index.js';
 import { estimateRtpIndex } from '../../src/srtp/replay-window.js';
@@ -256,6 +256,22 @@ test('JS and node:crypto paths are interchangeable, and both reject tampering', 
       }
       assert.is(rx.rolloverCounter(0xabc), 1);
     }
+  }
+});
+
+test('createSrtpContexts pairs two endpoints; close() keeps packets flowing in JS', () => {
+  for (const profile of SUPPORTED_SRTP_PROFILES) {
+    const material = randomBytes(srtpProfileInfo(profile).keyingMaterialLength);
+    const client = createSrtpContexts(profile, material, 'client');
+    const server = createSrtpContexts(profile, material, 'server');
+    assert.is(unprotect(server.rx, protect(client.tx, rtp(1, 10))), 100);
+    assert.is(unprotect(client.rx, protect(server.tx, rtp(1, 11))), 100);
+    assert.is(unprotect(client.rx, protect(client.tx, rtp(2, 12))), SrtpStatus.AUTH_FAILED, 'directions use different keys');
+    client.tx.close();
+    client.tx.close();
+    server.rx.close();
+    assert.is(server.rx.rtpSsrcCount, 0);
+    assert.is(unprotect(server.rx, protect(client.tx, rtp(3, 10))), 100);
   }
 });
 
