@@ -18,13 +18,13 @@ export interface SrtpContextOptions {
   /**
    * RTP payloads of at least this many bytes are encrypted with node:crypto (OpenSSL)
    * instead of the allocation-free JS code; smaller ones in JS. Default: the measured
-   * crossover, 448 for AES-CM and 320 for GCM. Infinity = always JS, 0 = always OpenSSL.
+   * crossover, 512 for AES-CM and 384 for GCM. Infinity = always JS, 0 = always OpenSSL.
    */
   nativeCryptoMinPayload?: number;
 }
 
 /** Default nativeCryptoMinPayload per profile family (from bench/micro/srtp.bench.ts). */
-export const NATIVE_CRYPTO_MIN_PAYLOAD = Object.freeze({ aesCm: 448, aesGcm: 320 });
+export const NATIVE_CRYPTO_MIN_PAYLOAD = Object.freeze({ aesCm: 512, aesGcm: 384 });
 
 export const defaultSrtpContextOptions: Readonly<Pick<Required<SrtpContextOptions>, 'replayWindow' | 'maxSsrcs'>> = Object.freeze({ replayWindow: 128, maxSsrcs: 64 });
 

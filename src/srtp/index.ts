@@ -17,14 +17,16 @@
 // BUFFER CONTRACT (the UDP worker's slabs)
 // - Every method works IN PLACE on buf[0, len) and returns the new length (>= 0) or a
 //   negative SrtpStatus. Nothing throws for any input bytes.
-// - Allocation: none per packet for RTP payloads below `nativeCryptoMinPayload` (448
-//   bytes AES-CM, 320 GCM: all audio) and for all SRTCP; those run in JS (aes.ts,
-//   hmac-sha1.ts, ghash.ts). Larger RTP payloads (video) go through node:crypto, which
-//   is 2-5x faster there but allocates a cipher object and an output Buffer per packet.
+// - Allocation: none per packet for RTP payloads below `nativeCryptoMinPayload` (512
+//   bytes AES-CM, 384 GCM: all audio) and for all SRTCP; those run in JS and a small
+//   in-process wasm module (aes.ts, wasm-aes.ts, hmac-sha1.ts, ghash.ts). Larger RTP
+//   payloads (video) go through node:crypto, 1.5-2.5x faster there, which allocates a
+//   cipher object and an output Buffer per packet.
 //   One small state object per new SSRC, created only after that SSRC's first packet
 //   authenticated, and at most `maxSsrcs` of them per context.
-// - `buf` may be any Uint8Array/Buffer view (a slab subarray); only buf[0, buf.length)
-//   is touched. Offsets are relative to the view, so pass `slab.subarray(off, off+cap)`.
+// - `buf` may be any Uint8Array/Buffer view (a slab slot); only buf[0, buf.length) is
+//   touched and the packet starts at buf[0]. Make one view per slab slot when the slab
+//   is created and reuse it: a `subarray()` per packet would itself allocate.
 // - HEADROOM for protect: buf.length must be >= len + trailer, where the trailer is
 //     protectRtp:  10 (AES-CM _80), 4 (AES-CM _32), 16 (GCM)  = info.rtpTagLength
 //     protectRtcp: 14 (AES-CM: 4-byte E|index + 10-byte tag), 20 (GCM: 16 + 4)

@@ -2,7 +2,7 @@
 // packet costs ~1.8 µs (AES-CTR) / ~2.9 µs (AES-GCM) before the first byte, and
 // `update()` returns a new Buffer (it has no "into" form), so for audio-sized packets
 // the JS code in aes.ts/ghash.ts is faster and allocation-free. Past the crossover
-// measured in bench/micro/srtp.bench.ts (about 448 payload bytes for AES-CM, 320 for
+// measured in bench/micro/srtp.bench.ts (about 512 payload bytes for AES-CM, 384 for
 // GCM) OpenSSL wins by 2-3x and we accept a few small objects per video packet.
 import { createCipheriv, createDecipheriv, type CipherGCMTypes } from 'node:crypto';
 
