@@ -101,6 +101,7 @@ export class SrtpContext {
   /** RTP header length of buf[0, len), or a negative status. */
   private rtpHeaderLength(buf: Uint8Array, len: number, trailer: number): number {
     if (len < 12 + trailer) { this.stats.tooShort++; return SrtpStatus.TOO_SHORT; }
+    if (len > buf.length) { this.stats.malformed++; return SrtpStatus.MALFORMED; } // a caller bug, not a packet
     const b0 = buf[0];
     if ((b0 & 0xc0) !== 0x80) { this.stats.malformed++; return SrtpStatus.MALFORMED; }
     let hdr = 12 + ((b0 & 15) << 2);
@@ -179,7 +180,7 @@ export class SrtpContext {
    */
   protectRtcp(buf: Uint8Array, len: number): number {
     if (len < 8) { this.stats.tooShort++; return SrtpStatus.TOO_SHORT; }
-    if ((buf[0] & 0xc0) !== 0x80) { this.stats.malformed++; return SrtpStatus.MALFORMED; }
+    if ((buf[0] & 0xc0) !== 0x80 || len > buf.length) { this.stats.malformed++; return SrtpStatus.MALFORMED; }
     if (len + this.rtcpTrailer > buf.length) { this.stats.noRoom++; return SrtpStatus.NO_ROOM; }
     const ssrc = word(buf, 4);
     let st = this.rtcp.get(ssrc);
@@ -197,7 +198,7 @@ export class SrtpContext {
   /** Authenticates and decrypts an SRTCP packet in place. Returns the RTCP length or a negative SrtpStatus. */
   unprotectRtcp(buf: Uint8Array, len: number): number {
     if (len < 8 + this.rtcpTrailer) { this.stats.tooShort++; return SrtpStatus.TOO_SHORT; }
-    if ((buf[0] & 0xc0) !== 0x80) { this.stats.malformed++; return SrtpStatus.MALFORMED; }
+    if ((buf[0] & 0xc0) !== 0x80 || len > buf.length) { this.stats.malformed++; return SrtpStatus.MALFORMED; }
     const ssrc = word(buf, 4);
     const e = word(buf, len - this.t.rtcpIndexFromEnd);
     const index = e & 0x7fffffff;

@@ -275,4 +275,14 @@ test('createSrtpContexts pairs two endpoints; close() keeps packets flowing in J
   }
 });
 
+test('a len beyond the buffer is refused (MALFORMED), not read past', () => {
+  const { tx, rx } = pair(SrtpProfile.AES128_CM_HMAC_SHA1_80);
+  const wire = protect(tx, rtp(1, 1));
+  assert.is(rx.unprotectRtp(Buffer.from(wire), wire.length + 1), SrtpStatus.MALFORMED);
+  assert.is(rx.unprotectRtcp(Buffer.from(wire), wire.length + 1), SrtpStatus.MALFORMED);
+  assert.is(tx.protectRtp(Buffer.alloc(20, 0x80), 21), SrtpStatus.MALFORMED);
+  assert.is(tx.protectRtcp(Buffer.alloc(20, 0x80), 21), SrtpStatus.MALFORMED);
+  assert.is(rx.unprotectRtp(Buffer.from(wire), wire.length), 100);
+});
+
 test.run();
