@@ -51,11 +51,20 @@ export class LocalChannel implements HostChannel {
   async close(): Promise<void> { this.host.close(); }
 }
 
-/** The worker entry: the .ts file under tsx, the .js file next to us when compiled. */
-function workerEntry(): { url: URL; execArgv: string[] } {
+/**
+ * The worker entry: the compiled worker-main.js next to us, or — when running from
+ * TypeScript sources under tsx — a bootstrap that registers tsx's loader inside the
+ * worker and then imports worker-main.ts (Node 20 does not apply `--import tsx` from a
+ * Worker's execArgv to its entry module).
+ */
+function newWorker(workerData: unknown): Worker {
   const ts = new URL('./worker-main.ts', import.meta.url);
-  if (import.meta.url.endsWith('.ts') && existsSync(fileURLToPath(ts))) return { url: ts, execArgv: ['--import', 'tsx'] };
-  return { url: new URL('./worker-main.js', import.meta.url), execArgv: [] };
+  if (import.meta.url.endsWith('.ts') && existsSync(fileURLToPath(ts))) {
+    const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); })`
+      + `.catch((e) => { console.error('media worker failed to start', e); process.exit(1); });`;
+    return new Worker(boot, { eval: true, workerData });
+  }
+  return new Worker(new URL('./worker-main.js', import.meta.url), { workerData });
 }
 
 export class WorkerChannel implements HostChannel {
@@ -88,13 +97,12 @@ export class WorkerChannel implements HostChannel {
   }
 
   static start(s: HostSettings, onEvent: (ev: EngineEvent) => void): Promise<WorkerChannel> {
-    const { url, execArgv } = workerEntry();
     const workerData = {
       der: s.certificate.der, keyPem: s.certificate.privateKey.export({ type: 'pkcs8', format: 'pem' }), fingerprint: s.certificate.fingerprint,
       host: s.host, port: s.port, announcedAddress: s.announcedAddress, capabilities: s.capabilities,
     };
     return new Promise((resolve, reject) => {
-      const worker = new Worker(url, { workerData, execArgv });
+      const worker = newWorker(workerData);
       const ch: WorkerChannel = new WorkerChannel(worker, onEvent, (port) => { ch.port = port; resolve(ch); }, reject);
     });
   }

@@ -80,7 +80,7 @@ export class Participant extends Emitter<ParticipantEvents> {
   }
 
   /** Transport and per-track counters from the media host. */
-  stats(): Promise<ParticipantStats> {
+  async stats(): Promise<ParticipantStats> {
     this.#check();
     return this.#channel.request<ParticipantStats>({ op: 'stats', participant: this.sid });
   }
