@@ -66,12 +66,13 @@ export class CmTransform {
     releaseKey(this.rtcpKey);
   }
 
-  /** Encrypts buf[hdrLen, len) and appends the tag. Caller checked the room. */
+  /** AES-CM over an RTP payload: wasm/JS for small payloads, node:crypto from nativeMin bytes. */
   private rtpCtr(buf: Uint8Array, off: number, len: number, ssrc: number, roc: number, seq: number): void {
     if (len < this.nativeMin) ctrXor(this.rtpKey, this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), buf, off, len);
     else nativeCtrXor('aes-128-ctr', this.rtpKeyBytes, this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), buf, off, len);
   }
 
+  /** Encrypts buf[hdrLen, len) and appends the tag. Caller checked the room. */
   protectRtp(buf: Uint8Array, hdrLen: number, len: number, ssrc: number, roc: number, seq: number): number {
     this.rtpCtr(buf, hdrLen, len - hdrLen, ssrc, roc, seq);
     this.rtpAuth.mac(buf, 0, len, true, roc, mac);
