@@ -2,7 +2,7 @@
 // The states after hashing key^ipad and key^opad are computed once per session key, so
 // a 100-byte packet costs three compressions (two inner, one outer) and no allocation.
 // node:crypto's createHmac needs a new object per message and a new Buffer per digest.
-import { sha1Compress } from './sha1-compress.js';
+import { sha1Compress } from '../crypto/sha1-compress.js';
 
 const TAIL = new Uint8Array(128);
 const compress = sha1Compress;

@@ -3,37 +3,11 @@
 // messages with the same ICE password many times; node:crypto's createHmac would
 // rehash the key and allocate a Hmac object and a digest Buffer every time.
 import { createHash } from 'node:crypto';
+import { sha1Compress as compress } from '../crypto/sha1-compress.js';
 
 const IV = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0);
-const W = new Int32Array(80);
 const state = new Int32Array(5);
 const tail = new Uint8Array(128);
-
-function compress(h: Int32Array, b: Uint8Array, o: number): void {
-  for (let i = 0; i < 16; i++, o += 4) W[i] = (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
-  for (let i = 16; i < 80; i++) {
-    const x = W[i - 3] ^ W[i - 8] ^ W[i - 14] ^ W[i - 16];
-    W[i] = (x << 1) | (x >>> 31);
-  }
-  let a = h[0], bb = h[1], c = h[2], d = h[3], e = h[4], t = 0, i = 0;
-  for (; i < 20; i++) {
-    t = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + W[i]) | 0;
-    e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = t;
-  }
-  for (; i < 40; i++) {
-    t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + W[i]) | 0;
-    e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = t;
-  }
-  for (; i < 60; i++) {
-    t = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e - 0x70e44324 + W[i]) | 0; // 0x8f1bbcdc
-    e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = t;
-  }
-  for (; i < 80; i++) {
-    t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e - 0x359d3e2a + W[i]) | 0; // 0xca62c1d6
-    e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = t;
-  }
-  h[0] = (h[0] + a) | 0; h[1] = (h[1] + bb) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0; h[4] = (h[4] + e) | 0;
-}
 
 /** Hashes `len` bytes starting at `off`, continuing from `h`, that follow `prefixBytes` already hashed. */
 function finish(h: Int32Array, data: Uint8Array, off: number, len: number, prefixBytes: number): void {
