@@ -37,6 +37,18 @@ test.after(async () => {
   server?.close();
 });
 
+/** A new sendonly PC in the page with the fake mic; returns its complete (gathered) offer. */
+function micOffer(pcName: string): Promise<string> {
+  return evalInPage<string>(page, `async (name) => {
+    const pc = sb.newPc(name);
+    const s = await sb.getMic();
+    pc.addTransceiver(s.getAudioTracks()[0], { direction: 'sendonly', streams: [s] });
+    await pc.setLocalDescription(await pc.createOffer());
+    await sb.waitGathering(pc);
+    return pc.localDescription.sdp;
+  }`, pcName);
+}
+
 const profiles: [string, number, RegExp][] = [
   ['AES_CM_128_HMAC_SHA1_80', SrtpProfile.AES128_CM_HMAC_SHA1_80, /AES128_CM_HMAC_SHA1_80/],
   ['AEAD_AES_128_GCM', SrtpProfile.AEAD_AES_128_GCM, /AEAD_AES_128_GCM/],
@@ -50,14 +62,7 @@ for (const [name, profile, cipherRe] of profiles) {
     transport.events.onRtp = (buf, len) => log.rtp(buf, len);
     transport.events.onRtcp = (buf, len) => log.rtcp(buf, len);
     const pcName = `pub-${profile}`;
-    const offer = await evalInPage<string>(page, `async (name) => {
-      const pc = sb.newPc(name);
-      const s = await sb.getMic();
-      pc.addTransceiver(s.getAudioTracks()[0], { direction: 'sendonly', streams: [s] });
-      await pc.setLocalDescription(await pc.createOffer());
-      await sb.waitGathering(pc);
-      return pc.localDescription.sdp;
-    }`, pcName);
+    const offer = await micOffer(pcName);
     const facts = readOffer(offer);
     transport.setRemoteParameters(facts.ufrag, facts.pwd, [facts.fingerprint]);
     const answer = minimalAnswer({ offer, ufrag: transport.iceUfrag, pwd: transport.icePwd, fingerprint: `${cert.fingerprint.algorithm} ${cert.fingerprint.value}`, port: server.port });
@@ -100,14 +105,7 @@ test('a Chromium with a certificate that does not match the SDP fingerprint is r
   let closeError: Error | undefined;
   transport.events.onClose = (reason, err) => { closeReason = reason; closeError = err; };
   const pcName = 'bad-fp';
-  const offer = await evalInPage<string>(page, `async (name) => {
-    const pc = sb.newPc(name);
-    const s = await sb.getMic();
-    pc.addTransceiver(s.getAudioTracks()[0], { direction: 'sendonly', streams: [s] });
-    await pc.setLocalDescription(await pc.createOffer());
-    await sb.waitGathering(pc);
-    return pc.localDescription.sdp;
-  }`, pcName);
+  const offer = await micOffer(pcName);
   const facts = readOffer(offer);
   // Flip one hex digit of the fingerprint Chromium announced.
   const v = facts.fingerprint.value;
