@@ -12,7 +12,7 @@ const results = [];
 let bad = 0;
 for (const t of targets) {
   process.stdout.write(`fuzzing ${t.name} with ${inputs} inputs ... `);
-  const r = fuzz(t, inputs, 0xc0ffee);
+  const r = fuzz(t, inputs, 0xc0ffee, 2_000_000);
   results.push(r);
   bad += r.failures;
   console.log(`${r.failures ? 'FAIL' : 'ok'}  ${(r.ms / 1000).toFixed(1)} s, slowest ${r.slowestUs.toFixed(0)} µs`);
