@@ -49,10 +49,14 @@ export class Participant extends Emitter<ParticipantEvents> {
     if (this.#left) throw new EngineError('closed', `participant ${this.sid} left`);
   }
 
-  /** The client's publisher offer; resolves to our answer (ICE-lite, a=setup:passive). */
-  async publisherOffer(sdp: string): Promise<string> {
+  /**
+   * The client's publisher offer; resolves to our answer (ICE-lite, a=setup:passive).
+   * `trackSids` (msid track id or mid -> sid) names the tracks this offer publishes;
+   * others get a generated 'TR_' sid.
+   */
+  async publisherOffer(sdp: string, opts: { trackSids?: Record<string, string> } = {}): Promise<string> {
     this.#check();
-    return this.#channel.request<string>({ op: 'publisherOffer', participant: this.sid, sdp });
+    return this.#channel.request<string>({ op: 'publisherOffer', participant: this.sid, sdp, ...(opts.trackSids ? { trackSids: opts.trackSids } : {}) });
   }
 
   /** The client's answer to the latest 'subscriberOffer'. */

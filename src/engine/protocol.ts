@@ -51,7 +51,7 @@ export type Request =
   | { op: 'closeRoom'; room: string }
   | { op: 'join'; params: JoinParams }
   | { op: 'leave'; participant: string }
-  | { op: 'publisherOffer'; participant: string; sdp: string }
+  | { op: 'publisherOffer'; participant: string; sdp: string; trackSids?: Record<string, string> }
   | { op: 'subscriberAnswer'; participant: string; sdp: string }
   | { op: 'setTrackMuted'; track: string; muted: boolean }
   | { op: 'subscribe'; participant: string; track: string }

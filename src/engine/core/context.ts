@@ -12,6 +12,8 @@ export interface HostContext {
   readonly candidates: LocalCandidate[];
   readonly capabilities: Capabilities;
   emit(ev: EngineEvent): void;
+  /** True when a published track already uses this sid (on this host). */
+  trackSidTaken(sid: string): boolean;
 }
 
 export function newSid(prefix: string): string {

@@ -51,6 +51,7 @@ export class MediaHost {
       candidates: [{ address: o.announcedAddress ?? o.host ?? '127.0.0.1', port }],
       capabilities: o.capabilities ?? defaultCapabilities,
       emit: (ev) => { if (!this.#closed) this.#emit(ev); },
+      trackSidTaken: (sid) => this.#tracks.has(sid),
     };
     this.#timer = setInterval(() => this.#tick(), o.tickMs ?? 100);
     this.#timer.unref();
@@ -102,7 +103,7 @@ export class MediaHost {
         if (p) p.room.leave(p.sid);
         return undefined;
       }
-      case 'publisherOffer': return this.#participant(req.participant).publisher.handleOffer(req.sdp);
+      case 'publisherOffer': return this.#participant(req.participant).publisher.handleOffer(req.sdp, req.trackSids);
       case 'subscriberAnswer': return this.#participant(req.participant).subscriber.handleAnswer(req.sdp, performance.now());
       case 'setTrackMuted': {
         const t = this.#track(req.track);

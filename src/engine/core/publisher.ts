@@ -59,7 +59,7 @@ export class PublisherSide {
   }
 
   /** Answers the client's (re)offer; publishes new tracks and unpublishes removed ones. */
-  handleOffer(sdp: string): string {
+  handleOffer(sdp: string, trackSids: Record<string, string> = {}): string {
     if (this.#closed) throw new EngineError('closed', 'participant closed');
     const t = this.#ensureTransport();
     const res = answerOffer(sdp, {
@@ -78,20 +78,22 @@ export class PublisherSide {
       const old = this.tracks.get(m.mid);
       if (old && old.info.ssrc === ssrc && old.codec.payloadType === m.codecs[0]!.payloadType) continue;
       if (old) this.#unpublish(m.mid, old);
-      this.#publish(m, ssrc, t);
+      this.#publish(m, ssrc, t, trackSids);
     }
     for (const [mid, tr] of [...this.tracks]) if (!live.has(mid)) this.#unpublish(mid, tr);
     return res.sdp;
   }
 
-  #publish(m: NegotiatedMedia, ssrc: number, t: WebRtcTransport): void {
+  #publish(m: NegotiatedMedia, ssrc: number, t: WebRtcTransport, trackSids: Record<string, string>): void {
     const c = m.codecs[0]!;
-    const sid = newSid('TR_');
+    const name = m.streams.msid?.trackId ?? m.streams.ssrcs.find((s) => s.ssrc === ssrc)?.msid?.trackId ?? m.mid;
+    const wanted = trackSids[name] ?? trackSids[m.mid];
+    const sid = wanted !== undefined && !this.#ctx.trackSidTaken(wanted) ? wanted : newSid('TR_');
     const codec = { name: c.name, clockRate: c.clockRate, payloadType: c.payloadType, ...(c.channels !== undefined ? { channels: c.channels } : {}) };
     const receiver = new Receiver({ trackId: sid, kind: m.kind as MediaKind, ssrc, codec, upstream: t, rtcpSsrc: this.rtcp.rtcpSsrc });
     const track = new TrackCore({
       sid, participantSid: this.#participantSid, kind: m.kind as MediaKind, mid: m.mid,
-      name: m.streams.msid?.trackId ?? m.streams.ssrcs.find((s) => s.ssrc === ssrc)?.msid?.trackId ?? m.mid,
+      name,
       ssrc, codec, muted: false,
     }, receiver, c, { ...m.headerExtensions });
     this.tracks.set(m.mid, track);

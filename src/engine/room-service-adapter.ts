@@ -1,0 +1,193 @@
+// The RoomService the signaling shim calls (src/signal/room-service.ts), on top of the
+// Engine. It keeps, per participant, the shim's SignalSink and what LiveKit clients
+// expect around the engine's state: AddTrackRequests announced before the offer (their
+// sids name the tracks the offer publishes), participant updates broadcast to the room,
+// and the first-subscriber notice to a track's publisher.
+import { DisconnectReason, ParticipantState, RequestReason, type AddTrackRequest, type SessionDescription, type TrackInfo as LkTrackInfo, type UpdateSubscription, type UpdateTrackSettings } from '../signal/messages.js';
+import { RequestRejectedError } from '../signal/errors.js';
+import type { IceCandidateInit, JoinRequest, JoinResult, RoomService, SignalSink } from '../signal/room-service.js';
+import { randomBytes } from 'node:crypto';
+import type { Engine } from './engine.js';
+import { EngineError } from './errors.js';
+import { participantInfo, trackInfo, type ParticipantExtras } from './livekit-info.js';
+import type { Participant } from './participant.js';
+import type { Room } from './room.js';
+import type { Track } from './track.js';
+
+interface Entry extends ParticipantExtras {
+  p: Participant;
+  sink: SignalSink;
+  /** Set when the shim called leave(): no sink.close() afterwards. */
+  leaving: boolean;
+  subscribedNotified: Set<string>;
+}
+
+export class EngineRoomService implements RoomService {
+  readonly engine: Engine;
+  readonly #entries = new Map<string, Entry>();
+  readonly #wired = new WeakSet<Room>();
+  readonly #roomSids = new Map<string, string>();
+
+  constructor(engine: Engine) { this.engine = engine; }
+
+  async join(req: JoinRequest): Promise<JoinResult> {
+    const room = await this.engine.createRoom(req.room);
+    this.#wire(room);
+    const autoSubscribe = req.autoSubscribe && req.permission.canSubscribe !== false;
+    const p = await room.join({ identity: req.identity, name: req.name, metadata: req.metadata, autoSubscribe });
+    const e: Entry = { p, sink: req.signal, leaving: false, subscribedNotified: new Set(), joinedAtMs: Date.now(), permission: req.permission, attributes: { ...req.attributes }, announced: new Map(), version: 1 };
+    this.#entries.set(p.sid, e);
+    p.on('subscriberOffer', (sdp) => e.sink.subscriberOffer({ type: 'offer', sdp }));
+    p.on('trackSubscribed', (sub) => {
+      const t = this.engine.track(sub.trackSid);
+      const owner = t && this.#entries.get(t.participant.sid);
+      if (owner && !owner.subscribedNotified.has(t.sid)) { owner.subscribedNotified.add(t.sid); owner.sink.trackSubscribed(t.sid); }
+    });
+    p.on('left', () => {
+      if (!e.leaving) e.sink.close(room.closed ? DisconnectReason.ROOM_CLOSED : DisconnectReason.PARTICIPANT_REMOVED);
+    });
+    this.#broadcast(room, p, false);
+    const others = [...room.participants.values()].filter((o) => o !== p).flatMap((o) => { const x = this.#entries.get(o.sid); return x ? [participantInfo(o, x)] : []; });
+    return {
+      room: { sid: this.#roomSid(room.name), name: room.name, numParticipants: room.participants.size, creationTime: Math.floor(Date.now() / 1000) },
+      participant: participantInfo(p, e),
+      otherParticipants: others,
+      subscriberPrimary: req.permission.canSubscribe !== false,
+    };
+  }
+
+  #roomSid(name: string): string {
+    let sid = this.#roomSids.get(name);
+    if (!sid) { sid = 'RM_' + randomBytes(9).toString('base64url'); this.#roomSids.set(name, sid); }
+    return sid;
+  }
+
+  #wire(room: Room): void {
+    if (this.#wired.has(room)) return;
+    this.#wired.add(room);
+    const update = (subject: Participant, includeSubject: boolean): void => this.#broadcast(room, subject, includeSubject);
+    room.on('participantLeft', (p) => {
+      const x = this.#entries.get(p.sid);
+      if (!x) return;
+      const info = participantInfo(p, x, ParticipantState.DISCONNECTED);
+      for (const o of room.participants.values()) this.#entries.get(o.sid)?.sink.participantUpdate([info]);
+      this.#entries.delete(p.sid);
+    });
+    room.on('trackPublished', (t) => {
+      const a = [...(this.#entries.get(t.participant.sid)?.announced.values() ?? [])].find((x) => x.sid === t.sid);
+      if (a?.req.muted) t.setMuted(true).catch(() => undefined); // muted before it was published
+      update(t.participant, true);
+    });
+    room.on('trackUnpublished', (t) => update(t.participant, true));
+    room.on('trackMuted', (t) => update(t.participant, true));
+    room.on('closed', () => this.#roomSids.delete(room.name));
+  }
+
+  /** Sends the subject's ParticipantInfo to the room (the subject too when includeSubject). */
+  #broadcast(room: Room, subject: Participant, includeSubject: boolean): void {
+    const x = this.#entries.get(subject.sid);
+    if (!x) return;
+    x.version++;
+    const info = participantInfo(subject, x);
+    for (const o of room.participants.values()) {
+      if (o === subject && !includeSubject) continue;
+      this.#entries.get(o.sid)?.sink.participantUpdate([info]);
+    }
+  }
+
+  #entry(sid: string): Entry {
+    const e = this.#entries.get(sid);
+    if (!e) throw new RequestRejectedError(RequestReason.NOT_FOUND, `no participant ${sid}`);
+    return e;
+  }
+
+  async publisherOffer(participantSid: string, offer: SessionDescription): Promise<SessionDescription> {
+    const e = this.#entry(participantSid);
+    if (e.permission.canPublish === false) throw new RequestRejectedError(RequestReason.NOT_ALLOWED, 'not allowed to publish');
+    if (typeof offer.sdp !== 'string' || !offer.sdp) throw new RequestRejectedError(RequestReason.INVALID_REQUEST, 'offer without sdp');
+    const trackSids: Record<string, string> = {};
+    for (const [cid, a] of e.announced) trackSids[cid] = a.sid;
+    const sdp = await rejectable(e.p.publisherOffer(offer.sdp, { trackSids }));
+    const out: SessionDescription = { type: 'answer', sdp };
+    if (offer.id !== undefined) out.id = offer.id;
+    return out;
+  }
+
+  async subscriberAnswer(participantSid: string, answer: SessionDescription): Promise<void> {
+    const e = this.#entry(participantSid);
+    if (typeof answer.sdp !== 'string' || !answer.sdp) throw new RequestRejectedError(RequestReason.INVALID_REQUEST, 'answer without sdp');
+    await rejectable(e.p.subscriberAnswer(answer.sdp));
+  }
+
+  /** ICE-lite: the client's address is learned from its connectivity checks; candidates are not needed. */
+  async addIceCandidate(participantSid: string, _target: number, _candidate: IceCandidateInit | null): Promise<void> {
+    this.#entry(participantSid);
+  }
+
+  async addTrack(participantSid: string, req: AddTrackRequest): Promise<LkTrackInfo> {
+    const e = this.#entry(participantSid);
+    if (e.permission.canPublish === false) throw new RequestRejectedError(RequestReason.NOT_ALLOWED, 'not allowed to publish');
+    const cid = req.cid ?? '';
+    if (!cid) throw new RequestRejectedError(RequestReason.INVALID_REQUEST, 'addTrack without cid');
+    const have = e.announced.get(cid);
+    const sid = have?.sid ?? 'TR_' + randomBytes(9).toString('base64url');
+    e.announced.set(cid, { sid, req: { ...req } });
+    const published = e.p.tracks.get(sid);
+    if (published) return trackInfo(published, req);
+    return {
+      sid, type: req.type ?? 0, name: req.name ?? '', muted: req.muted ?? false, source: req.source ?? 0, simulcast: false,
+      ...(req.width !== undefined ? { width: req.width } : {}), ...(req.height !== undefined ? { height: req.height } : {}),
+      ...(req.stream !== undefined ? { stream: req.stream } : {}),
+    };
+  }
+
+  async muteTrack(participantSid: string, trackSid: string, muted: boolean): Promise<void> {
+    const e = this.#entry(participantSid);
+    const t = e.p.tracks.get(trackSid);
+    if (t) { await rejectable(t.setMuted(muted)); return; }
+    const a = [...e.announced.values()].find((x) => x.sid === trackSid);
+    if (!a) throw new RequestRejectedError(RequestReason.NOT_FOUND, `no track ${trackSid}`);
+    a.req.muted = muted; // applied once published
+  }
+
+  async updateSubscription(participantSid: string, update: UpdateSubscription): Promise<void> {
+    const e = this.#entry(participantSid);
+    if (e.permission.canSubscribe === false) throw new RequestRejectedError(RequestReason.NOT_ALLOWED, 'not allowed to subscribe');
+    const sids = new Set(update.trackSids ?? []);
+    for (const pt of update.participantTracks ?? []) for (const s of pt.trackSids ?? []) sids.add(s);
+    for (const sid of sids) {
+      if (update.subscribe === false) await rejectable(e.p.unsubscribe(sid));
+      else await rejectable(e.p.subscribe(sid));
+    }
+  }
+
+  /** Per-subscriber pause and quality are not implemented yet: accepted and ignored. */
+  async updateTrackSettings(participantSid: string, _settings: UpdateTrackSettings): Promise<void> {
+    this.#entry(participantSid);
+  }
+
+  async leave(participantSid: string, _reason: DisconnectReason): Promise<void> {
+    const e = this.#entries.get(participantSid);
+    if (!e) return;
+    e.leaving = true;
+    await e.p.leave();
+    this.#entries.delete(participantSid);
+  }
+
+  /** Tracks the shim can find by sid (tests, admin). */
+  track(sid: string): Track | undefined { return this.engine.track(sid); }
+}
+
+/** EngineError -> RequestRejectedError with the matching RequestResponse reason. */
+async function rejectable<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (!(err instanceof EngineError)) throw err;
+    const reason = err.code === 'participant-not-found' || err.code === 'track-not-found' ? RequestReason.NOT_FOUND
+      : err.code === 'unsupported' ? RequestReason.UNSUPPORTED_TYPE
+      : err.code === 'bad-sdp' || err.code === 'invalid-state' ? RequestReason.INVALID_REQUEST
+      : RequestReason.UNCLASSIFIED_ERROR;
+    throw new RequestRejectedError(reason, err.message);
+  }
+}

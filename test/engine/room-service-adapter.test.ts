@@ -1,0 +1,128 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Engine, EngineRoomService } from '../../src/engine/index.js';
+import { DisconnectReason, ParticipantState, RequestReason, TrackSource, TrackType, type ParticipantInfo, type SessionDescription } from '../../src/signal/messages.js';
+import { RequestRejectedError } from '../../src/signal/errors.js';
+import type { JoinRequest, SignalSink } from '../../src/signal/room-service.js';
+import { parseSdp } from '../../src/sdp/index.js';
+import { chromiumOffer, fakeAnswer } from './fake-client.js';
+
+const AUDIO_CID = '3a0e267a-4574-4597-8c54-7bb0fd56af02';
+const VIDEO_CID = 'da4f3df7-29b9-49d3-ab69-b6efb9e89ee7';
+
+class FakeSink implements SignalSink {
+  updates: ParticipantInfo[][] = [];
+  offers: SessionDescription[] = [];
+  subscribed: string[] = [];
+  closed: DisconnectReason[] = [];
+  muted: [string, boolean][] = [];
+  participantUpdate(p: ParticipantInfo[]): void { this.updates.push(p); }
+  subscriberOffer(o: SessionDescription): void { this.offers.push(o); }
+  iceCandidate(): void { /* ICE-lite: never */ }
+  trackUnpublished(): void { /* server-side unpublish: not used */ }
+  trackMuted(sid: string, m: boolean): void { this.muted.push([sid, m]); }
+  trackSubscribed(sid: string): void { this.subscribed.push(sid); }
+  speakersChanged(): void { /* later */ }
+  roomUpdate(): void { /* later */ }
+  connectionQuality(): void { /* later */ }
+  close(r: DisconnectReason): void { this.closed.push(r); }
+  lastUpdateOf(sid: string): ParticipantInfo | undefined {
+    for (let i = this.updates.length - 1; i >= 0; i--) { const f = this.updates[i]!.find((p) => p.sid === sid); if (f) return f; }
+    return undefined;
+  }
+}
+
+function joinReq(identity: string, sink: SignalSink, perm: Partial<JoinRequest['permission']> = {}): JoinRequest {
+  return { room: 'lk', identity, name: identity, metadata: '', attributes: {}, permission: { canPublish: true, canSubscribe: true, canPublishData: true, ...perm }, autoSubscribe: true, adaptiveStream: false, client: {}, signal: sink };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+test('LiveKit flow: join, addTrack sids name the published tracks, updates, subscriber offer/answer, mute, unsubscribe, leave', async () => {
+  const engine = await Engine.create({ workers: 0 });
+  const svc = new EngineRoomService(engine);
+  const sa = new FakeSink(), sb = new FakeSink();
+  const ja = await svc.join(joinReq('alice', sa));
+  const jb = await svc.join(joinReq('bob', sb));
+  assert.is(ja.room.name, 'lk');
+  assert.is(jb.room.sid, ja.room.sid);
+  assert.ok(ja.participant.sid?.startsWith('PA_'));
+  assert.equal(jb.otherParticipants.map((p) => p.identity), ['alice']);
+  assert.is(sa.lastUpdateOf(jb.participant.sid!)?.state, ParticipantState.JOINED, 'alice told that bob joined');
+
+  const a = ja.participant.sid!, b = jb.participant.sid!;
+  const ta = await svc.addTrack(a, { cid: AUDIO_CID, name: 'mic', type: TrackType.AUDIO, source: TrackSource.MICROPHONE });
+  const tv = await svc.addTrack(a, { cid: VIDEO_CID, name: 'cam', type: TrackType.VIDEO, source: TrackSource.CAMERA, width: 640, height: 480 });
+  assert.ok(ta.sid?.startsWith('TR_') && tv.sid?.startsWith('TR_') && ta.sid !== tv.sid);
+  const answer = await svc.publisherOffer(a, { type: 'offer', sdp: chromiumOffer(), id: 7 });
+  assert.is(answer.type, 'answer');
+  assert.is(answer.id, 7);
+  assert.ok(parseSdp(answer.sdp!).iceLite);
+  const info = sb.lastUpdateOf(a)!;
+  assert.is(info.state, ParticipantState.ACTIVE);
+  assert.equal(info.tracks!.map((t) => [t.sid, t.name, t.type, t.mimeType]).sort(), [[ta.sid, 'mic', TrackType.AUDIO, 'audio/opus'], [tv.sid, 'cam', TrackType.VIDEO, 'video/VP8']].sort());
+  assert.is(info.tracks!.find((t) => t.sid === tv.sid)!.width, 640);
+
+  await tick();
+  assert.is(sb.offers.length, 1, 'bob auto-subscribed: one offer for both tracks');
+  const offer = sb.offers[0]!;
+  assert.is(offer.type, 'offer');
+  const msids = parseSdp(offer.sdp!).media.map((m) => m.msids[0]!);
+  assert.equal(msids.map((m) => m.trackId).sort(), [ta.sid, tv.sid].sort(), 'msid track id = LiveKit track sid');
+  assert.ok(msids.every((m) => m.streamId === a), 'msid stream id = publisher sid');
+  await svc.subscriberAnswer(b, { type: 'answer', sdp: fakeAnswer(offer.sdp!) });
+  assert.equal(sa.subscribed.sort(), [ta.sid, tv.sid].sort(), 'alice told each track got its first subscriber');
+
+  await svc.muteTrack(a, ta.sid!, true);
+  assert.ok(sb.lastUpdateOf(a)!.tracks!.find((t) => t.sid === ta.sid)!.muted);
+
+  await svc.updateSubscription(b, { trackSids: [tv.sid!], subscribe: false });
+  await tick();
+  assert.is(sb.offers.length, 2);
+  assert.equal(parseSdp(sb.offers[1]!.sdp!).media.map((m) => m.direction), ['sendonly', 'inactive']);
+  await svc.subscriberAnswer(b, { type: 'answer', sdp: fakeAnswer(sb.offers[1]!.sdp!) });
+
+  await svc.addIceCandidate(a, 0, { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host' });
+  await svc.leave(a, DisconnectReason.CLIENT_INITIATED);
+  assert.is(sb.lastUpdateOf(a)!.state, ParticipantState.DISCONNECTED);
+  assert.equal(sa.closed, [], 'no close() after the shim\'s own leave');
+  await engine.close();
+  assert.equal(sb.closed, [DisconnectReason.ROOM_CLOSED], 'engine shutdown closes the remaining session');
+});
+
+test('permissions and errors become RequestRejectedError reasons', async () => {
+  const engine = await Engine.create({ workers: 0 });
+  const svc = new EngineRoomService(engine);
+  const j = await svc.join(joinReq('viewer', new FakeSink(), { canPublish: false, canSubscribe: false }));
+  const sid = j.participant.sid!;
+  const reason = async (p: Promise<unknown>): Promise<number> => {
+    try { await p; } catch (e) { assert.instance(e, RequestRejectedError); return (e as RequestRejectedError).reason; }
+    throw new Error('resolved');
+  };
+  assert.is(await reason(svc.publisherOffer(sid, { type: 'offer', sdp: chromiumOffer() })), RequestReason.NOT_ALLOWED);
+  assert.is(await reason(svc.addTrack(sid, { cid: 'x' })), RequestReason.NOT_ALLOWED);
+  assert.is(await reason(svc.updateSubscription(sid, { trackSids: ['TR_x'], subscribe: true })), RequestReason.NOT_ALLOWED);
+  const j2 = await svc.join(joinReq('pub', new FakeSink()));
+  assert.is(await reason(svc.publisherOffer(j2.participant.sid!, { type: 'offer', sdp: 'v=0\r\nbad' })), RequestReason.INVALID_REQUEST);
+  assert.is(await reason(svc.subscriberAnswer(j2.participant.sid!, { type: 'answer', sdp: 'v=0\r\n' })), RequestReason.INVALID_REQUEST);
+  assert.is(await reason(svc.muteTrack(j2.participant.sid!, 'TR_nope', true)), RequestReason.NOT_FOUND);
+  assert.is(await reason(svc.subscriberAnswer('PA_nobody', { type: 'answer', sdp: 'x' })), RequestReason.NOT_FOUND);
+  assert.is(await reason(svc.updateSubscription(j2.participant.sid!, { trackSids: ['TR_nope'], subscribe: true })), RequestReason.NOT_FOUND);
+  await engine.close();
+});
+
+test('a track muted before it is published starts muted', async () => {
+  const engine = await Engine.create({ workers: 0 });
+  const svc = new EngineRoomService(engine);
+  const sa = new FakeSink(), sb = new FakeSink();
+  const a = (await svc.join(joinReq('a', sa))).participant.sid!;
+  await svc.join(joinReq('b', sb));
+  const t = await svc.addTrack(a, { cid: AUDIO_CID, type: TrackType.AUDIO });
+  await svc.muteTrack(a, t.sid!, true);
+  await svc.publisherOffer(a, { type: 'offer', sdp: chromiumOffer() });
+  assert.ok(svc.track(t.sid!)!.muted);
+  assert.ok(sb.lastUpdateOf(a)!.tracks!.find((x) => x.sid === t.sid)!.muted);
+  await engine.close();
+});
+
+test.run();
