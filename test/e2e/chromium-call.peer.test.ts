@@ -79,6 +79,21 @@ test('two Chromium subscribers receive audio and video from a Chromium publisher
     assert.ok([...s.p.subscriptions.values()].every((x) => x.state === 'active'));
     console.log(`[e2e] ${s.p.identity}: audio packets ${num(a, 'packetsReceived')} lost ${num(a, 'packetsLost')} energy ${num(a, 'totalAudioEnergy').toFixed(4)} jitter ${num(a, 'jitter')}; video frames decoded ${statNumber(stats, 'inbound-rtp', 'framesDecoded', 'video')} lost ${statNumber(stats, 'inbound-rtp', 'packetsLost', 'video')}; dtls ${tr.dtlsState} ${tr.srtpCipher}`);
   }
+  // Our RTCP as Chromium read it: SRs per DownTrack (remote-outbound-rtp on each subscriber)
+  // and RRs to the publisher (remote-inbound-rtp on its outbound streams).
+  for (const s of subs) {
+    const st = await pollStats(s.page, 'sub', (x) => statsOf(x, 'remote-outbound-rtp').length >= 2, { timeoutMs: 8_000 });
+    for (const kind of ['audio', 'video'] as const) {
+      const ro = statsOf(st, 'remote-outbound-rtp', kind)[0]!;
+      const inbound = statsOf(st, 'inbound-rtp', kind)[0]!;
+      assert.ok(num(ro, 'packetsSent') > 0, `${kind} SR packet count`);
+      assert.ok(num(ro, 'packetsSent') <= num(inbound, 'packetsReceived') + 60, `${kind} SR count ${num(ro, 'packetsSent')} vs received ${num(inbound, 'packetsReceived')}`);
+      assert.is(ro.ssrc, inbound.ssrc, 'SR from the DownTrack SSRC');
+    }
+  }
+  const pst = await pollStats(pages[0]!, 'pub', (x) => statsOf(x, 'remote-inbound-rtp').length >= 1, { timeoutMs: 8_000 });
+  for (const ri of statsOf(pst, 'remote-inbound-rtp')) assert.is(num(ri, 'packetsLost'), 0, `RR for ${ri.kind}: no loss`);
+  console.log(`[e2e] publisher remote-inbound-rtp (our RRs): ${statsOf(pst, 'remote-inbound-rtp').map((r) => `${r.kind} lost ${r.packetsLost} jitter ${r.jitter} rtt ${r.roundTripTime ?? '-'}`).join('; ')}`);
   const ps = await pub.stats();
   assert.ok(ps.tracks.find((t) => t.kind === 'video')!.keyframeRequests >= 1, 'a PLI went upstream for the video subscribers');
   assert.ok(ps.tracks.find((t) => t.kind === 'video')!.keyframes >= 1);
