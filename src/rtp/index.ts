@@ -32,3 +32,4 @@ export * from './codecs/h264.js';
 export * from './codecs/av1.js';
 export * from './codecs/keyframe.js';
 export * from './rtcp/index.js';
+export * from './codecs/red.js';
