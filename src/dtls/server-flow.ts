@@ -25,6 +25,9 @@ import { timingSafeEqual } from 'node:crypto';
 
 type State = 'hello' | 'certificate' | 'keyExchange' | 'verify' | 'finished' | 'done';
 
+/** Highest ClientHello message_seq accepted (0 first, 1 with the cookie; slack for retries). */
+const MAX_CLIENT_HELLO_SEQ = 8;
+
 export class ServerFlow implements Flow {
   #state: State = 'hello';
   constructor(private readonly host: FlowHost) {}
@@ -60,6 +63,9 @@ export class ServerFlow implements Flow {
 
   #onClientHello(messageSeq: number, body: Buffer, nowMs: number): void {
     const host = this.host;
+    // A ClientHello is message_seq 0, or 1 after a cookie exchange (RFC 6347 §4.2.2); our
+    // replies continue from it, so a huge one would run message_seq past 16 bits.
+    if (messageSeq > MAX_CLIENT_HELLO_SEQ) return;
     const hello = parseClientHello(body);
     if (!hello) return; // unauthenticated garbage: drop without state
     const { cookieSecret, peerId } = host.opts;
