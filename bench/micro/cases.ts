@@ -10,6 +10,7 @@ export async function loadCases(): Promise<MicroCase[]> {
     import('./rtp.bench.js'),
     import('./sdp.bench.js'),
     import('./signal.bench.js'),
+    import('./sfu.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);
   return mods.flatMap((m) => m.cases);
 }

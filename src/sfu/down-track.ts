@@ -5,7 +5,7 @@
 // send slot and protects it). Video starts (and restarts after an unmute) on a key frame:
 // until one arrives packets are held back and a PLI goes upstream (rate-limited by the
 // Receiver). Also writes this stream's RTCP sender report.
-import { RtpView, writeSdes, writeSenderReport, type SdesChunkInit, type SenderReportInit } from '../rtp/index.js';
+import { writeSdes, type RtpView, writeSenderReport, type SdesChunkInit, type SenderReportInit } from '../rtp/index.js';
 import { MungeResult, RtpMunger } from './rtp-munger.js';
 import { ntpFraction, ntpSeconds } from './ntp-time.js';
 import type { Receiver } from './receiver.js';
@@ -47,9 +47,8 @@ export interface DownTrackCounters {
   jitter: number;
 }
 
-// One scratch packet and view per thread: writeRtp is not re-entrant (sendRtp copies).
+// RTCP scratch per thread (SR + SDES).
 const scratch = Buffer.allocUnsafe(1500);
-const view = new RtpView();
 const srScratch: SenderReportInit = { ssrc: 0, ntpSeconds: 0, ntpFraction: 0, rtpTimestamp: 0, packetCount: 0, octetCount: 0 };
 
 function rand32(): number { return (Math.random() * 0x100000000) >>> 0; }
@@ -97,8 +96,12 @@ export class DownTrack {
     if (this.#waitingKeyframe) this.receiver.requestKeyframe(nowMs);
   }
 
-  /** One source packet (`v` reset on buf); `keyframe` from the Receiver. */
-  writeRtp(buf: Buffer, v: RtpView, keyframe: boolean, nowMs: number): void {
+  /**
+   * One source packet (`v` reset on buf) with its original seq/ts (read once by the
+   * Receiver); `keyframe` from the Receiver. Rewrites the packet IN PLACE for this
+   * subscriber and hands it to the transport, which copies it into a send slot.
+   */
+  writeRtp(buf: Buffer, v: RtpView, seq: number, ts: number, keyframe: boolean, nowMs: number): void {
     if (this.#muted) { this.counters.dropped++; return; }
     if (this.#waitingKeyframe) {
       if (!keyframe) {
@@ -110,22 +113,17 @@ export class DownTrack {
       this.munger.switchSource();
     }
     const m = this.munger;
-    if (m.translate(v.sequenceNumber, v.timestamp, nowMs) !== MungeResult.Forward) { this.counters.dropped++; return; }
-    const len = v.len;
-    if (len > scratch.length) { this.counters.dropped++; return; }
-    buf.copy(scratch, 0, v.off, v.off + len);
-    const w = view;
-    w.reset(scratch, 0, len);
-    w.setSsrc(this.ssrc);
-    w.setSequenceNumber(m.outSeq);
-    w.setTimestamp(m.outTs);
-    w.setPayloadType(this.payloadType);
-    if (w.extProfile >= 0) w.rewriteExtensionIds(this.#extMap);
-    if (!this.#transport.sendRtp(scratch, 0, len)) { this.counters.sendFailed++; return; }
+    if (m.translate(seq, ts, nowMs) !== MungeResult.Forward) { this.counters.dropped++; return; }
+    v.setSsrc(this.ssrc);
+    v.setSequenceNumber(m.outSeq);
+    v.setTimestamp(m.outTs);
+    v.setPayloadType(this.payloadType);
+    if (v.extProfile >= 0) v.rewriteExtensionIds(this.#extMap);
+    if (!this.#transport.sendRtp(buf, v.off, v.len)) { this.counters.sendFailed++; return; }
     this.counters.packetsSent++;
     this.counters.octetsSent += v.payloadLength;
     if (m.outSeq === m.lastSeq) {
-      this.#lastInTs = v.timestamp;
+      this.#lastInTs = ts;
       this.#lastOutTs = m.outTs;
       this.#lastSentMs = nowMs;
     }

@@ -40,12 +40,18 @@ export interface ReceiverCounters {
   packets: number;
   /** Packets with another payload type than the track's codec (RED, RTX, ...): not forwarded. */
   otherPayloadType: number;
+  /** Packets whose extension block is too large to restore between DownTracks: not forwarded. */
+  extensionTooLarge: number;
   keyframes: number;
   keyframeRequests: number;
   senderReports: number;
 }
 
 const scratch = Buffer.allocUnsafe(64);
+// The source packet's extension block, saved once per packet: each DownTrack rewrites
+// the packet IN PLACE (ids, SSRC, seq, ts, PT) and the block is restored before the next.
+const MAX_EXT_BLOCK = 1024;
+const extSave = new Uint8Array(MAX_EXT_BLOCK);
 
 export class Receiver {
   readonly trackId: string;
@@ -53,7 +59,7 @@ export class Receiver {
   readonly ssrc: number;
   readonly codec: ReceiverCodec;
   readonly stats: ReceiveStats;
-  readonly counters: ReceiverCounters = { packets: 0, otherPayloadType: 0, keyframes: 0, keyframeRequests: 0, senderReports: 0 };
+  readonly counters: ReceiverCounters = { packets: 0, otherPayloadType: 0, extensionTooLarge: 0, keyframes: 0, keyframeRequests: 0, senderReports: 0 };
   /** Iterated per packet; replaced on change. */
   downTracks: readonly DownTrack[] = [];
   /** The publisher's last SR: NTP middle bits, RTP timestamp, local arrival time (-1: none yet). */
@@ -81,7 +87,11 @@ export class Receiver {
     this.#kfInterval = o.keyframeRequestIntervalMs ?? 500;
   }
 
-  /** A packet of this track's SSRC; `v` was reset on it by the caller. */
+  /**
+   * A packet of this track's SSRC; `v` was reset on it by the caller. The packet is
+   * rewritten in place for each DownTrack (the transport copies it into a send slot), so
+   * `buf` holds the last DownTrack's version afterwards.
+   */
   onRtp(buf: Buffer, v: RtpView, nowMs: number): void {
     if (this.#closed) return;
     this.counters.packets++;
@@ -102,7 +112,17 @@ export class Receiver {
       key = true; // every audio packet is decodable on its own
     }
     const dts = this.downTracks;
-    for (let i = 0; i < dts.length; i++) dts[i]!.writeRtp(buf, v, key, nowMs);
+    const n = dts.length;
+    if (n === 0) return;
+    const seq = v.sequenceNumber, ts = v.timestamp;
+    const extOff = v.extDataOffset, extLen = v.extProfile >= 0 ? v.extDataLength : 0;
+    if (extLen > MAX_EXT_BLOCK) { this.counters.extensionTooLarge++; return; }
+    if (n === 1) { dts[0]!.writeRtp(buf, v, seq, ts, key, nowMs); return; }
+    for (let j = 0; j < extLen; j++) extSave[j] = buf[extOff + j]!;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) for (let j = 0; j < extLen; j++) buf[extOff + j] = extSave[j]!;
+      dts[i]!.writeRtp(buf, v, seq, ts, key, nowMs);
+    }
   }
 
   /** The publisher's sender report for this SSRC. */
