@@ -1,6 +1,240 @@
-// `npm start`: the server. Until the engine and signaling land (issue 4) this prints
-// what exists and exits cleanly.
-console.log(`Switchboard ${process.env.npm_package_version ?? ''}
-The transport stack (src/net, src/stun, src/dtls, src/srtp, src/rtp) is in place;
-the server with its demo page arrives with the engine and signaling shim.
-Run the tests with: npm test`);
+// `npm start`: the Engine (media in worker threads) behind the signaling shim, with the
+// demo page. Development mode unless API keys are configured: a generated key pair,
+// GET /token, and the page at http://127.0.0.1:7880/?room=demo.
+//
+// Engine settings join the signal settings of src/signal/config.ts, in the same layers
+// (defaults < JSON config file < env < flags):
+//
+// | flag               | env                        | JSON key    | default          |
+// |--------------------|----------------------------|-------------|------------------|
+// | --workers N        | SWITCHBOARD_WORKERS        | workers     | number of cores  |
+// | --udp-port N       | SWITCHBOARD_UDP_PORT       | udpPort     | 7882 (worker i: +i; 0 = any) |
+// | --udp-host H       | SWITCHBOARD_UDP_HOST       | udpHost     | 127.0.0.1        |
+// | --announced-ip IP  | SWITCHBOARD_ANNOUNCED_IP   | announcedIp | the UDP host     |
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Engine, EngineRoomService } from '../engine/index.js';
+import { ConfigError, createStaticHandler, loadSignalConfig, PROTO_DIR, startSignalServer, type LoadSources, type RunningSignalServer, type SignalServerOptions, type StaticHandler } from '../signal/index.js';
+
+/** The demo page folder, <package root>/public. */
+export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+
+export interface EngineSettings {
+  workers: number;
+  udpPort: number;
+  udpHost: string;
+  announcedIp?: string;
+}
+
+export interface StartOptions extends LoadSources {
+  log?: (line: string) => void;
+}
+
+export interface Switchboard {
+  engine: Engine;
+  signal: RunningSignalServer;
+  signalOptions: SignalServerOptions;
+  engineSettings: EngineSettings;
+  /** http://host:port — the demo page is `${httpUrl}/?room=demo`. */
+  httpUrl: string;
+  /** Idempotent: signaling first (clients are told to leave), then the engine. */
+  close(): Promise<void>;
+}
+
+const ENGINE_FLAGS: Record<string, { key: keyof EngineSettings; env: string; kind: 'int' | 'string' }> = {
+  '--workers': { key: 'workers', env: 'SWITCHBOARD_WORKERS', kind: 'int' },
+  '--udp-port': { key: 'udpPort', env: 'SWITCHBOARD_UDP_PORT', kind: 'int' },
+  '--udp-host': { key: 'udpHost', env: 'SWITCHBOARD_UDP_HOST', kind: 'string' },
+  '--announced-ip': { key: 'announcedIp', env: 'SWITCHBOARD_ANNOUNCED_IP', kind: 'string' },
+};
+
+export const HELP = `Usage: npm start -- [options]      (or: node --import tsx src/cli/start.ts [options])
+
+Starts the media engine and the LiveKit-compatible signaling server with the demo page.
+With no API keys configured it runs in DEVELOPMENT mode: a generated key pair is printed
+and GET /token?room=R&identity=I hands out join tokens. Never expose dev mode.
+
+Signaling (src/signal/config.ts):
+  --host H                 HTTP/WebSocket interface          [127.0.0.1]   SWITCHBOARD_HOST
+  --port N                 HTTP/WebSocket port               [7880]        SWITCHBOARD_PORT
+  --keys "K: S, K2: S2"    API keys (secrets >= 32 chars)    [none: dev]   SWITCHBOARD_KEYS
+  --dev[=false]            development mode                  [on without keys] SWITCHBOARD_DEV
+  --static-dir DIR         demo page folder                  [public/]     SWITCHBOARD_STATIC_DIR
+  --reconnect-grace-ms N   keep a dropped participant        [10000]       SWITCHBOARD_RECONNECT_GRACE_MS
+  --max-message-bytes N    largest signal message            [1048576]     SWITCHBOARD_MAX_MESSAGE_BYTES
+  --ping-interval N        seconds, told to clients          [5]           SWITCHBOARD_PING_INTERVAL
+  --ping-timeout N         seconds without a message         [15]          SWITCHBOARD_PING_TIMEOUT
+  --token-refresh N        seconds between refresh_token     [300]         SWITCHBOARD_TOKEN_REFRESH
+Media engine:
+  --workers N              media worker threads (0 = in the main thread) [cores] SWITCHBOARD_WORKERS
+  --udp-port N             first UDP port, worker i uses N+i (0 = any)   [7882]  SWITCHBOARD_UDP_PORT
+  --udp-host H             address the UDP sockets bind                  [127.0.0.1] SWITCHBOARD_UDP_HOST
+  --announced-ip IP        address put in ICE candidates                 [udp host]  SWITCHBOARD_ANNOUNCED_IP
+Other:
+  --config FILE            JSON file with any of the keys above (camelCase: port, apiKeys,
+                           workers, udpPort, announcedIp, ...)                   SWITCHBOARD_CONFIG
+  --help                   this text
+`;
+
+function engineValue(name: string, kind: 'int' | 'string', raw: unknown): number | string {
+  if (kind === 'int') {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+    return n;
+  }
+  if (typeof raw !== 'string' || !raw) throw new ConfigError(`${name} needs a value`);
+  return raw;
+}
+
+/**
+ * Splits the sources into engine settings and what loadSignalConfig reads: engine flags
+ * leave argv, engine keys leave the config file, and `--dev` is added when nothing says
+ * otherwise and no API keys are configured.
+ */
+export function loadStartConfig(src: LoadSources = {}): { signal: SignalServerOptions; engine: EngineSettings } {
+  const env = src.env ?? process.env;
+  const read = src.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const engine: EngineSettings = { workers: availableParallelism(), udpPort: 7882, udpHost: '127.0.0.1' };
+  const fromFlags: Partial<Record<keyof EngineSettings, number | string>> = {};
+  const argv: string[] = [];
+  const input = src.argv ?? [];
+  for (let i = 0; i < input.length; i++) {
+    const [flag, inline] = input[i]!.split(/=(.*)/s, 2);
+    const spec = ENGINE_FLAGS[flag!];
+    if (!spec) { argv.push(input[i]!); continue; }
+    fromFlags[spec.key] = engineValue(flag!, spec.kind, inline ?? input[++i]);
+  }
+  let fileEngine: Record<string, unknown> = {};
+  const readFiltered = (p: string): string => {
+    const obj = JSON.parse(read(p)) as unknown;
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return JSON.stringify(obj);
+    const rest: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
+    fileEngine = {};
+    for (const { key } of Object.values(ENGINE_FLAGS)) if (key in rest) { fileEngine[key] = rest[key]; delete rest[key]; }
+    return JSON.stringify(rest);
+  };
+  const sources: LoadSources = { argv, env, readFile: readFiltered };
+  const explicitDev = argv.some((a) => a === '--dev' || a.startsWith('--dev=')) || (env.SWITCHBOARD_DEV ?? '') !== '';
+  let signal: SignalServerOptions;
+  if (explicitDev) signal = loadSignalConfig(sources);
+  else {
+    try {
+      signal = loadSignalConfig(sources);
+    } catch (e) {
+      if (!(e instanceof ConfigError) || !/no API keys/.test(e.message)) throw e;
+      signal = loadSignalConfig({ ...sources, argv: [...argv, '--dev'] });
+    }
+  }
+  signal.staticDir ??= PUBLIC_DIR;
+  for (const spec of Object.values(ENGINE_FLAGS)) {
+    if (fileEngine[spec.key] !== undefined) (engine as unknown as Record<string, unknown>)[spec.key] = engineValue(`${spec.key} (config file)`, spec.kind, fileEngine[spec.key]);
+    const e = env[spec.env];
+    if (e !== undefined && e !== '') (engine as unknown as Record<string, unknown>)[spec.key] = engineValue(spec.env, spec.kind, e);
+    if (fromFlags[spec.key] !== undefined) (engine as unknown as Record<string, unknown>)[spec.key] = fromFlags[spec.key];
+  }
+  if (engine.workers > 256) throw new ConfigError(`workers must be 0..256, got ${engine.workers}`);
+  return { signal, engine };
+}
+
+/** The demo page's folder, plus the browser's protobuf runtime and our .proto files. */
+export function demoStaticHandler(dir: string): StaticHandler {
+  const files = createStaticHandler(dir);
+  const protobufJs = createRequire(import.meta.url).resolve('protobufjs/dist/protobuf.min.js');
+  const send = (res: Parameters<StaticHandler>[1], type: string, body: Buffer, head: boolean): true => {
+    res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache' });
+    res.end(head ? undefined : body);
+    return true;
+  };
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const head = req.method === 'HEAD';
+    if (path === '/lib/protobuf.min.js') return send(res, 'text/javascript; charset=utf-8', readFileSync(protobufJs), head);
+    const m = /^\/proto\/([a-z_]+\.proto)$/.exec(path);
+    if (m) {
+      try {
+        return send(res, 'text/plain; charset=utf-8', readFileSync(PROTO_DIR + basename(m[1]!)), head);
+      } catch {
+        return false;
+      }
+    }
+    return files(req, res);
+  };
+}
+
+/** Starts the engine and the signaling server; what `npm start` runs (tests call it too). */
+export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchboard> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const { signal: signalOptions, engine: engineSettings } = loadStartConfig(opts);
+  const engine = await Engine.create({
+    workers: engineSettings.workers, host: engineSettings.udpHost, port: engineSettings.udpPort,
+    ...(engineSettings.announcedIp ? { announcedAddress: engineSettings.announcedIp } : {}),
+  });
+  log(`engine: ${engine.workerCount || 'no'} worker thread${engine.workerCount === 1 ? '' : 's'}, UDP ${engineSettings.udpHost}:${engine.ports.join(',')}` +
+    (engineSettings.announcedIp ? ` (announced as ${engineSettings.announcedIp})` : ''));
+  let signal: RunningSignalServer;
+  try {
+    // The options are already resolved: hand them over as a config file so nothing is re-read.
+    const { staticDir, ...rest } = signalOptions;
+    const resolved = JSON.stringify(rest);
+    signal = await startSignalServer({
+      argv: ['--config', '(resolved options)'], env: {}, readFile: () => resolved,
+      roomService: new EngineRoomService(engine), staticHandler: demoStaticHandler(staticDir ?? PUBLIC_DIR), log,
+    });
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+  const addr = signal.server.http.address();
+  const port = typeof addr === 'object' && addr ? addr.port : signalOptions.port;
+  const host = signalOptions.host.includes(':') ? `[${signalOptions.host}]` : signalOptions.host === '0.0.0.0' ? '127.0.0.1' : signalOptions.host;
+  const httpUrl = `http://${host}:${port}`;
+  log(`demo page: serving ${signalOptions.staticDir ?? PUBLIC_DIR}`);
+  if (signalOptions.dev) {
+    log('');
+    log(`  Open ${httpUrl}/?room=demo in two browser tabs (Chromium/Chrome/Firefox).`);
+    log(`  A join token for your own client: curl '${httpUrl}/token?room=demo&identity=alice'`);
+    log(`  LiveKit SDKs connect to ws://${host}:${port} with that token.`);
+    log('');
+  } else {
+    log(`production mode: tokens signed with your API keys; the demo page is at ${httpUrl}/?room=demo`);
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    engine, signal, signalOptions, engineSettings, httpUrl,
+    close: () => (closing ??= (async () => {
+      await signal.close().catch(() => undefined);
+      await engine.close();
+    })()),
+  };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write(HELP); return; }
+  let sb: Switchboard;
+  try {
+    sb = await startSwitchboard({ argv });
+  } catch (e) {
+    if (e instanceof ConfigError) { console.error(`switchboard: ${e.message}\n(see npm start -- --help)`); process.exit(2); }
+    throw e;
+  }
+  let stopping = false;
+  const stop = (sig: string): void => {
+    if (stopping) { console.error(`switchboard: ${sig} again, exiting now`); process.exit(1); }
+    stopping = true;
+    console.log(`switchboard: ${sig}, shutting down`);
+    const force = setTimeout(() => { console.error('switchboard: shutdown took over 10 s, exiting'); process.exit(1); }, 10_000);
+    force.unref();
+    sb.close().then(() => { console.log('switchboard: stopped'); process.exit(0); }, (e) => { console.error(e); process.exit(1); });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e) => { console.error(e); process.exit(1); });
+}
