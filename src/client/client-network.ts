@@ -1,0 +1,93 @@
+// The UDP side of many synthetic clients in one thread: one DTLS certificate, one timer
+// that drives every transport's ICE checks/consent and DTLS retransmissions, and one
+// that paces every publisher.
+//
+// Sockets: ONE UdpMux (socket) PER CLIENT TRANSPORT. Why not share: a client transport
+// claims its remote candidate's address:port on the mux (responses and media come from
+// there), and the server has one port per worker — a participant's publisher and
+// subscriber transports, and every participant in a room, talk to the same server
+// address:port, so two transports on one socket could not tell their datagrams apart.
+// Each socket gets a small send queue (64 slots) so hundreds of them stay cheap.
+import { generateCertificate, type DtlsCertificate } from '../dtls/index.js';
+import { UdpMux } from '../net/index.js';
+import { WebRtcTransport, type WebRtcTransportOptions } from '../transport/index.js';
+import type { OpusSender } from './opus-sender.js';
+
+export interface ClientNetworkOptions {
+  /** Local address to bind. Default 127.0.0.1. */
+  host?: string;
+  certificate?: DtlsCertificate;
+  /** ICE/DTLS timer, ms. Default 20. */
+  tickMs?: number;
+  /** Publisher pacing timer, ms. Default 1. */
+  paceMs?: number;
+  /** Send slots per socket. Default 64. */
+  sendSlots?: number;
+}
+
+export class ClientNetwork {
+  readonly certificate: DtlsCertificate;
+  readonly host: string;
+  readonly #transports = new Set<WebRtcTransport>();
+  readonly #senders = new Set<OpusSender>();
+  readonly #sendSlots: number;
+  readonly #tick: NodeJS.Timeout;
+  readonly #pace: NodeJS.Timeout;
+  #sockets = 0;
+  #closed = false;
+
+  constructor(o: ClientNetworkOptions = {}) {
+    this.certificate = o.certificate ?? generateCertificate();
+    this.host = o.host ?? '127.0.0.1';
+    this.#sendSlots = o.sendSlots ?? 64;
+    this.#tick = setInterval(() => {
+      const now = performance.now();
+      for (const t of this.#transports) t.tick(now);
+    }, o.tickMs ?? 20);
+    this.#pace = setInterval(() => {
+      const now = performance.now();
+      for (const s of this.#senders) if (now >= s.nextDueMs) s.poll(now);
+    }, o.paceMs ?? 1);
+  }
+
+  get socketCount(): number { return this.#sockets; }
+  get transportCount(): number { return this.#transports.size; }
+
+  /** A bound socket for one transport (its port goes into our SDP before the transport exists). */
+  async openSocket(): Promise<UdpMux> {
+    if (this.#closed) throw new Error('client network closed');
+    const mux = new UdpMux({ host: this.host, sendQueue: { slots: this.#sendSlots } });
+    await mux.listen();
+    this.#sockets++;
+    return mux;
+  }
+
+  /** A client-role transport on its own socket; closing the transport closes the socket. */
+  createTransport(mux: UdpMux, opts: Omit<WebRtcTransportOptions, 'mux' | 'certificate' | 'release'>): WebRtcTransport {
+    const t = new WebRtcTransport({
+      iceRole: 'controlling',
+      ...opts,
+      mux,
+      certificate: this.certificate,
+      release: (x) => {
+        this.#transports.delete(x);
+        mux.close();
+        this.#sockets--;
+      },
+    });
+    this.#transports.add(t);
+    return t;
+  }
+
+  addSender(s: OpusSender): void { this.#senders.add(s); }
+  removeSender(s: OpusSender): void { this.#senders.delete(s); }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#tick);
+    clearInterval(this.#pace);
+    for (const t of [...this.#transports]) t.close();
+    this.#senders.clear();
+  }
+}

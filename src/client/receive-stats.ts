@@ -1,0 +1,118 @@
+// Per subscribed track: packets, bytes, loss (RFC 3550 A.3: expected from the extended
+// highest sequence number), interarrival jitter (RFC 3550 A.8) and a one-way latency
+// histogram from abs-capture-time. Fixed fields and typed arrays only: nothing is
+// allocated per packet.
+import { NTP_UNIX_OFFSET_MS, wallMs } from './opus-sender.js';
+
+/** Log-scale latency histogram: bin = floor(16 * log2(1 + ms * 100)), 256 bins (~4 % wide, up to ~650 ms). */
+export const LATENCY_BINS = 256;
+
+export function latencyBin(ms: number): number {
+  if (!(ms > 0)) return 0;
+  const b = Math.floor(16 * Math.log2(1 + ms * 100));
+  return b >= LATENCY_BINS ? LATENCY_BINS - 1 : b;
+}
+
+/** Middle of a bin, ms. */
+export function latencyBinMs(bin: number): number {
+  return (Math.pow(2, (bin + 0.5) / 16) - 1) / 100;
+}
+
+/** Percentile (0..1) of a histogram, ms; NaN when empty. */
+export function histogramPercentile(h: ArrayLike<number>, q: number): number {
+  let total = 0;
+  for (let i = 0; i < h.length; i++) total += h[i]!;
+  if (total === 0) return NaN;
+  const want = Math.max(1, Math.ceil(total * q));
+  let acc = 0;
+  for (let i = 0; i < h.length; i++) {
+    acc += h[i]!;
+    if (acc >= want) return latencyBinMs(i);
+  }
+  return latencyBinMs(h.length - 1);
+}
+
+export class TrackReceiveStats {
+  readonly ssrc: number;
+  readonly trackSid: string;
+  readonly publisherSid: string;
+  readonly clockRate: number;
+  absCaptureTimeId: number;
+  audioLevelId: number;
+  packets = 0;
+  bytes = 0;
+  duplicates = 0;
+  /** RFC 3550 interarrival jitter, in RTP timestamp units. */
+  jitter = 0;
+  latencyCount = 0;
+  latencySumMs = 0;
+  latencyMaxMs = 0;
+  readonly latency = new Uint32Array(LATENCY_BINS);
+  lastAudioLevel = 127;
+  #baseSeq = -1;
+  #maxSeq = 0;
+  #cycles = 0;
+  #lastTransit = 0;
+  #haveTransit = false;
+
+  constructor(o: { ssrc: number; trackSid: string; publisherSid: string; clockRate: number; absCaptureTimeId: number; audioLevelId: number }) {
+    this.ssrc = o.ssrc >>> 0;
+    this.trackSid = o.trackSid;
+    this.publisherSid = o.publisherSid;
+    this.clockRate = o.clockRate;
+    this.absCaptureTimeId = o.absCaptureTimeId;
+    this.audioLevelId = o.audioLevelId;
+  }
+
+  /**
+   * One packet: seq, RTP timestamp, payload bytes, the arrival time (performance.now() ms
+   * of this thread) and, when present, the abs-capture-time (ms since 1900) or NaN.
+   */
+  onPacket(seq: number, ts: number, payloadBytes: number, nowMs: number, captureNtpMs: number): void {
+    this.packets++;
+    this.bytes += payloadBytes;
+    if (this.#baseSeq < 0) {
+      this.#baseSeq = seq;
+      this.#maxSeq = seq;
+    } else {
+      const delta = (seq - this.#maxSeq) & 0xffff;
+      if (delta === 0) this.duplicates++;
+      else if (delta < 0x8000) {
+        if (seq < this.#maxSeq) this.#cycles += 0x10000;
+        this.#maxSeq = seq;
+      }
+    }
+    // Jitter: transit = arrival (in RTP units) - RTP timestamp; J += (|D| - J) / 16.
+    const transit = (nowMs * this.clockRate) / 1000 - ts;
+    if (this.#haveTransit) {
+      let d = transit - this.#lastTransit;
+      // The RTP timestamp is 32-bit: unwrap the difference.
+      if (d > 2147483648) d -= 4294967296; else if (d < -2147483648) d += 4294967296;
+      if (d < 0) d = -d;
+      this.jitter += (d - this.jitter) / 16;
+    }
+    this.#lastTransit = transit;
+    this.#haveTransit = true;
+    if (captureNtpMs === captureNtpMs) {
+      const lat = wallMs(nowMs) - (captureNtpMs - NTP_UNIX_OFFSET_MS);
+      this.latencyCount++;
+      this.latencySumMs += lat;
+      if (lat > this.latencyMaxMs) this.latencyMaxMs = lat;
+      this.latency[latencyBin(lat)]!++;
+    }
+  }
+
+  /** Packets expected from the first to the highest sequence number seen. */
+  get expected(): number {
+    return this.#baseSeq < 0 ? 0 : this.#cycles + this.#maxSeq - this.#baseSeq + 1;
+  }
+
+  /** Lost = expected - received (duplicates excluded); never negative. */
+  get lost(): number {
+    return Math.max(0, this.expected - (this.packets - this.duplicates));
+  }
+
+  get jitterMs(): number {
+    return (this.jitter * 1000) / this.clockRate;
+  }
+}
