@@ -29,6 +29,7 @@ const subs: { p: Participant; page: Page; auto: ReturnType<typeof autoAnswer> }[
 
 test.before(async () => {
   engine = await Engine.create({ workers: WORKERS });
+  assert.is(engine.workerCount, WORKERS);
   http = await startStaticServer();
   browser = await launchChromium();
   for (let i = 0; i < 3; i++) {
@@ -94,6 +95,8 @@ test('two Chromium subscribers receive audio and video from a Chromium publisher
   const pst = await pollStats(pages[0]!, 'pub', (x) => statsOf(x, 'remote-inbound-rtp').length >= 1, { timeoutMs: 8_000 });
   for (const ri of statsOf(pst, 'remote-inbound-rtp')) assert.is(num(ri, 'packetsLost'), 0, `RR for ${ri.kind}: no loss`);
   console.log(`[e2e] publisher remote-inbound-rtp (our RRs): ${statsOf(pst, 'remote-inbound-rtp').map((r) => `${r.kind} lost ${r.packetsLost} jitter ${r.jitter} rtt ${r.roundTripTime ?? '-'}`).join('; ')}`);
+  assert.is(pub.connectionStates.publisher, 'connected', 'connectionState event for the publisher PC');
+  for (const s of subs) assert.is(s.p.connectionStates.subscriber, 'connected', 'connectionState event for the subscriber PC');
   const ps = await pub.stats();
   assert.ok(ps.tracks.find((t) => t.kind === 'video')!.keyframeRequests >= 1, 'a PLI went upstream for the video subscribers');
   assert.ok(ps.tracks.find((t) => t.kind === 'video')!.keyframes >= 1);
