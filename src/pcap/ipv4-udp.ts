@@ -1,8 +1,6 @@
 // IPv4 + UDP framing for captures (RFC 791, RFC 768) and an Ethernet II header.
+// (Other link types and IPv6: udp-frame.ts. Finding UDP in a frame: udp-locator.ts.)
 // UDP checksum 0 ("not computed", legal over IPv4); the IPv4 header checksum is real.
-import { PcapStatus } from './status.js';
-
-export const LinkType = { ETHERNET: 1, RAW: 101 } as const;
 export const ETHERNET_HEADER = 14;
 export const IPV4_HEADER = 20;
 export const UDP_HEADER = 8;
@@ -53,39 +51,4 @@ export function writeEthernetIpv4(dst: Uint8Array, off: number): number {
 }
 const ETH_TEMPLATE = new Uint8Array([0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00]);
 
-/** Where the UDP datagram sits in a captured frame (filled by `locateUdp`). */
-export class UdpLocation {
-  srcIp = 0;
-  dstIp = 0;
-  srcPort = 0;
-  dstPort = 0;
-  payloadOffset = 0;
-  payloadLength = 0;
-}
-
-/** Find the UDP payload in a frame of `linkType`. Returns PcapStatus.OK / NOT_UDP / BAD_LENGTH. */
-export function locateUdp(buf: Uint8Array, off: number, len: number, linkType: number, out: UdpLocation): number {
-  let p = off;
-  const end = off + len;
-  if (linkType === LinkType.ETHERNET) {
-    if (len < ETHERNET_HEADER) return PcapStatus.BAD_LENGTH;
-    if (buf[p + 12] !== 0x08 || buf[p + 13] !== 0x00) return PcapStatus.NOT_UDP;
-    p += ETHERNET_HEADER;
-  } else if (linkType !== LinkType.RAW) return PcapStatus.NOT_UDP;
-  if (p + IPV4_HEADER > end) return PcapStatus.BAD_LENGTH;
-  if (buf[p] >> 4 !== 4) return PcapStatus.NOT_UDP;
-  const ihl = (buf[p] & 0x0f) * 4;
-  const total = (buf[p + 2] << 8) | buf[p + 3];
-  if (ihl < IPV4_HEADER || total < ihl + UDP_HEADER || p + total > end) return PcapStatus.BAD_LENGTH;
-  if (buf[p + 9] !== 17) return PcapStatus.NOT_UDP;
-  out.srcIp = r32(buf, p + 12); out.dstIp = r32(buf, p + 16);
-  const u = p + ihl;
-  const ul = (buf[u + 4] << 8) | buf[u + 5];
-  if (ul < UDP_HEADER || ul > total - ihl) return PcapStatus.BAD_LENGTH;
-  out.srcPort = (buf[u] << 8) | buf[u + 1]; out.dstPort = (buf[u + 2] << 8) | buf[u + 3];
-  out.payloadOffset = u + UDP_HEADER; out.payloadLength = ul - UDP_HEADER;
-  return PcapStatus.OK;
-}
-
 function w32(b: Uint8Array, o: number, v: number): void { b[o] = v >>> 24; b[o + 1] = v >>> 16; b[o + 2] = v >>> 8; b[o + 3] = v; }
-function r32(b: Uint8Array, o: number): number { return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0; }

@@ -1,4 +1,5 @@
 // Reader for classic pcap held in memory: either byte order, micro- or nanosecond magic.
+// (Kept for existing callers; CaptureReader streams pcap AND pcapng from a file.)
 // Iterate with `next()`; each OK leaves the record's timestamp and data window in fields.
 import { PcapStatus } from './status.js';
 import { PCAP_MAGIC_US, PCAP_MAGIC_NS, PCAP_GLOBAL_HEADER, PCAP_RECORD_HEADER } from './pcap-writer.js';

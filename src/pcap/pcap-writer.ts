@@ -1,94 +1,74 @@
 // Streaming writer for classic pcap (libpcap format): a 24-byte global header, then per
-// record | ts_sec | ts_usec | incl_len | orig_len | data. Little-endian, microseconds.
-// Each record goes to `sink` as one chunk built in a reused scratch buffer, so the sink
-// must consume (copy or write) it before returning — `fs.writeSync` does.
-import { openSync, writeSync, closeSync } from 'node:fs';
-import { LinkType, writeIpv4Udp, writeEthernetIpv4, ETHERNET_HEADER } from './ipv4-udp.js';
+// record | ts_sec | ts_usec or ts_nsec | incl_len | orig_len | data. Little-endian;
+// microsecond magic by default, nanosecond magic with `nanos: true`.
+import { LinkType, SUPPORTED_LINK_TYPES } from './link-type.js';
 import { PcapError } from './status.js';
+import { CaptureWriter, type PcapSink } from './capture-writer.js';
+import { FileSink } from './file-sink.js';
 
+export type { PcapSink } from './capture-writer.js';
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
 export const PCAP_MAGIC_NS = 0xa1b23c4d;
 export const PCAP_GLOBAL_HEADER = 24;
 export const PCAP_RECORD_HEADER = 16;
 
-export type PcapSink = (chunk: Uint8Array) => void;
-
 export interface PcapWriterOptions {
-  /** LinkType.ETHERNET (1, default) or LinkType.RAW (101, raw IPv4). */
+  /** A LinkType (default ETHERNET): 1, 101, 113, 228, 229, 276. */
   linkType?: number;
-  /** Default 65535. */
+  /** Default 65535. Longer frames are cut (incl_len < orig_len). */
   snapLen?: number;
+  /** Nanosecond timestamps (magic a1b23c4d). Default false: microseconds. */
+  nanos?: boolean;
 }
 
-export class PcapWriter {
+export class PcapWriter extends CaptureWriter {
   readonly linkType: number;
   readonly snapLen: number;
-  private scratch = Buffer.alloc(2048);
-  private ipId = 0;
-  records = 0;
+  readonly nanos: boolean;
+  protected readonly recordHeaderLength = PCAP_RECORD_HEADER;
 
-  constructor(private readonly sink: PcapSink, opts: PcapWriterOptions = {}) {
+  constructor(sink: PcapSink, opts: PcapWriterOptions = {}) {
+    super(sink);
     this.linkType = opts.linkType ?? LinkType.ETHERNET;
-    this.snapLen = opts.snapLen ?? 65535;
-    if (this.linkType !== LinkType.ETHERNET && this.linkType !== LinkType.RAW) {
-      throw new PcapError('PCAP_BAD_LINKTYPE', `pcap: link type ${this.linkType} not supported (1 or 101)`);
+    this.snapLen = CaptureWriter.checkSnapLen(opts.snapLen ?? 65535);
+    this.nanos = opts.nanos ?? false;
+    if (!SUPPORTED_LINK_TYPES.includes(this.linkType)) {
+      throw new PcapError('PCAP_BAD_LINKTYPE', `pcap: link type ${this.linkType} not supported (${SUPPORTED_LINK_TYPES.join(', ')})`);
     }
     const h = Buffer.alloc(PCAP_GLOBAL_HEADER);
-    h.writeUInt32LE(PCAP_MAGIC_US, 0);
+    h.writeUInt32LE(this.nanos ? PCAP_MAGIC_NS : PCAP_MAGIC_US, 0);
     h.writeUInt16LE(2, 4); h.writeUInt16LE(4, 6);
     h.writeInt32LE(0, 8); h.writeUInt32LE(0, 12);
     h.writeUInt32LE(this.snapLen, 16); h.writeUInt32LE(this.linkType, 20);
     sink(h);
   }
 
-  /** Write one frame as-is (it must already be of this writer's link type). */
-  writeFrame(tsUs: number, frame: Uint8Array, off = 0, len = frame.length - off): void {
-    const incl = Math.min(len, this.snapLen);
-    const s = this.ensure(PCAP_RECORD_HEADER + incl);
-    this.recordHeader(s, tsUs, incl, len);
-    s.set(frame.subarray(off, off + incl), PCAP_RECORD_HEADER);
-    this.sink(s.subarray(0, PCAP_RECORD_HEADER + incl));
-    this.records++;
+  linkTypeOf(ifId: number): number {
+    if (ifId !== 0) throw new PcapError('PCAP_BAD_INTERFACE', `pcap: classic pcap has one interface (0), not ${ifId}`);
+    return this.linkType;
   }
 
-  /** Wrap a UDP payload in (Ethernet +) IPv4 + UDP headers and write it. */
-  writeUdp(tsUs: number, srcIp: number, srcPort: number, dstIp: number, dstPort: number, payload: Uint8Array, off = 0, len = payload.length - off): void {
-    const l2 = this.linkType === LinkType.ETHERNET ? ETHERNET_HEADER : 0;
-    const frameLen = l2 + 28 + len;
+  protected emit(_ifId: number, sec: number, ns: number, frameLen: number): void {
+    const s = this.scratch;
     const incl = Math.min(frameLen, this.snapLen);
-    const s = this.ensure(PCAP_RECORD_HEADER + frameLen);
-    this.recordHeader(s, tsUs, incl, frameLen);
-    let p = PCAP_RECORD_HEADER;
-    if (l2) p += writeEthernetIpv4(s, p);
-    p += writeIpv4Udp(s, p, srcIp, srcPort, dstIp, dstPort, len, this.ipId++ & 0xffff);
-    s.set(payload.subarray(off, off + len), p);
+    let frac = this.nanos ? ns : Math.round(ns / 1000);
+    if (frac >= (this.nanos ? 1e9 : 1e6)) { sec++; frac = 0; }
+    s.writeUInt32LE(sec >>> 0, 0);
+    s.writeUInt32LE(frac, 4);
+    s.writeUInt32LE(incl, 8);
+    s.writeUInt32LE(frameLen, 12);
     this.sink(s.subarray(0, PCAP_RECORD_HEADER + incl));
     this.records++;
-  }
-
-  private recordHeader(s: Buffer, tsUs: number, incl: number, orig: number): void {
-    const sec = Math.floor(tsUs / 1e6);
-    s.writeUInt32LE(sec >>> 0, 0);
-    s.writeUInt32LE(Math.floor(tsUs - sec * 1e6), 4);
-    s.writeUInt32LE(incl, 8);
-    s.writeUInt32LE(orig, 12);
-  }
-
-  private ensure(n: number): Buffer {
-    if (this.scratch.length < n) this.scratch = Buffer.alloc(Math.max(n, this.scratch.length * 2));
-    return this.scratch;
   }
 }
 
-/** A PcapWriter appending to a file (synchronous writes). Call close() when done. */
+/** A PcapWriter appending to a file (buffered; call close() when done — it flushes). */
 export class PcapFileWriter extends PcapWriter {
-  private fd: number;
+  private readonly file: FileSink;
   constructor(path: string, opts: PcapWriterOptions = {}) {
-    const fd = openSync(path, 'w');
-    super((c) => { writeSync(fd, c); }, opts);
-    this.fd = fd;
+    const file = new FileSink(path);
+    super(file.write, opts);
+    this.file = file;
   }
-  close(): void {
-    if (this.fd >= 0) { closeSync(this.fd); this.fd = -1; }
-  }
+  close(): void { this.file.close(); }
 }
