@@ -355,7 +355,8 @@ window.switchboard = {
   get publisherPc() { return call.publisherPc; },
   get subscriberPc() { return call.subscriberPc; },
   get events() { return call.events; },
-  getStats: () => collect(pcs()),
+  /** getStats() of both pcs as plain objects with `pc`; inbound-rtp entries also carry `from` (an identity). */
+  getStats: async () => (await collect(pcs())).map((s) => (s.type === 'inbound-rtp' ? { ...s, from: trackLabel(s.trackIdentifier) } : s)),
   mute,
   leave,
   join,

@@ -136,6 +136,8 @@ export function loadStartConfig(src: LoadSources = {}): { signal: SignalServerOp
     if (fromFlags[spec.key] !== undefined) (engine as unknown as Record<string, unknown>)[spec.key] = fromFlags[spec.key];
   }
   if (engine.workers > 256) throw new ConfigError(`workers must be 0..256, got ${engine.workers}`);
+  // A wildcard bind has no address to put in ICE candidates.
+  if (!engine.announcedIp && (engine.udpHost === '0.0.0.0' || engine.udpHost === '::')) throw new ConfigError(`--udp-host ${engine.udpHost} needs --announced-ip (the address clients reach)`);
   return { signal, engine };
 }
 

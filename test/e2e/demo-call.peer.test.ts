@@ -39,7 +39,8 @@ test.after(async () => {
 type Participants = { sid: string; identity: string; tracks: { sid: string; kind: string; muted: boolean }[] }[];
 const participants = (p: Page) => evalInPage<Participants>(p, '() => switchboard.participants');
 const stats = (p: Page) => evalInPage<(StatsEntry & { pc: string })[]>(p, '() => switchboard.getStats()');
-const inbound = (s: StatsEntry[], kind: 'audio' | 'video') => statsOf(s, 'inbound-rtp', kind)[0];
+/** The inbound stream of `kind` from the participant `from` (default: the publisher page). */
+const inbound = (s: StatsEntry[], kind: 'audio' | 'video', from = 'pub') => statsOf(s, 'inbound-rtp', kind).find((e) => e.from === from);
 const num = (e: StatsEntry | undefined, f: string): number => { const v = e?.[f]; return typeof v === 'number' ? v : 0; };
 
 /** Polls `read` until `ok(value)`; bounded in count and time. */
@@ -100,6 +101,20 @@ test('two subscriber pages hear and see a publisher page', async () => {
   assert.match(panel, /recv.*audio.*pub/s);
   const pubOut = (await stats(pub)).filter((s) => s.type === 'outbound-rtp');
   assert.equal(pubOut.map((s) => s.kind).sort(), ['audio', 'video']);
+});
+
+test('a late page that publishes audio: it gets everyone at once, and everyone gets it (two-way call)', async () => {
+  const late = await browser!.newPage(pageUrl('room=call&identity=late&autojoin=1&publish=audio&ec=0&ns=0&agc=0'));
+  await evalInPage(late, '() => switchboard.joined', undefined, 20_000);
+  const st = await until('late receives pub', () => stats(late), (s) => num(inbound(s, 'audio'), 'totalAudioEnergy') > 0 && num(inbound(s, 'video'), 'framesDecoded') > 0, 20_000);
+  assert.is(num(inbound(st, 'audio'), 'packetsLost'), 0);
+  assert.equal((await participants(late)).map((x) => x.identity).sort(), ['pub', 'sub1', 'sub2']);
+  for (const p of [pub, subs[0]!]) {
+    await until('late heard', () => stats(p), (s) => num(inbound(s, 'audio', 'late'), 'totalAudioEnergy') > 0 && num(inbound(s, 'audio', 'late'), 'packetsReceived') > 50, 20_000);
+  }
+  await evalInPage(late, '() => switchboard.leave()');
+  for (const p of [pub, ...subs]) await until('late gone', () => participants(p), (ps) => !ps.some((x) => x.identity === 'late'), 10_000);
+  await late.close();
 });
 
 test('the publisher mutes and unmutes: subscribers see it in participant updates', async () => {

@@ -103,6 +103,8 @@ test('loadStartConfig: API keys mean production mode unless --dev; bad values na
   assert.throws(() => loadStartConfig({ argv: ['--bogus'], env: {} }), /unknown option --bogus/);
   assert.throws(() => loadStartConfig({ argv: [], env: { SWITCHBOARD_WORKERS: '-1' } }), /SWITCHBOARD_WORKERS must be/);
   assert.throws(() => loadStartConfig({ argv: ['--workers', '300'], env: {} }), /workers must be 0\.\.256/);
+  assert.throws(() => loadStartConfig({ argv: ['--udp-host', '0.0.0.0'], env: {} }), /needs --announced-ip/);
+  assert.is(loadStartConfig({ argv: ['--udp-host', '0.0.0.0', '--announced-ip', '192.0.2.7'], env: {} }).engine.announcedIp, '192.0.2.7');
 });
 
 test.run();
