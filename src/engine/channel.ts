@@ -16,6 +16,10 @@ export interface HostChannel {
   /** Participants on this host (placement). */
   participants: number;
   request<T = unknown>(req: Request): Promise<T>;
+  /** False once the host died or was closed. */
+  readonly alive: boolean;
+  /** Set by the engine: the host died (worker crashed or was terminated), not closed by us. */
+  onDied?: (err: EngineError) => void;
   close(): Promise<void>;
 }
 
@@ -32,6 +36,7 @@ export class LocalChannel implements HostChannel {
   port = 0;
   participants = 0;
   private constructor(host: MediaHost) { this.host = host; }
+  get alive(): boolean { return !this.host.closed; }
 
   static async start(s: HostSettings, onEvent: (ev: EngineEvent) => void): Promise<LocalChannel> {
     const opts = { certificate: s.certificate, host: s.host, port: s.port, ...(s.announcedAddress ? { announcedAddress: s.announcedAddress } : {}), ...(s.capabilities ? { capabilities: s.capabilities } : {}) };
@@ -74,7 +79,10 @@ export class WorkerChannel implements HostChannel {
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #nextId = 1;
   #dead: EngineError | undefined;
+  #closing = false;
   #exited: Promise<void>;
+  onDied?: (err: EngineError) => void;
+  get alive(): boolean { return this.#dead === undefined && !this.#closing; }
 
   private constructor(worker: Worker, onEvent: (ev: EngineEvent) => void, ready: (port: number) => void, failed: (e: Error) => void) {
     this.worker = worker;
@@ -90,7 +98,7 @@ export class WorkerChannel implements HostChannel {
     });
     worker.on('error', (e) => { this.#fail(new EngineError('worker-died', `media worker failed: ${e.message}`)); failed(e); });
     this.#exited = new Promise((resolve) => worker.once('exit', (code) => {
-      this.#fail(new EngineError(code === 0 ? 'closed' : 'worker-died', `media worker exited (${code})`));
+      this.#fail(new EngineError(this.#closing ? 'closed' : 'worker-died', `media worker exited (${code})`));
       failed(new Error(`media worker exited (${code}) before it was ready`));
       resolve();
     }));
@@ -108,7 +116,9 @@ export class WorkerChannel implements HostChannel {
   }
 
   #fail(e: EngineError): void {
-    this.#dead ??= e;
+    if (this.#dead) return;
+    this.#dead = e;
+    if (!this.#closing && e.code === 'worker-died') this.onDied?.(e);
     for (const p of this.#pending.values()) p.reject(this.#dead);
     this.#pending.clear();
   }
@@ -124,6 +134,7 @@ export class WorkerChannel implements HostChannel {
 
   /** Asks the host to close, then terminates the thread; resolves when it exited. */
   async close(): Promise<void> {
+    this.#closing = true;
     if (!this.#dead) {
       await Promise.race([this.request({ op: 'close' }).catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
       await this.worker.terminate();

@@ -32,6 +32,8 @@ export interface EngineOptions {
 export type EngineEvents = {
   roomCreated: [room: Room];
   roomClosed: [room: Room];
+  /** A media worker died; its rooms were closed (their participants left). */
+  workerDied: [error: EngineError, port: number];
 };
 
 export class Engine extends Emitter<EngineEvents> {
@@ -47,6 +49,7 @@ export class Engine extends Emitter<EngineEvents> {
     super();
     this.certificate = certificate;
     this.#hosts = hosts;
+    for (const h of hosts) h.onDied = (err) => this.#hostDied(h, err);
     this.#registry = {
       participantCreated: (p) => this.#participants.set(p.sid, p),
       roomClosed: (r) => { if (this.rooms.get(r.name) === r) { this.rooms.delete(r.name); this.emit('roomClosed', r); } },
@@ -89,14 +92,23 @@ export class Engine extends Emitter<EngineEvents> {
     if (this.#closed) throw new EngineError('closed', 'engine closed');
     const have = this.rooms.get(name);
     if (have) return have;
-    let host = this.#hosts[0]!;
+    const alive = this.#hosts.filter((h) => h.alive);
+    if (!alive.length) throw new EngineError('worker-died', 'no media host is alive');
+    let host = alive[0]!;
     const roomsOn = (h: HostChannel): number => [...this.rooms.values()].filter((r) => r.channel === h).length;
-    for (const h of this.#hosts) if (h.participants < host.participants || (h.participants === host.participants && roomsOn(h) < roomsOn(host))) host = h;
+    for (const h of alive) if (h.participants < host.participants || (h.participants === host.participants && roomsOn(h) < roomsOn(host))) host = h;
     const room = new Room(name, host, this.#registry);
     this.rooms.set(name, room);
     await host.request({ op: 'createRoom', room: name });
     this.emit('roomCreated', room);
     return room;
+  }
+
+  #hostDied(h: HostChannel, err: EngineError): void {
+    for (const r of [...this.rooms.values()]) if (r.channel === h) r._hostDied();
+    for (const [sid, p] of this.#participants) if (p.room.channel === h) this.#participants.delete(sid);
+    for (const [sid, t] of this.#tracks) if (t.participant.room.channel === h) { this.#tracks.delete(sid); t._unpublish(); }
+    this.emit('workerDied', err, h.port);
   }
 
   #onEvent(ev: EngineEvent): void {

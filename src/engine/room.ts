@@ -74,6 +74,15 @@ export class Room extends Emitter<RoomEvents> {
     this.emit('closed');
   }
 
+  /** @internal its media host died: everyone left, the room is gone. */
+  _hostDied(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const sid of [...this.participants.keys()]) this._participantLeft(sid);
+    this.#registry.roomClosed(this);
+    this.emit('closed');
+  }
+
   /** @internal */
   _participantLeft(sid: string): Participant | undefined {
     const p = this.participants.get(sid);

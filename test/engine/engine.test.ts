@@ -126,4 +126,27 @@ test('SSRCs of a subscriber transport are unique across many subscriptions', asy
   await engine.close();
 });
 
+test('publisher renegotiation: a track added later is published, kept tracks keep their sid, a stopped m-line unpublishes', async () => {
+  const engine = await Engine.create({ workers: 0 });
+  const room = await engine.createRoom('r');
+  const pub = await room.join({ identity: 'pub' });
+  const full = chromiumOffer();
+  const videoAt = full.indexOf('m=video');
+  const audioOnly = full.slice(0, videoAt).replace('a=group:BUNDLE 0 1', 'a=group:BUNDLE 0');
+  const events: string[] = [];
+  room.on('trackPublished', (t) => events.push('+' + t.kind));
+  room.on('trackUnpublished', (t) => events.push('-' + t.kind));
+  await pub.publisherOffer(audioOnly);
+  const audioSid = [...pub.tracks.keys()][0]!;
+  const a2 = parseSdp(await pub.publisherOffer(full));
+  assert.is(a2.origin.sessionVersion, '2', 'the second answer bumps the session version');
+  assert.equal(events, ['+audio', '+video']);
+  assert.ok(pub.tracks.has(audioSid), 'audio kept its sid');
+  const stopped = full.slice(0, videoAt) + full.slice(videoAt).replace(/^m=video \d+/, 'm=video 0');
+  await pub.publisherOffer(stopped);
+  assert.equal(events, ['+audio', '+video', '-video']);
+  assert.equal([...pub.tracks.values()].map((t) => t.kind), ['audio']);
+  await engine.close();
+});
+
 test.run();

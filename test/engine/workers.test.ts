@@ -40,4 +40,28 @@ test('two media workers: own ports, rooms on the least-loaded, control over the 
   await rejectsWith(sub.stats(), 'closed');
 });
 
+test('a worker that dies closes its rooms once, later rooms go to the live worker, close() still works', async () => {
+  const engine = await Engine.create({ workers: 2 });
+  const a = await engine.createRoom('a');
+  const pa = await a.join({ identity: 'x' });
+  const b = await engine.createRoom('b');
+  const pb = await b.join({ identity: 'y' });
+  assert.is.not(a.channel, b.channel);
+  const died: number[] = [];
+  engine.on('workerDied', (e, port) => { assert.is(e.code, 'worker-died'); died.push(port); });
+  const closed = a.wait('closed', 5000);
+  const victim = engine.workers.find((w) => w.threadId !== -1 && (a.channel as unknown as { worker: unknown }).worker === w)!;
+  await victim.terminate();
+  await closed;
+  assert.equal(died, [a.channel.port]);
+  assert.ok(pa.left);
+  assert.not.ok(pb.left, 'the other worker\'s room is untouched');
+  assert.is(engine.room('a'), undefined);
+  await rejectsWith(pa.stats(), 'closed');
+  const c = await engine.createRoom('c');
+  assert.is(c.channel, b.channel, 'new rooms avoid the dead worker');
+  await engine.close();
+  assert.is(died.length, 1);
+});
+
 test.run();
