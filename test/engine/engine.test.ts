@@ -149,4 +149,20 @@ test('publisher renegotiation: a track added later is published, kept tracks kee
   await engine.close();
 });
 
+test('engine.close() leaves no handles open (sockets, timers, immediates)', async () => {
+  await new Promise((r) => setTimeout(r, 10));
+  const before = process.getActiveResourcesInfo().filter((x) => x !== 'TTYWrap');
+  const engine = await Engine.create({ workers: 0 });
+  const room = await engine.createRoom('r');
+  const sub = await room.join({ identity: 'sub' });
+  const pub = await room.join({ identity: 'pub' });
+  await pub.publisherOffer(chromiumOffer()); // transports created, a subscriber offer scheduled
+  assert.ok(process.getActiveResourcesInfo().includes('UDPWrap'));
+  await answerNext(sub);
+  await engine.close();
+  await new Promise((r) => setImmediate(r));
+  const after = process.getActiveResourcesInfo().filter((x) => x !== 'TTYWrap');
+  assert.equal(after.sort(), before.sort());
+});
+
 test.run();
