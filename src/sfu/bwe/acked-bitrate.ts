@@ -1,0 +1,44 @@
+// Acknowledged bitrate: bytes the receiver reported received over the last `windowMs`
+// of (remote) arrival time. A ring of (arrival, size) with a running sum; no allocation.
+
+export class AckedBitrate {
+  private readonly t: Float64Array;
+  private readonly s: Float64Array;
+  private readonly mask: number;
+  private head = 0; // next write
+  private tail = 0; // oldest kept
+  private sum = 0;
+  private latest = -Infinity;
+  private first = -1;
+
+  constructor(private readonly windowUs: number, capacity = 8192) {
+    let cap = 1;
+    while (cap < capacity) cap <<= 1;
+    this.mask = cap - 1;
+    this.t = new Float64Array(cap);
+    this.s = new Float64Array(cap);
+  }
+
+  add(arrivalUs: number, size: number): void {
+    if (arrivalUs > this.latest) this.latest = arrivalUs;
+    if (this.first < 0) this.first = this.latest;
+    if (this.head - this.tail > this.mask) this.evictOne();
+    const i = this.head & this.mask;
+    this.t[i] = this.latest; this.s[i] = size;
+    this.sum += size;
+    this.head++;
+    const from = this.latest - this.windowUs;
+    while (this.tail < this.head && this.t[this.tail & this.mask] <= from) this.evictOne();
+  }
+
+  /** Bits per second over the window, or -1 until 100 ms of arrivals were seen. */
+  bps(): number {
+    const span = Math.min(this.windowUs, this.latest - this.first);
+    if (!(span >= 100_000)) return -1;
+    return (this.sum * 8 * 1e6) / span;
+  }
+
+  reset(): void { this.head = this.tail = 0; this.sum = 0; this.latest = -Infinity; this.first = -1; }
+
+  private evictOne(): void { this.sum -= this.s[this.tail & this.mask]; this.tail++; }
+}

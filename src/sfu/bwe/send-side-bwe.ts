@@ -1,0 +1,151 @@
+// Send-side bandwidth estimation for one subscriber transport, in the spirit of GCC
+// (draft-ietf-rmcat-gcc-02) and libwebrtc's goog_cc:
+//
+//   TWCC results --> InterArrival (5 ms groups) --> TrendlineEstimator (overuse?) --+
+//               \-> AckedBitrate ------------------------------------------------> AimdRateControl = delay-based
+//                \-> loss fraction --> LossBasedControl = loss-based
+//   target = clamp(min(delay-based, loss-based, REMB cap), min, max)
+//
+// Pure: every input carries `nowMs`; nothing reads a clock or sets a timer. One
+// estimate object is reused (read its fields, do not keep it across calls).
+import { BandwidthUsage, BweState, CongestionCause, defaultBweConfig, type BweConfig } from './config.js';
+import { InterArrival } from './inter-arrival.js';
+import { TrendlineEstimator } from './trendline-estimator.js';
+import { AimdRateControl, RateControlState } from './aimd-rate-control.js';
+import { AckedBitrate } from './acked-bitrate.js';
+import { LossBasedControl, LossAction } from './loss-based.js';
+
+/** Per-packet feedback results (src/sfu/twcc FeedbackResults has this shape). */
+export interface PacketResults {
+  readonly count: number;
+  readonly received: number;
+  readonly lost: number;
+  readonly sendTimeUs: ArrayLike<number>;
+  /** < 0 = lost. */
+  readonly arrivalUs: ArrayLike<number>;
+  readonly size: ArrayLike<number>;
+}
+
+export class BweEstimate {
+  targetBitrateBps = 0;
+  delayBasedBps = 0;
+  lossBasedBps = 0;
+  /** -1 until known. */
+  ackedBitrateBps = -1;
+  /** -1 when no REMB cap applies. */
+  rembBps = -1;
+  /** BweState: INCREASING / HOLDING / DECREASING (bweStateName for text). */
+  state: number = BweState.HOLDING;
+  /** True while a recent decrease (delay overuse or loss > 10 %) is in effect. */
+  congested = false;
+  /** CongestionCause of the last decrease. */
+  cause: number = CongestionCause.NONE;
+  /** BandwidthUsage of the delay detector. */
+  usage: number = BandwidthUsage.NORMAL;
+  lossFraction = 0;
+  /** Trendline's modified trend and adaptive threshold (ms), for stats. */
+  trend = 0;
+  threshold = 0;
+}
+
+export class SendSideBwe {
+  readonly config: Readonly<BweConfig>;
+  private readonly inter: InterArrival;
+  private readonly trendline: TrendlineEstimator;
+  private readonly aimd: AimdRateControl;
+  private readonly acked: AckedBitrate;
+  private readonly loss: LossBasedControl;
+  private readonly out = new BweEstimate();
+  private haveFeedback = false;
+  private rembBps = -1;
+  private rembAtMs = 0;
+  private lastDecreaseMs = -Infinity;
+  private lastCause: number = CongestionCause.NONE;
+  feedbacks = 0;
+
+  constructor(config: Partial<BweConfig> = {}) {
+    this.config = Object.freeze({ ...defaultBweConfig, ...config });
+    this.inter = new InterArrival(this.config.burstTimeMs);
+    this.trendline = new TrendlineEstimator(this.config);
+    this.aimd = new AimdRateControl(this.config);
+    this.acked = new AckedBitrate(this.config.ackWindowMs * 1000);
+    this.loss = new LossBasedControl(this.config);
+  }
+
+  /** One TWCC feedback's per-packet results (SendHistory.onFeedback output). */
+  onFeedback(r: PacketResults, nowMs: number): void {
+    if (r.count === 0) return;
+    this.haveFeedback = true;
+    this.feedbacks++;
+    const nowUs = nowMs * 1000;
+    for (let i = 0; i < r.count; i++) {
+      const a = r.arrivalUs[i];
+      if (!(a >= 0)) continue;
+      const size = r.size[i], send = r.sendTimeUs[i];
+      this.acked.add(a, size);
+      if (this.inter.add(send, a, nowUs, size)) this.trendline.update(this.inter.arrivalDeltaMs, this.inter.sendDeltaMs, a / 1000);
+    }
+    const acked = this.acked.bps();
+    const usage = this.trendline.state;
+    const before = this.aimd.lastDecreaseAtMs;
+    if (usage === BandwidthUsage.OVERUSING) {
+      if (this.aimd.timeToReduceFurther(nowMs, acked)) this.aimd.update(usage, acked, nowMs);
+    } else this.aimd.update(usage, acked, nowMs);
+    if (this.aimd.lastDecreaseAtMs !== before) this.noteDecrease(nowMs, CongestionCause.DELAY);
+    if (this.rembBps >= 0 && this.aimd.rateBps > this.rembBps) this.aimd.setRate(this.rembBps, nowMs);
+    if (this.loss.addPackets(r.received, r.lost, nowMs, this.upperBps(nowMs))) this.noteDecrease(nowMs, CongestionCause.LOSS);
+  }
+
+  /** REMB from the subscriber (goog-remb negotiated): an upper cap on the target. */
+  onRemb(bps: number, nowMs: number): void {
+    if (!(bps >= 0)) return;
+    this.rembBps = bps;
+    this.rembAtMs = nowMs;
+  }
+
+  /** Loss fraction (0..1, e.g. RR fraction lost / 256) for transports without TWCC feedback. */
+  onLossReport(fractionLost: number, nowMs: number): void {
+    if (this.loss.apply(fractionLost, nowMs, this.upperBps(nowMs))) this.noteDecrease(nowMs, CongestionCause.LOSS);
+  }
+
+  /** Round-trip time (ms) from RTCP RR/XR: paces decreases and additive increase. */
+  onRtt(rttMs: number): void { if (rttMs > 0 && rttMs < 60_000) { this.aimd.rttMs = rttMs; this.loss.rttMs = rttMs; } }
+
+  /** The current estimate (a reused object). */
+  estimate(nowMs: number): BweEstimate {
+    const c = this.config;
+    const upper = this.upperBps(nowMs);
+    this.loss.tick(nowMs, upper);
+    const delay = this.haveFeedback ? this.aimd.rateBps : c.maxBitrateBps;
+    const target = Math.min(c.maxBitrateBps, Math.max(c.minBitrateBps, Math.min(delay, this.loss.rateBps, upper)));
+    const o = this.out;
+    o.targetBitrateBps = Number.isFinite(target) ? target : c.minBitrateBps;
+    o.delayBasedBps = this.aimd.rateBps;
+    o.lossBasedBps = this.loss.rateBps;
+    o.ackedBitrateBps = this.acked.bps();
+    o.rembBps = this.rembActive(nowMs) ? this.rembBps : -1;
+    o.usage = this.trendline.state;
+    o.lossFraction = this.loss.lastLoss;
+    o.trend = this.trendline.modifiedTrend;
+    o.threshold = this.trendline.threshold;
+    const decreasing = o.usage === BandwidthUsage.OVERUSING || nowMs - this.lastDecreaseMs < c.decreaseHoldMs;
+    const rising = this.haveFeedback ? this.aimd.state === RateControlState.INCREASE : this.loss.lastAction === LossAction.INCREASE;
+    o.state = decreasing ? BweState.DECREASING : rising && target < upper ? BweState.INCREASING : BweState.HOLDING;
+    o.congested = decreasing;
+    o.cause = decreasing ? this.lastCause : CongestionCause.NONE;
+    return o;
+  }
+
+  private noteDecrease(nowMs: number, cause: number): void { this.lastDecreaseMs = nowMs; this.lastCause = cause; }
+
+  private rembActive(nowMs: number): boolean {
+    return this.rembBps >= 0 && (this.config.rembTimeoutMs <= 0 || nowMs - this.rembAtMs <= this.config.rembTimeoutMs);
+  }
+
+  private upperBps(nowMs: number): number {
+    let u = this.config.maxBitrateBps;
+    if (this.haveFeedback && this.aimd.rateBps < u) u = this.aimd.rateBps;
+    if (this.rembActive(nowMs) && this.rembBps < u) u = this.rembBps;
+    return Math.max(this.config.minBitrateBps, u);
+  }
+}
