@@ -45,6 +45,7 @@ export class SignalClient {
   readonly #ws: WebSocket;
   readonly #listeners = new Map<keyof SignalClientEvents, Listener<never[]>[]>();
   #ping: NodeJS.Timeout | undefined;
+  #held: Buffer[] | undefined;
   #closed = false;
   closeCode = 0;
   closeReason = '';
@@ -90,8 +91,16 @@ export class SignalClient {
         clearTimeout(timer);
         ws.removeAllListeners();
         const c = new SignalClient(ws, d.value.join);
+        c.#held = early;
         c.#wire(o.ping !== false);
-        for (const f of early) c.#onMessage(f);
+        // Responses that came with or right after the join (e.g. a subscriber offer for
+        // tracks already in the room) are held until the caller, resumed by this
+        // resolve, has attached its listeners synchronously.
+        setImmediate(() => {
+          const held = c.#held ?? [];
+          c.#held = undefined;
+          for (const f of held) c.#onMessage(f);
+        });
         resolve(c);
       });
     });
@@ -218,6 +227,7 @@ export class SignalClient {
   }
 
   #onMessage(data: Buffer): void {
+    if (this.#held) { this.#held.push(data); return; }
     this.stats.received++;
     const d = decodeSignalResponse(data);
     if (!d.ok) { this.stats.decodeErrors++; return; }
