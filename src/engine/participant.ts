@@ -76,6 +76,15 @@ export class Participant extends Emitter<ParticipantEvents> {
     return sub;
   }
 
+  /** Pause or resume one subscription without renegotiating (resume restarts video on a key frame). */
+  async setSubscriptionPaused(track: Track | string, paused: boolean): Promise<void> {
+    this.#check();
+    const sid = typeof track === 'string' ? track : track.sid;
+    await this.#channel.request({ op: 'setSubscriptionPaused', participant: this.sid, track: sid, paused });
+    const sub = this.subscriptions.get(sid);
+    if (sub) sub.paused = paused;
+  }
+
   async unsubscribe(track: Track | string): Promise<void> {
     this.#check();
     const sid = typeof track === 'string' ? track : track.sid;

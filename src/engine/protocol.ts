@@ -43,7 +43,7 @@ export interface ParticipantStats {
   publisher: { state: ConnectionState | 'none'; rtpIn: number; rtcpIn: number; rtcpOut: number; srtpInDropped: number };
   subscriber: { state: ConnectionState | 'none'; rtpOut: number; rtcpIn: number; rtcpOut: number; sendDropped: number };
   tracks: { sid: string; kind: MediaKind; packets: number; keyframes: number; keyframeRequests: number; senderReports: number; lost: number }[];
-  downTracks: { trackSid: string; ssrc: number; packetsSent: number; dropped: number; plis: number; firs: number; nacks: number; muted: boolean }[];
+  downTracks: { trackSid: string; ssrc: number; packetsSent: number; dropped: number; plis: number; firs: number; nacks: number; muted: boolean; paused: boolean }[];
 }
 
 export type Request =
@@ -56,6 +56,7 @@ export type Request =
   | { op: 'setTrackMuted'; track: string; muted: boolean }
   | { op: 'subscribe'; participant: string; track: string }
   | { op: 'unsubscribe'; participant: string; track: string }
+  | { op: 'setSubscriptionPaused'; participant: string; track: string; paused: boolean }
   | { op: 'stats'; participant: string }
   | { op: 'load' }
   | { op: 'close' };

@@ -161,9 +161,16 @@ export class EngineRoomService implements RoomService {
     }
   }
 
-  /** Per-subscriber pause and quality are not implemented yet: accepted and ignored. */
-  async updateTrackSettings(participantSid: string, _settings: UpdateTrackSettings): Promise<void> {
-    this.#entry(participantSid);
+  /** `disabled` pauses/resumes the subscriptions; quality/size/fps are not used yet (no simulcast). */
+  async updateTrackSettings(participantSid: string, settings: UpdateTrackSettings): Promise<void> {
+    const e = this.#entry(participantSid);
+    if (settings.disabled === undefined) return;
+    for (const sid of settings.trackSids ?? []) {
+      // Not (yet) subscribed: nothing to pause; LiveKit clients send settings early.
+      await e.p.setSubscriptionPaused(sid, settings.disabled).catch((err: unknown) => {
+        if (!(err instanceof EngineError && err.code === 'track-not-found')) throw err;
+      });
+    }
   }
 
   async leave(participantSid: string, _reason: DisconnectReason): Promise<void> {

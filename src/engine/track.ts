@@ -54,6 +54,8 @@ export type SubscriptionEvents = { active: []; closed: [] };
 export class Subscription extends Emitter<SubscriptionEvents> {
   readonly trackSid: string;
   readonly subscriber: Participant;
+  /** Set by Participant.setSubscriptionPaused. */
+  paused = false;
   #state: SubscriptionState = 'pending';
 
   constructor(trackSid: string, subscriber: Participant) {

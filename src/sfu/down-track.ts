@@ -67,6 +67,7 @@ export class DownTrack {
   readonly #clockRate: number;
   readonly #sdes: SdesChunkInit[];
   #muted = false;
+  #paused = false;
   #waitingKeyframe: boolean;
   #lastInTs = 0;
   #lastOutTs = 0;
@@ -86,6 +87,7 @@ export class DownTrack {
   }
 
   get muted(): boolean { return this.#muted; }
+  get paused(): boolean { return this.#paused; }
   get waitingKeyframe(): boolean { return this.#waitingKeyframe; }
   get closed(): boolean { return this.#closed; }
 
@@ -102,7 +104,7 @@ export class DownTrack {
    * subscriber and hands it to the transport, which copies it into a send slot.
    */
   writeRtp(buf: Buffer, v: RtpView, seq: number, ts: number, keyframe: boolean, nowMs: number): void {
-    if (this.#muted) { this.counters.dropped++; return; }
+    if (this.#muted || this.#paused) { this.counters.dropped++; return; }
     if (this.#waitingKeyframe) {
       if (!keyframe) {
         this.counters.dropped++;
@@ -129,11 +131,27 @@ export class DownTrack {
     }
   }
 
-  /** Stop or resume forwarding. Resuming re-bases seq/ts and, for video, waits for a key frame. */
+  /**
+   * The track is muted for everyone (publisher or server mute). Forwarding resumes when
+   * neither muted nor paused: seq/ts re-based, and video waits for a key frame.
+   */
   setMuted(muted: boolean, nowMs: number): void {
     if (this.#closed || muted === this.#muted) return;
+    const wasOff = this.#muted || this.#paused;
     this.#muted = muted;
-    if (muted) return;
+    this.#resumeIfOn(wasOff, nowMs);
+  }
+
+  /** This subscriber does not want the track for now (e.g. its video is not visible). */
+  setPaused(paused: boolean, nowMs: number): void {
+    if (this.#closed || paused === this.#paused) return;
+    const wasOff = this.#muted || this.#paused;
+    this.#paused = paused;
+    this.#resumeIfOn(wasOff, nowMs);
+  }
+
+  #resumeIfOn(wasOff: boolean, nowMs: number): void {
+    if (!wasOff || this.#muted || this.#paused) return;
     this.munger.switchSource();
     if (this.receiver.kind === 'video') {
       this.#waitingKeyframe = true;

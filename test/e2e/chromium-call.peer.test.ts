@@ -144,6 +144,24 @@ test('server-side mute (Track.setMuted) stops forwarding; unmute resumes with co
   }
 });
 
+test('per-subscriber pause: one subscriber stops getting video, the other does not; resume restarts on a key frame', async () => {
+  const video = [...pub.tracks.values()].find((t) => t.kind === 'video')!;
+  const [s1, s2] = subs as [typeof subs[0], typeof subs[0]];
+  await s2.p.setSubscriptionPaused(video, true);
+  await sleep(300);
+  const v = async (s: typeof s1): Promise<number> => statNumber(await pageStats(s.page, 'sub'), 'inbound-rtp', 'packetsReceived', 'video');
+  const a1 = await v(s1), a2 = await v(s2);
+  await sleep(1500);
+  const b1 = await v(s1), b2 = await v(s2);
+  console.log(`[e2e] pause: video packets during 1.5 s: unpaused subscriber +${b1 - a1}, paused subscriber +${b2 - a2}`);
+  assert.ok(b1 > a1 + 5, 'the other subscriber keeps receiving');
+  assert.ok(b2 - a2 <= 2, 'the paused subscriber gets no video');
+  await s2.p.setSubscriptionPaused(video, false);
+  const frames = statNumber(await pageStats(s2.page, 'sub'), 'inbound-rtp', 'framesDecoded', 'video');
+  const st = await pollStats(s2.page, 'sub', (x) => statNumber(x, 'inbound-rtp', 'framesDecoded', 'video') > frames + 10, { timeoutMs: 15_000 });
+  assert.is(statNumber(st, 'inbound-rtp', 'packetsLost', 'video'), 0, 'no gap across the pause');
+});
+
 test('the publisher leaves: subscribers renegotiate and their remote tracks are muted and removed', async () => {
   const unpublished: string[] = [];
   room.on('trackUnpublished', (t) => unpublished.push(t.kind));

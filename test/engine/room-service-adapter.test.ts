@@ -73,6 +73,11 @@ test('LiveKit flow: join, addTrack sids name the published tracks, updates, subs
   await svc.subscriberAnswer(b, { type: 'answer', sdp: fakeAnswer(offer.sdp!) });
   assert.equal(sa.subscribed.sort(), [ta.sid, tv.sid].sort(), 'alice told each track got its first subscriber');
 
+  await svc.updateTrackSettings(b, { trackSids: [tv.sid!, 'TR_unknown'], disabled: true });
+  assert.equal((await engine.participant(b)!.stats()).downTracks.map((d) => [d.trackSid, d.paused]).sort(), [[ta.sid, false], [tv.sid, true]].sort());
+  await svc.updateTrackSettings(b, { trackSids: [tv.sid!], disabled: false });
+  assert.ok((await engine.participant(b)!.stats()).downTracks.every((d) => !d.paused));
+
   await svc.muteTrack(a, ta.sid!, true);
   assert.ok(sb.lastUpdateOf(a)!.tracks!.find((t) => t.sid === ta.sid)!.muted);
 

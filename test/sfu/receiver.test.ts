@@ -88,6 +88,26 @@ function vp8(key: boolean): number[] {
   return key ? [0x10, 0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0, 0, 0, 0] : [0x10, 0x11, 0x00, 0x00];
 }
 
+test('pause and mute combine: forwarding resumes only when neither holds, without a sequence gap', () => {
+  const r = audioReceiver();
+  const t = new FakeTransport();
+  const d = new DownTrack({ receiver: r, transport: t, ssrc: 5, payloadType: 111, extMap: new Uint8Array(16), cname: 'c', initialSeq: 0, initialTs: 0 });
+  d.start(0);
+  let seq = 100;
+  const send = (n: number, now: number): void => { for (let i = 0; i < n; i++) { feed(r, packet(seq, seq * 960, 111, [1]), now); seq++; } };
+  send(2, 0);
+  d.setPaused(true, 10);
+  d.setMuted(true, 10);
+  send(3, 20);
+  d.setPaused(false, 30);
+  send(3, 40);
+  assert.is(t.rtp.length, 2, 'still muted');
+  d.setMuted(false, 50);
+  send(2, 60);
+  assert.equal(t.rtp.map((p) => p.readUInt16BE(2)), [0, 1, 2, 3]);
+  assert.is(d.counters.dropped, 6);
+});
+
 test('video: held until a key frame, a PLI goes upstream at start, rate-limited to one per 500 ms', () => {
   const up = new FakeTransport();
   const r = new Receiver({ trackId: 'TR_v', kind: 'video', ssrc: SRC_SSRC, codec: { name: 'VP8', clockRate: 90000, payloadType: 96 }, upstream: up, rtcpSsrc: 0x0abcdef0 });

@@ -120,6 +120,10 @@ export class MediaHost {
         p.subscriber.subscribe(t);
         return undefined;
       }
+      case 'setSubscriptionPaused': {
+        if (!this.#participant(req.participant).subscriber.setPaused(req.track, req.paused, performance.now())) throw new EngineError('track-not-found', `not subscribed to ${req.track}`);
+        return undefined;
+      }
       case 'unsubscribe': this.#participant(req.participant).subscriber.unsubscribe(req.track); return undefined;
       case 'stats': return this.#stats(this.#participant(req.participant));
       case 'load': return this.#participants.size;
@@ -138,7 +142,7 @@ export class MediaHost {
       }),
       downTracks: p.subscriber.downTracks().map((d) => ({
         trackSid: d.receiver.trackId, ssrc: d.ssrc, packetsSent: d.counters.packetsSent, dropped: d.counters.dropped,
-        plis: d.counters.plisReceived, firs: d.counters.firsReceived, nacks: d.counters.nacksReceived, muted: d.muted,
+        plis: d.counters.plisReceived, firs: d.counters.firsReceived, nacks: d.counters.nacksReceived, muted: d.muted, paused: d.paused,
       })),
     };
   }

@@ -15,7 +15,7 @@ import type { TrackCore } from './track-core.js';
 const FORWARDED_EXTENSIONS = [EXT.audioLevel, EXT.absCaptureTime, EXT.playoutDelay, EXT.videoOrientation];
 const REPORT_INTERVAL_MS = 1000;
 
-interface Sub { track: TrackCore; ssrc: number; downTrack?: DownTrack }
+interface Sub { track: TrackCore; ssrc: number; paused?: boolean; downTrack?: DownTrack }
 
 export interface SubscriberHooks {
   offer(sdp: string): void;
@@ -50,6 +50,15 @@ export class SubscriberSide {
   has(trackSid: string): boolean { return this.#subs.has(trackSid); }
   get trackSids(): string[] { return [...this.#subs.keys()]; }
   downTracks(): DownTrack[] { return [...this.#subs.values()].flatMap((s) => (s.downTrack ? [s.downTrack] : [])); }
+
+  /** Pause/resume one subscription (LiveKit UpdateTrackSettings.disabled). False when not subscribed. */
+  setPaused(trackSid: string, paused: boolean, nowMs: number): boolean {
+    const s = this.#subs.get(trackSid);
+    if (!s) return false;
+    s.paused = paused;
+    s.downTrack?.setPaused(paused, nowMs);
+    return true;
+  }
 
   subscribe(track: TrackCore): void {
     if (this.#closed || this.#subs.has(track.sid)) return;
@@ -123,6 +132,7 @@ export class SubscriberSide {
       if (pt === undefined) continue;
       const dt = new DownTrack({ receiver: s.track.receiver, transport: t, ssrc: s.ssrc, payloadType: pt, extMap: extensionMap(s.track.headerExtensions, m), cname: s.track.info.participantSid });
       s.downTrack = dt;
+      if (s.paused) dt.setPaused(true, nowMs);
       this.rtcp.add(dt);
       s.track.attach(dt, nowMs);
       this.#hooks.subscribed(s.track.sid);
