@@ -61,6 +61,8 @@ export class CaptureReader {
   hasTimestamp = true;
   /** File offset of the current (or failing) block / record. */
   blockOffset = 0;
+  /** pcapng sections seen (each Section Header Block starts one; interface ids restart). */
+  section = 0;
   /** Packets returned so far. */
   packets = 0;
   /** Detail for the last error status. */
@@ -196,6 +198,7 @@ export class CaptureReader {
     if (total < 28) return this.fail(PcapStatus.BAD_BLOCK, 'section header too short');
     if (this.u16(p + 12) !== 1) return this.fail(PcapStatus.BAD_BLOCK, `pcapng major version ${this.u16(p + 12)}`);
     this.interfaces = [];
+    this.section++;
     return -1;
   }
 

@@ -34,3 +34,10 @@ export type { CaptureReaderOptions, CaptureInterface } from './capture-reader.js
 export { fdSource, bufferSource, readCaptureStream } from './byte-source.js';
 export type { ByteSource } from './byte-source.js';
 export { PcapReader } from './pcap-reader.js';
+// Tools over captures (the `npm run pcap` commands); these import src/rtp and src/srtp.
+export { classifyRtp, defaultClockRate, UdpKind } from './rtp-detect.js';
+export { RtpStreamStats } from './rtp-stream-stats.js';
+export { RtpCaptureInfo, UdpRtpFlow } from './rtp-capture-info.js';
+export type { RtpInfoOptions, CaptureCounts } from './rtp-capture-info.js';
+export { CaptureDecryptor, SDES_SUITES, parseSdesKey } from './srtp-decrypt.js';
+export type { DecryptOptions, DecryptCounts } from './srtp-decrypt.js';
