@@ -1,0 +1,42 @@
+// End to end on loopback: the load tester starts Switchboard in this process (engine in a
+// media worker, signaling with a generated key pair), joins 1 room x (2 publishers + 2
+// subscribers) through real tokens/WebSocket/protobuf, ICE, DTLS and SRTP, and every
+// subscriber receives every published track with < 1 % loss. Nothing here is timed.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseLoadTestArgs, runLoadTest, summaryText, chartHtml } from '../../src/client/loadtest/index.js';
+
+test('1 room, 2 publishers, 2 subscribers, ~5 s through the in-process server', async () => {
+  const o = parseLoadTestArgs(['--start-server', '--rooms', '1', '--publishers', '2', '--subscribers', '2', '--duration', '4s', '--ramp', '20/s', '--server-workers', '1', '--client-workers', '1', '--no-out']);
+  const s = await runLoadTest(o);
+  assert.equal(s.participants, { planned: 4, joined: 4, failed: 0 });
+  assert.is(s.totals.publishedTracks, 2);
+  assert.is(s.totals.subscriptions, 4, 'each subscriber got both tracks');
+  assert.ok(s.totals.recvPackets > 0, 'packets received');
+  assert.ok(s.totals.lossPct < 1, `loss ${s.totals.lossPct} %`);
+  for (const t of s.tracks) {
+    assert.is(t.subscribers, 2, `${t.sid} reached both subscribers`);
+    assert.ok(t.recvPackets > 0 && t.sentPackets > 0);
+    assert.ok(t.recvPackets <= 2 * t.sentPackets, 'no more than sent, per subscriber');
+    assert.ok(Number.isFinite(t.latP50) && t.latP50 > 0, 'latency measured through abs-capture-time');
+  }
+  assert.equal(s.errors, {});
+  assert.ok(s.series.length >= 4);
+  assert.is(s.bench, 'loadtest');
+  const text = summaryText(s);
+  assert.match(text, /TOTAL/);
+  assert.match(chartHtml(s, text), /<svg/);
+  assert.not.throws(() => JSON.parse(JSON.stringify(s)));
+});
+
+test('options: loopback only, bounded duration, keys needed without --start-server', () => {
+  assert.throws(() => parseLoadTestArgs(['--url', 'ws://10.0.0.1:7880', '--api-key', 'k', '--api-secret', 's']), /loopback/);
+  assert.throws(() => parseLoadTestArgs(['--url', 'ws://127.0.0.1:7880']), /api-key/);
+  assert.throws(() => parseLoadTestArgs(['--start-server', '--duration', '11m']), /duration/);
+  assert.throws(() => parseLoadTestArgs(['--start-server', '--ramp', 'fast']), /ramp/);
+  const o = parseLoadTestArgs(['--url', 'ws://localhost:7880', '--api-key', 'k', '--api-secret', 's', '--duration', '1500ms', '--ramp=5/s']);
+  assert.is(o.durationMs, 1500);
+  assert.is(o.rampPerSec, 5);
+});
+
+test.run();

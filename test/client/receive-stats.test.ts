@@ -1,0 +1,69 @@
+// TrackReceiveStats: RFC 3550 loss (extended sequence across the wrap, duplicates),
+// interarrival jitter against a hand-computed value, latency from abs-capture-time, and
+// the histogram percentiles.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { NTP_UNIX_OFFSET_MS, TrackReceiveStats, histogramPercentile, latencyBin, latencyBinMs, wallMs } from '../../src/client/index.js';
+
+const mk = () => new TrackReceiveStats({ ssrc: 1, trackSid: 'TR_x', publisherSid: 'PA_y', clockRate: 48000, absCaptureTimeId: 5, audioLevelId: 1 });
+
+test('loss across the 16-bit wrap, with a gap and a duplicate', () => {
+  const s = mk();
+  const seqs = [65530, 65531, 65532, 65534, 65535, 0, 1, 1, 4, 5]; // lost: 65533, 2, 3; 1 duplicated
+  seqs.forEach((q, i) => s.onPacket(q, i * 960, 100, i * 20, NaN));
+  assert.is(s.packets, 10);
+  assert.is(s.duplicates, 1);
+  assert.is(s.expected, 65536 + 5 - 65530 + 1);
+  assert.is(s.lost, 3);
+  assert.is(s.latencyCount, 0, 'no abs-capture-time, no latency sample');
+});
+
+test('late (reordered) packets do not move the highest sequence back', () => {
+  const s = mk();
+  [10, 12, 11, 13].forEach((q, i) => s.onPacket(q, q * 960, 50, i * 20, NaN));
+  assert.is(s.expected, 4);
+  assert.is(s.lost, 0);
+});
+
+test('jitter: RFC 3550 A.8 recursion on a known arrival pattern', () => {
+  const s = mk();
+  const arrivals = [0, 20, 43, 60, 81, 100]; // ms; RTP ts every 20 ms (960)
+  let j = 0;
+  let prevTransit = 0;
+  arrivals.forEach((a, i) => {
+    s.onPacket(i, i * 960, 80, a, NaN);
+    const transit = (a * 48) - i * 960;
+    if (i > 0) j += (Math.abs(transit - prevTransit) - j) / 16;
+    prevTransit = transit;
+  });
+  assert.ok(Math.abs(s.jitter - j) < 1e-9, `${s.jitter} vs ${j}`);
+  assert.ok(Math.abs(s.jitterMs - j / 48) < 1e-9);
+  assert.ok(s.jitterMs > 0.1);
+});
+
+test('latency from abs-capture-time (NTP ms) against the wall clock', () => {
+  const s = mk();
+  const now = performance.now();
+  s.onPacket(1, 0, 80, now, wallMs(now) - 3 + NTP_UNIX_OFFSET_MS);
+  s.onPacket(2, 960, 80, now + 20, wallMs(now + 20) - 5 + NTP_UNIX_OFFSET_MS);
+  assert.is(s.latencyCount, 2);
+  assert.ok(Math.abs(s.latencySumMs - 8) < 1e-3);
+  assert.ok(Math.abs(s.latencyMaxMs - 5) < 1e-3);
+});
+
+test('histogram percentiles are within one bin (~4.4 %) of the exact value', () => {
+  const h = new Uint32Array(256);
+  const xs: number[] = [];
+  for (let i = 1; i <= 1000; i++) { const ms = i * 0.05; xs.push(ms); h[latencyBin(ms)]!++; }
+  for (const q of [0.5, 0.95, 0.99]) {
+    const exact = xs[Math.ceil(q * xs.length) - 1]!;
+    const got = histogramPercentile(h, q);
+    assert.ok(Math.abs(got - exact) / exact < 0.05, `q${q}: ${got} vs ${exact}`);
+  }
+  assert.ok(Number.isNaN(histogramPercentile(new Uint32Array(256), 0.5)));
+  assert.is(latencyBin(-1), 0);
+  assert.is(latencyBin(1e9), 255);
+  assert.ok(latencyBinMs(latencyBin(10)) > 9.5 && latencyBinMs(latencyBin(10)) < 10.5);
+});
+
+test.run();
