@@ -23,6 +23,12 @@ export interface ClientNetworkOptions {
   paceMs?: number;
   /** Send slots per socket. Default 64. */
   sendSlots?: number;
+  /**
+   * SO_RCVBUF per socket, bytes (capped by net.core.rmem_max). Default 1 MiB: a loaded
+   * machine can stall a thread for 100+ ms, and the kernel charges each small datagram
+   * ~2 KB, so the 208 KiB default holds only ~100 packets. Memory is used only when full.
+   */
+  recvBufferSize?: number;
 }
 
 export class ClientNetwork {
@@ -31,6 +37,9 @@ export class ClientNetwork {
   readonly #transports = new Set<WebRtcTransport>();
   readonly #senders = new Set<OpusSender>();
   readonly #sendSlots: number;
+  readonly #recvBufferSize: number;
+  readonly #ports = new Set<number>();
+  readonly #muxPorts = new Map<UdpMux, number>();
   readonly #tick: NodeJS.Timeout;
   readonly #pace: NodeJS.Timeout;
   #sockets = 0;
@@ -40,6 +49,7 @@ export class ClientNetwork {
     this.certificate = o.certificate ?? generateCertificate();
     this.host = o.host ?? '127.0.0.1';
     this.#sendSlots = o.sendSlots ?? 64;
+    this.#recvBufferSize = o.recvBufferSize ?? 1 << 20;
     this.#tick = setInterval(() => {
       const now = performance.now();
       for (const t of this.#transports) t.tick(now);
@@ -52,14 +62,30 @@ export class ClientNetwork {
 
   get socketCount(): number { return this.#sockets; }
   get transportCount(): number { return this.#transports.size; }
+  /** Local ports of the open sockets. */
+  get ports(): number[] { return [...this.#ports]; }
 
   /** A bound socket for one transport (its port goes into our SDP before the transport exists). */
   async openSocket(): Promise<UdpMux> {
     if (this.#closed) throw new Error('client network closed');
     const mux = new UdpMux({ host: this.host, sendQueue: { slots: this.#sendSlots } });
-    await mux.listen();
+    const port = await mux.listen();
+    try { mux.socket.setRecvBufferSize(this.#recvBufferSize); } catch { /* above rmem_max: keep the default */ }
     this.#sockets++;
+    this.#ports.add(port);
+    this.#muxPorts.set(mux, port);
     return mux;
+  }
+
+  /** Closes a socket from openSocket (a transport's socket closes with the transport). */
+  closeSocket(mux: UdpMux): void {
+    const port = this.#muxPorts.get(mux);
+    if (port !== undefined) {
+      this.#muxPorts.delete(mux);
+      this.#sockets--;
+      this.#ports.delete(port);
+    }
+    mux.close();
   }
 
   /** A client-role transport on its own socket; closing the transport closes the socket. */
@@ -71,8 +97,7 @@ export class ClientNetwork {
       certificate: this.certificate,
       release: (x) => {
         this.#transports.delete(x);
-        mux.close();
-        this.#sockets--;
+        this.closeSocket(mux);
       },
     });
     this.#transports.add(t);
@@ -88,6 +113,7 @@ export class ClientNetwork {
     clearInterval(this.#tick);
     clearInterval(this.#pace);
     for (const t of [...this.#transports]) t.close();
+    for (const m of [...this.#muxPorts.keys()]) this.closeSocket(m);
     this.#senders.clear();
   }
 }

@@ -142,11 +142,17 @@ export class SyntheticParticipant {
     try {
       answerSdp = await signal.publish(offer, timeoutMs);
     } catch (e) {
-      mux.close();
+      o.network.closeSocket(mux);
       throw e;
     }
-    const a = readPublisherAnswer(answerSdp);
-    if (!a.remote.candidates.length) { mux.close(); throw new ClientError('bad-sdp', 'publisher answer has no UDP candidate'); }
+    let a: ReturnType<typeof readPublisherAnswer>;
+    try {
+      a = readPublisherAnswer(answerSdp);
+      if (!a.remote.candidates.length) throw new ClientError('bad-sdp', 'publisher answer has no UDP candidate');
+    } catch (e) {
+      o.network.closeSocket(mux);
+      throw e;
+    }
     const t = o.network.createTransport(mux, {
       iceRole: 'controlling', dtlsRole: a.dtlsRole, iceUfrag, icePwd,
       remoteIceUfrag: a.remote.iceUfrag, remoteIcePwd: a.remote.icePwd, remoteFingerprints: a.remote.fingerprints,
@@ -222,6 +228,6 @@ export class SyntheticParticipant {
     this.signal?.leave();
     this.publisher?.close();
     this.subscriber?.close();
-    if (!this.subscriber) this.#subMux?.close();
+    if (!this.subscriber && this.#subMux) this.#o.network.closeSocket(this.#subMux);
   }
 }

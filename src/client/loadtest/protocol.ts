@@ -46,6 +46,8 @@ export interface WorkerSnapshot {
   cpuMs: number;
   tid: number;
   sockets: number;
+  /** Kernel receive-buffer drops on this thread's client sockets (final snapshot only). */
+  udpDrops: number;
 }
 
 export interface PublishedTrackResult {

@@ -11,6 +11,7 @@ import { LATENCY_BINS, histogramPercentile } from '../receive-stats.js';
 import type { LoadTestOptions } from './options.js';
 import type { FromWorker, ParticipantPlan, WorkerFinal, WorkerInit, WorkerSnapshot } from './protocol.js';
 import { processCpuMs, threadCpuMs } from './thread-cpu.js';
+import { udpDrops } from './udp-drops.js';
 import { summarize, type LoadTestSample, type LoadTestSummary } from './summary.js';
 
 export interface LoadTestHooks {
@@ -22,6 +23,7 @@ export interface LoadTestHooks {
 interface RunningServer {
   url: string;
   workers: Worker[];
+  ports: number[];
   close(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ async function startServer(o: LoadTestOptions, key: { apiKey: string; apiSecret:
     argv: ['--keys', `${key.apiKey}: ${key.apiSecret}`, '--port', '0', '--host', '127.0.0.1', '--workers', String(o.serverWorkers), '--udp-port', '0', '--dev=false'],
     env: {}, log: () => undefined,
   });
-  return { url: sb.signal.url, workers: sb.engine.workers, close: () => sb.close() };
+  return { url: sb.signal.url, workers: sb.engine.workers, ports: sb.engine.ports, close: () => sb.close() };
 }
 
 function newClientWorker(init: WorkerInit): Worker {
@@ -169,6 +171,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
     // Stop the media, let what is in flight arrive, then collect.
     for (const w of workers) w.postMessage({ type: 'stop-media' });
     await sleep(500);
+    const serverUdpDrops = server ? udpDrops(server.ports) : NaN;
     for (const w of workers) w.postMessage({ type: 'finish' });
     const finBy = performance.now() + 15_000;
     while (finals.some((f) => !f) && performance.now() < finBy) await sleep(20);
@@ -176,7 +179,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
       options: o, samples, finals: finals.filter((f): f is WorkerFinal => !!f), joinMs, participants: plans.length,
       rss: { beforeBytes: rssBefore, serverIdleBytes: rssServerIdle, idleBytes: rssIdle, peakBytes: peakRss }, runMs, steadyFromS: steadySince >= 0 ? (steadySince - t0) / 1000 : NaN,
       inProcessServer: !!server, serverWorkers: server?.workers.length ?? 0, clientWorkers: n, speechSource,
-      missingWorkers: finals.filter((f) => !f).length,
+      missingWorkers: finals.filter((f) => !f).length, serverUdpDrops,
     });
   } finally {
     const exitBy = performance.now() + 2000;

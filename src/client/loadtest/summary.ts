@@ -61,6 +61,8 @@ export interface LoadTestSummary {
   /** perParticipantKb: (peak - idle with server and client threads started) / joined participants. */
   rss: { beforeMb: number; serverIdleMb: number; idleMb: number; peakMb: number; perParticipantKb: number };
   errors: Record<string, number>;
+  /** Datagrams the kernel dropped because a socket's receive buffer was full (a stalled thread). */
+  udpDrops: { server: number | null; clients: number };
   runS: number;
   tracks: TrackSummary[];
   series: { t: number; sentPps: number; recvPps: number; latP50: number; latP95: number; latP99: number; lossPct: number; clientCpuPct: number; serverCpuPct: number; rssMb: number }[];
@@ -81,6 +83,8 @@ export interface SummarizeInput {
   clientWorkers: number;
   speechSource: string;
   missingWorkers: number;
+  /** Kernel drops at the in-process server's sockets (NaN when external). */
+  serverUdpDrops: number;
 }
 
 function pct(sorted: number[], q: number): number {
@@ -169,6 +173,7 @@ export function summarize(i: SummarizeInput): LoadTestSummary {
       perParticipantKb: r2((i.rss.peakBytes - i.rss.idleBytes) / 1024 / participantsUp),
     },
     errors,
+    udpDrops: { server: Number.isFinite(i.serverUdpDrops) ? i.serverUdpDrops : null, clients: i.finals.reduce((a, f) => a + (f.snapshot.udpDrops ?? 0), 0) },
     runS: r2(i.runMs / 1000),
     tracks,
     series: i.samples.map((s) => ({ t: s.t, sentPps: r2(s.sentPps), recvPps: r2(s.recvPps), latP50: r2(s.latP50), latP95: r2(s.latP95), latP99: r2(s.latP99), lossPct: r2(s.lossPct), clientCpuPct: r2(s.clientCpuPct), serverCpuPct: r2(s.serverCpuPct), rssMb: r2(s.rssMb) })),
@@ -208,6 +213,7 @@ export function summaryText(s: LoadTestSummary, maxTracks = 30): string {
   const elu = s.cpu.serverWorkerEluPct.length ? `; server workers event-loop busy ${s.cpu.serverWorkerEluPct.map((x) => `${f(x, 0)}%`).join(' ')}` : '';
   out.push(`CPU (% of one core, steady): clients ${f(s.cpu.clientPct, 0)}%, ${c.inProcessServer ? `server ${f(s.cpu.serverPct, 0)}%` : 'server external (not measured)'}, runner main ${f(s.cpu.mainPct, 0)}%${elu}`);
   out.push(`RSS: ${f(s.rss.beforeMb, 0)} MB before, ${f(s.rss.serverIdleMb, 0)} MB with idle server, ${f(s.rss.idleMb, 0)} MB with idle client threads, peak ${f(s.rss.peakMb, 0)} MB; ${f(s.rss.perParticipantKb, 0)} KB per participant (clients${c.inProcessServer ? ' + server' : ''})`);
+  out.push(`Kernel UDP receive drops: server ${s.udpDrops.server ?? 'n/a (external)'}, clients ${s.udpDrops.clients}`);
   const errs = Object.entries(s.errors);
   out.push(`Errors: ${errs.length ? errs.map(([k, v]) => `${k}=${v}`).join(', ') : 'none'}`);
   return out.join('\n');

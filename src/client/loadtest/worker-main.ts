@@ -10,6 +10,7 @@ import { encodeSpeech } from '../speech.js';
 import { SyntheticParticipant } from '../synthetic-participant.js';
 import type { FromWorker, ParticipantPlan, PublishedTrackResult, ReceivedTrackResult, ToWorker, WorkerInit, WorkerSnapshot } from './protocol.js';
 import { threadCpuMs, threadId } from './thread-cpu.js';
+import { udpDrops } from './udp-drops.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -65,6 +66,7 @@ function snapshot(seq: number): WorkerSnapshot {
   return {
     type: 'snapshot', index: init.index, seq, sentPackets, sentBytes, recvPackets, recvBytes, expected, lost, latency,
     joined, failed, subscribed, joinMs, errors: errs, cpuMs: threadCpuMs(), tid, sockets: network.socketCount,
+    udpDrops: seq === 0 ? udpDrops(network.ports) : 0,
   };
 }
 
