@@ -12,6 +12,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./signal.fuzz.js'),
     import('./rtp.fuzz.js'),
     import('./pcap.fuzz.js'),
+    import('./sfu-buffer.fuzz.js'),
     import('./sfu.fuzz.js'),
     import('./red.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);

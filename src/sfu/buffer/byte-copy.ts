@@ -25,16 +25,21 @@ export class ByteCopier {
     if (src.buffer !== this.#srcBuf) { this.#srcBuf = src.buffer; this.#srcDv = new DataView(src.buffer); }
     if (dst.buffer !== this.#dstBuf) { this.#dstBuf = dst.buffer; this.#dstDv = new DataView(dst.buffer); }
     const s = this.#srcDv, d = this.#dstDv;
-    let a = src.byteOffset + so, b = dst.byteOffset + dOff;
+    const a = src.byteOffset + so, b = dst.byteOffset + dOff;
     if (src.buffer === dst.buffer && b > a && b < a + n) { // overlapping, moving up: copy from the end
       for (let i = n - 1; i >= 0; i--) d.setUint8(b + i, s.getUint8(a + i));
       return;
     }
-    const end4 = a + (n & ~3), end = a + n;
-    for (; a < end4; a += 4, b += 4) d.setInt32(b, s.getInt32(a));
-    for (; a < end; a++, b++) d.setUint8(b, s.getUint8(a));
+    dvCopy(s, a, d, b, n);
   }
 }
 
 /** One per worker thread is enough (single-threaded use). */
 export const byteCopier = new ByteCopier();
+
+/** 32-bit little-endian moves (no byte swap), then the tail bytes. */
+function dvCopy(s: DataView, a: number, d: DataView, b: number, n: number): void {
+  const end4 = a + (n & ~3), end = a + n;
+  for (; a < end4; a += 4, b += 4) d.setInt32(b, s.getInt32(a, true), true);
+  for (; a < end; a++, b++) d.setUint8(b, s.getUint8(a));
+}

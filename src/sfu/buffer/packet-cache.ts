@@ -51,6 +51,8 @@ export class PacketCache {
   readonly #ext: Float64Array;
   readonly #len: Uint16Array;
   readonly #arrival: Float64Array;
+  /** Whole-slot views, made the first time a slot is read out, then reused (no per-read view). */
+  readonly #views: (Buffer | undefined)[];
   #highest = -1;
   /** Length and arrival time of the packet found by the last successful `get`. */
   length = 0;
@@ -65,6 +67,7 @@ export class PacketCache {
     this.#ext = new Float64Array(this.slots).fill(-1);
     this.#len = new Uint16Array(this.slots);
     this.#arrival = new Float64Array(this.slots);
+    this.#views = new Array<Buffer | undefined>(this.slots).fill(undefined);
   }
 
   /** Highest extended sequence number stored, or -1 when empty. */
@@ -111,14 +114,31 @@ export class PacketCache {
     return h >= 0 && extSeq <= h && extSeq > h - this.slots && this.#ext[extSeq & this.#mask] === extSeq;
   }
 
-  /** Copy packet `extSeq` to dst[dstOff]; returns its length, or -1 (absent) / -2 (dst too small). */
+  /**
+   * Copy packet `extSeq` to dst[dstOff]; returns its length, or -1 (absent) / -2 (dst too
+   * small). When dst has room for a whole slot after dstOff, the whole slot is copied
+   * natively (bytes past the packet are scratch); otherwise a slower allocation-free copy.
+   */
   copyTo(extSeq: number, dst: Uint8Array, dstOff: number): number {
     const o = this.get(extSeq);
     if (o < 0) return -1;
     const n = this.length;
     if (dstOff < 0 || dstOff + n > dst.length) return -2;
-    byteCopier.copy(this.slab, o, dst, dstOff, n);
+    if (dstOff + this.slotSize <= dst.length) dst.set(this.slotView(o), dstOff);
+    else byteCopier.copy(this.slab, o, dst, dstOff, n);
     return n;
+  }
+
+  /**
+   * The whole slot that starts at byte `offset` of the slab (an offset `get` returned),
+   * as a Buffer made once per slot and reused: `dst.set(view, at)` then copies natively
+   * with no per-call view. Its bytes past `length` are stale.
+   */
+  slotView(offset: number): Buffer {
+    const i = (offset / this.slotSize) | 0;
+    let v = this.#views[i];
+    if (v === undefined) this.#views[i] = v = this.slab.subarray(i * this.slotSize, (i + 1) * this.slotSize);
+    return v;
   }
 
   /** Forget every packet (new source). The slab is kept. */

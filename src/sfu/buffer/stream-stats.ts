@@ -7,6 +7,9 @@
 // - reorder / duplicate: a bitmap of the last `historySize` sequence numbers.
 // - interarrival jitter (RFC 3550 §6.4.1, A.8): J += (|D| - J) / 16 with D the change in
 //   transit time (arrival in timestamp units - RTP timestamp), over in-order packets.
+//   D only needs differences, so the raw 32-bit timestamp is enough (wrap-safe `| 0`);
+//   it is taken raw on purpose: a value above 2^31 passed into a call is boxed (a heap
+//   number per packet), a 32-bit `ts | 0` never is.
 // - fraction lost since the last report (A.3 interval counters), extended highest seq.
 // Pure core: arrival times come from the caller.
 import type { ReportBlockInit } from '../../rtp/index.js';
@@ -43,8 +46,10 @@ export class StreamStats {
   #highest = 0;
   readonly #seen: Uint32Array;
   readonly #mask: number;
-  #jitter = 0; // timestamp units, fractional
-  #lastTransit = 0;
+  // [0] jitter (timestamp units, fractional), [1] last arrival ms; typed arrays hold the
+  // doubles so no heap number is made per packet.
+  readonly #j = new Float64Array(2);
+  #lastTs = 0;
   #haveTransit = false;
   #expectedPrior = 0;
   #receivedPrior = 0;
@@ -56,8 +61,11 @@ export class StreamStats {
     this.#mask = historySize - 1;
   }
 
-  /** Account one packet. Returns a StreamPacket code. */
-  update(extSeq: number, extTs: number, bytes: number, arrivalMs: number): StreamPacket {
+  /**
+   * Account one packet: its extended sequence number (SeqUnwrapper), its RTP timestamp
+   * as on the wire (32 bits, any sign), its size and arrival time. Returns a StreamPacket code.
+   */
+  update(extSeq: number, rtpTs: number, bytes: number, arrivalMs: number): StreamPacket {
     const seen = this.#seen, mask = this.#mask;
     if (!this.#started) {
       this.#started = true;
@@ -85,13 +93,16 @@ export class StreamStats {
     this.received++;
     this.bytes += bytes;
     // Jitter over in-order packets only: a late packet's transit says nothing about the path now.
-    const transit = (arrivalMs * this.clockRate) / 1000 - extTs;
+    // D = (arrival_i - arrival_j) - (ts_i - ts_j), all in timestamp units.
+    const j = this.#j;
+    const ts = rtpTs | 0;
     if (this.#haveTransit) {
-      let d = transit - this.#lastTransit;
+      let d = ((arrivalMs - j[1]) * this.clockRate) / 1000 - ((ts - this.#lastTs) | 0);
       if (d < 0) d = -d;
-      this.#jitter += (d - this.#jitter) / 16;
+      j[0] += (d - j[0]) / 16;
     }
-    this.#lastTransit = transit;
+    j[1] = arrivalMs;
+    this.#lastTs = ts;
     this.#haveTransit = true;
     return StreamPacket.NEW;
   }
@@ -105,8 +116,8 @@ export class StreamStats {
   /** Cumulative packets lost (never negative: duplicates are not counted as received). */
   get lost(): number { return this.expected - this.received; }
   /** Interarrival jitter in timestamp units (the report block's integer). */
-  get jitter(): number { return Math.floor(this.#jitter); }
-  get jitterMs(): number { return (this.#jitter * 1000) / this.clockRate; }
+  get jitter(): number { return Math.floor(this.#j[0]); }
+  get jitterMs(): number { return (this.#j[0] * 1000) / this.clockRate; }
 
   /**
    * Fill the loss/jitter fields of a report block (fractionLost, cumulativeLost,
@@ -133,7 +144,7 @@ export class StreamStats {
     this.#started = false;
     this.#base = this.#highest = 0;
     this.#seen.fill(0);
-    this.#jitter = this.#lastTransit = 0;
+    this.#j.fill(0);
     this.#haveTransit = false;
     this.#expectedPrior = this.#receivedPrior = 0;
   }

@@ -4,5 +4,5 @@
 export { NackGenerator, NackPacket, defaultNackGeneratorConfig, type NackGeneratorConfig } from './nack-generator.js';
 export { Sequencer } from './sequencer.js';
 export { NackResponder, defaultNackResponderConfig, type NackResponderConfig } from './nack-responder.js';
-export { writeRtx, unwrapRtx, unwrapRtxInPlace, RtxMapping, rtxResult } from './rtx.js';
+export { writeRtx, writeRtxFromCache, unwrapRtx, unwrapRtxInPlace, RtxMapping, rtxResult } from './rtx.js';
 export { KeyframeRequester, FirSeqTracker, defaultKeyframeRequesterConfig, type KeyframeRequesterConfig } from './keyframe-requester.js';

@@ -19,6 +19,7 @@
 // All functions are hot-path: they return bytes written or a negated RtpStatus code.
 import { RtpView, RtpStatus } from '../../rtp/index.js';
 import { byteCopier } from '../buffer/byte-copy.js';
+import type { PacketCache } from '../buffer/packet-cache.js';
 
 const view = new RtpView();
 
@@ -43,6 +44,34 @@ export function writeRtx(src: Uint8Array, off: number, len: number, dst: Uint8Ar
   dst[dOff + 8] = rtxSsrc >>> 24; dst[dOff + 9] = rtxSsrc >>> 16; dst[dOff + 10] = rtxSsrc >>> 8; dst[dOff + 11] = rtxSsrc;
   dst[dOff + hl] = osn >>> 8; dst[dOff + hl + 1] = osn;
   return n;
+}
+
+/**
+ * writeRtx for packet `extSeq` of a PacketCache (the usual NACK answer). When dst has
+ * room for 2 + cache.slotSize bytes after dOff, the whole slot is copied natively (bytes
+ * past the returned length are scratch); otherwise it falls back to writeRtx. Returns
+ * bytes written, -NOT_FOUND when the cache no longer has the packet, or another
+ * negated RtpStatus.
+ */
+export function writeRtxFromCache(cache: PacketCache, extSeq: number, dst: Uint8Array, dOff: number, rtxSsrc: number, rtxPt: number, rtxSeq: number): number {
+  const o = cache.get(extSeq);
+  if (o < 0) return -RtpStatus.NOT_FOUND;
+  const len = cache.length, src = cache.slab;
+  if (dOff < 0 || dOff + 2 + cache.slotSize > dst.length) return writeRtx(src, o, len, dst, dOff, rtxSsrc, rtxPt, rtxSeq);
+  const st = view.reset(src, o, len);
+  if (st !== RtpStatus.OK) return -st;
+  const hl = view.headerLength;
+  // The slot lands 2 bytes up, so the payload sits right after header + OSN; then the
+  // header is written over the first hl + 2 bytes.
+  dst.set(cache.slotView(o), dOff + 2);
+  for (let i = 0; i < hl; i++) dst[dOff + i] = src[o + i];
+  const osn = view.sequenceNumber;
+  dst[dOff] &= ~0x20;
+  dst[dOff + 1] = (src[o + 1] & 0x80) | (rtxPt & 0x7f);
+  dst[dOff + 2] = rtxSeq >>> 8; dst[dOff + 3] = rtxSeq;
+  dst[dOff + 8] = rtxSsrc >>> 24; dst[dOff + 9] = rtxSsrc >>> 16; dst[dOff + 10] = rtxSsrc >>> 8; dst[dOff + 11] = rtxSsrc;
+  dst[dOff + hl] = osn >>> 8; dst[dOff + hl + 1] = osn;
+  return hl + 2 + view.payloadLength;
 }
 
 /** rtx-ssrc -> media ssrc and rtx-pt -> media pt, filled at negotiation (not per packet). */

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StreamStats, StreamPacket, SeqUnwrapper, TsUnwrapper } from '../../../src/sfu/buffer/index.js';
+import { StreamStats, StreamPacket, SeqUnwrapper, TsUnwrapper, TS_CYCLE } from '../../../src/sfu/buffer/index.js';
 import { ReceiveStats } from '../../../src/sfu/receive-stats.js';
 import { writeReportBlock, readReportBlock, type ReportBlockInit } from '../../../src/rtp/index.js';
 
@@ -73,8 +73,17 @@ test('history window: a packet older than the bitmap is TOO_OLD; a jump clears s
 
 test('jitter: constant transit gives 0; RFC 3550 A.8 formula on a hand-made sequence', () => {
   const s = new StreamStats(8000);
-  for (let i = 0; i < 50; i++) s.update(0x10000 + i, 0x100000000 + i * 160, 100, 1000 + i * 20);
+  for (let i = 0; i < 50; i++) s.update(0x10000 + i, (0xfffffc00 + i * 160) >>> 0, 100, 1000 + i * 20); // ts wraps at i = 7
   assert.is(s.jitter, 0);
+  // An extended timestamp (TsUnwrapper) gives the same result: only ts differences mod 2^32 count.
+  const x = new StreamStats(8000), y = new StreamStats(8000), ut = new TsUnwrapper();
+  for (let i = 0; i < 30; i++) {
+    const ts = (0xffffff00 + i * 160) >>> 0, at = i * 20 + (i % 3) * 7;
+    x.update(i, ts, 1, at); y.update(i, ut.unwrap(ts), 1, at);
+  }
+  assert.is(x.jitter, y.jitter);
+  assert.ok(x.jitter > 0);
+  assert.ok(ut.highest > TS_CYCLE);
   // Arrivals alternate 20 ms late / on time: |D| = 160 ts units (20 ms at 8 kHz) each step.
   const t = new StreamStats(8000);
   let j = 0;
@@ -89,7 +98,7 @@ test('jitter: constant transit gives 0; RFC 3550 A.8 formula on a hand-made sequ
 test('cross-check with src/sfu ReceiveStats (16-bit, RFC A.8 integer form) on a lossy, jittery stream across the wrap', () => {
   const mine = new StreamStats(90000);
   const ref = new ReceiveStats(1234, 90000);
-  const us = new SeqUnwrapper(), ut = new TsUnwrapper();
+  const us = new SeqUnwrapper();
   let rnd = 7;
   const next = () => (rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   let seq = 65000, ts = 0xfffe0000;
@@ -97,7 +106,7 @@ test('cross-check with src/sfu ReceiveStats (16-bit, RFC A.8 integer form) on a 
   for (let i = 0; i < 3000; i++) {
     const arrival = i * 10 + next() * 8;
     if (next() > 0.03) { // 3 % loss, in order
-      mine.update(us.unwrap(seq), ut.unwrap(ts), 1000, arrival);
+      mine.update(us.unwrap(seq), ts, 1000, arrival); // the raw timestamp, across its wrap
       ref.update(seq, ts, 1000, arrival);
     }
     seq = (seq + 1) & 0xffff;

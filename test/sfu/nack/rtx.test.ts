@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RtpPacket, RtpHeader, wrapRtx, unwrapRtx as weriftUnwrapRtx } from 'werift-rtp';
-import { writeRtx, unwrapRtx, unwrapRtxInPlace, RtxMapping, rtxResult } from '../../../src/sfu/nack/index.js';
+import { writeRtx, writeRtxFromCache, unwrapRtx, unwrapRtxInPlace, RtxMapping, rtxResult } from '../../../src/sfu/nack/index.js';
 import { RtpView, RtpStatus, writeRtpPacket } from '../../../src/rtp/index.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/[^0-9a-f]/gi, ''), 'hex');
@@ -124,7 +124,7 @@ test('unwrap errors: unknown SSRC or PT, a 1-byte payload, malformed, no room', 
   assert.is(map.ptFor(5), -1);
 });
 
-test('from the packet cache slab: RTX built straight from a cached slot', async () => {
+test('from the packet cache: writeRtx on the slab and writeRtxFromCache (whole-slot and fallback paths) agree', async () => {
   const { PacketCache } = await import('../../../src/sfu/buffer/index.js');
   const c = new PacketCache({ slotSize: 1500, slots: 16 });
   c.put(70000, ORIGINAL, 0, ORIGINAL.length, 0);
@@ -132,6 +132,30 @@ test('from the packet cache slab: RTX built straight from a cached slot', async 
   const dst = Buffer.alloc(1500);
   const n = writeRtx(c.slab, o, c.length, dst, 0, 0x55667788, 97, 1);
   assert.is(dst.subarray(0, n).toString('hex'), RTX.toString('hex'));
+  const big = Buffer.alloc(1536, 0xcc);
+  assert.is(writeRtxFromCache(c, 70000, big, 20, 0x55667788, 97, 1), RTX.length); // 20 + 2 + 1500 <= 1536: whole slot
+  assert.is(big.subarray(20, 20 + RTX.length).toString('hex'), RTX.toString('hex'));
+  assert.is(big[19], 0xcc);
+  const small = Buffer.alloc(40, 0xcc);
+  assert.is(writeRtxFromCache(c, 70000, small, 3, 0x55667788, 97, 1), RTX.length); // fallback
+  assert.is(small.subarray(3, 3 + RTX.length).toString('hex'), RTX.toString('hex'));
+  assert.is(writeRtxFromCache(c, 70001, big, 0, 1, 97, 1), -RtpStatus.NOT_FOUND);
+  // A 1200-byte packet with extensions and padding, both paths byte-identical to writeRtx.
+  const p = Buffer.alloc(1500);
+  const pl = writeRtpPacket(p, 0, { payloadType: 96, sequenceNumber: 9, timestamp: 1, ssrc: 0x11223344, csrcs: [5],
+    extensions: [{ id: 1, value: hex('9e') }], paddingLength: 4 }, Buffer.alloc(1150, 0x37));
+  c.put(70001, p, 0, pl, 0);
+  const ref = Buffer.alloc(1600), a = Buffer.alloc(1600), b = Buffer.alloc(1300);
+  const rn = writeRtx(p, 0, pl, ref, 0, 7, 97, 300);
+  assert.is(writeRtxFromCache(c, 70001, a, 0, 7, 97, 300), rn);
+  assert.is(writeRtxFromCache(c, 70001, b, 0, 7, 97, 300), rn);
+  assert.ok(a.subarray(0, rn).equals(ref.subarray(0, rn)));
+  assert.ok(b.subarray(0, rn).equals(ref.subarray(0, rn)));
+  // copyTo: whole-slot path and the tight path give the same packet.
+  const w = Buffer.alloc(1500), t = Buffer.alloc(pl);
+  assert.is(c.copyTo(70001, w, 0), pl);
+  assert.is(c.copyTo(70001, t, 0), pl);
+  assert.ok(w.subarray(0, pl).equals(p.subarray(0, pl)) && t.equals(p.subarray(0, pl)));
 });
 
 test.run();
