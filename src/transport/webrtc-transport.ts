@@ -246,7 +246,10 @@ export class WebRtcTransport implements MuxPeer {
       this.stats.sendDropped++;
       return false;
     }
-    buf.copy(slot, 0, off, off + len);
+    // A partial-range buf.copy makes a view object per call on Node 20; copying the whole
+    // (datagram-sized) source with set() is a plain memcpy. Bytes past len are ignored.
+    if (off === 0 && buf.length <= slot.length) slot.set(buf, 0);
+    else buf.copy(slot, 0, off, off + len);
     const n = rtcp ? tx.protectRtcp(slot, len) : tx.protectRtp(slot, len);
     if (n < 0) {
       this.stats.sendDropped++;
