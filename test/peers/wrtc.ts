@@ -22,6 +22,7 @@ export interface WrtcPeerConnection {
   addTrack(track: WrtcTrack, ...streams: unknown[]): unknown;
   addTransceiver(trackOrKind: WrtcTrack | string, init?: object): unknown;
   getStats(): Promise<{ forEach(cb: (v: Record<string, unknown>) => void): void }>;
+  getTransceivers(): Array<{ readonly mid: string | null; readonly currentDirection: string | null; readonly receiver: { readonly track: WrtcTrack } }>;
   addEventListener(type: string, cb: (ev: any) => void): void;
   removeEventListener(type: string, cb: (ev: any) => void): void;
   close(): void;
