@@ -6,8 +6,10 @@
 import type { MicroCase } from './case.js';
 import { RtpPacket, wrapRtx } from 'werift-rtp';
 import { PacketCache, CachePut, SeqUnwrapper, StreamStats } from '../../src/sfu/buffer/index.js';
-import { NackGenerator, writeRtx, writeRtxFromCache, Sequencer, NackResponder } from '../../src/sfu/nack/index.js';
-import { writeRtpPacket } from '../../src/rtp/index.js';
+import { NackGenerator, writeRtx, wrapRtxInPlace, writeRtxFromCache, Sequencer, NackResponder } from '../../src/sfu/nack/index.js';
+import { writeRtpPacket, RtpView } from '../../src/rtp/index.js';
+
+const rv = new RtpView();
 
 const SINK = new Float64Array(1);
 
@@ -87,6 +89,16 @@ export const cases: MicroCase[] = [
       rext = rext === 1_002_047 ? 1_000_000 : rext + 1;
     },
     baseline: { name: 'werift-rtp wrapRtx + serialize', fn: () => { SINK[0] += wrapRtx(weriftPkt, 97, rtxSeq++ & 0xffff, 0xabcdef).serialize().length; } },
+  },
+  {
+    name: 'sfu DownTrack retransmit 1200 B: cache.copyTo(slot, 2) + munge in place + wrapRtxInPlace',
+    fn: () => {
+      const n = cacheR.copyTo(rext, sendSlot, 2);
+      rv.reset(sendSlot, 2, n);
+      rv.setSsrc(0x2000); rv.setSequenceNumber(rtxSeq & 0xffff); rv.setTimestamp(12345);
+      SINK[0] += wrapRtxInPlace(sendSlot, 2, n, 0x2001, 97, rtxSeq++ & 0xffff);
+      rext = rext === 1_002_047 ? 1_000_000 : rext + 1;
+    },
   },
   {
     name: 'sfu rtx build 1200 B: writeRtx from slab offset (DataView copy)',

@@ -3,7 +3,7 @@
 // mutated packets, and the NACK responder fed mutated RTCP NACKs.
 import type { FuzzTarget } from './harness.js';
 import { PacketCache, CachePut, SeqUnwrapper, TsUnwrapper, StreamStats } from '../../src/sfu/buffer/index.js';
-import { NackGenerator, Sequencer, NackResponder, writeRtx, unwrapRtx, unwrapRtxInPlace, RtxMapping, rtxResult } from '../../src/sfu/nack/index.js';
+import { NackGenerator, Sequencer, NackResponder, writeRtx, wrapRtxInPlace, unwrapRtx, unwrapRtxInPlace, RtxMapping, rtxResult } from '../../src/sfu/nack/index.js';
 import { RtpView, RtpStatus, NackView, writeNack, writeRtpPacket } from '../../src/rtp/index.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/[^0-9a-f]/gi, ''), 'hex');
@@ -101,6 +101,11 @@ const rtxTarget: FuzzTarget = {
     // writeRtx on any input: either a status or a packet that parses.
     const w = writeRtx(input, 0, len, wrapped, 0, 1, 97, 2);
     if (w > 0 && v2.reset(wrapped, 0, w) !== RtpStatus.OK) fail('writeRtx made an unparsable packet');
+    // The in-place wrap gives the same bytes (or the same status).
+    input.copy(copyA, 2);
+    const wi = wrapRtxInPlace(copyA, 2, len, 1, 97, 2);
+    if (wi !== w) fail(`wrapRtxInPlace ${wi} vs writeRtx ${w}`);
+    if (w > 0 && !copyA.subarray(0, w).equals(wrapped.subarray(0, w))) fail('in-place wrap differs');
   },
 };
 

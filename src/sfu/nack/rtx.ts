@@ -47,6 +47,29 @@ export function writeRtx(src: Uint8Array, off: number, len: number, dst: Uint8Ar
 }
 
 /**
+ * Turn the RTP packet buf[off, off+len) into its RTX packet IN PLACE, for a packet that
+ * was already rewritten for its subscriber (SSRC, seq, ts, PT, extension ids): the
+ * header moves 2 bytes down to make room for the OSN, so the RTX packet is
+ * buf[off - 2, off - 2 + result). Needs off >= 2. The original padding is dropped.
+ * Returns the RTX length or a negated RtpStatus (NO_SPACE when off < 2).
+ */
+export function wrapRtxInPlace(buf: Uint8Array, off: number, len: number, rtxSsrc: number, rtxPt: number, rtxSeq: number): number {
+  const st = view.reset(buf, off, len);
+  if (st !== RtpStatus.OK) return -st;
+  if (off < 2) return -RtpStatus.NO_SPACE;
+  const hl = view.headerLength, pl = view.payloadLength;
+  const osn = view.sequenceNumber;
+  const o = off - 2;
+  buf.copyWithin(o, off, off + hl);
+  buf[o] &= ~0x20;
+  buf[o + 1] = (buf[o + 1] & 0x80) | (rtxPt & 0x7f);
+  buf[o + 2] = rtxSeq >>> 8; buf[o + 3] = rtxSeq;
+  buf[o + 8] = rtxSsrc >>> 24; buf[o + 9] = rtxSsrc >>> 16; buf[o + 10] = rtxSsrc >>> 8; buf[o + 11] = rtxSsrc;
+  buf[o + hl] = osn >>> 8; buf[o + hl + 1] = osn;
+  return hl + 2 + pl;
+}
+
+/**
  * writeRtx for packet `extSeq` of a PacketCache (the usual NACK answer). When dst has
  * room for 2 + cache.slotSize bytes after dOff, the whole slot is copied natively (bytes
  * past the returned length are scratch); otherwise it falls back to writeRtx. Returns

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RtpPacket, RtpHeader, wrapRtx, unwrapRtx as weriftUnwrapRtx } from 'werift-rtp';
-import { writeRtx, writeRtxFromCache, unwrapRtx, unwrapRtxInPlace, RtxMapping, rtxResult } from '../../../src/sfu/nack/index.js';
+import { writeRtx, wrapRtxInPlace, writeRtxFromCache, unwrapRtx, unwrapRtxInPlace, RtxMapping, rtxResult } from '../../../src/sfu/nack/index.js';
 import { RtpView, RtpStatus, writeRtpPacket } from '../../../src/rtp/index.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/[^0-9a-f]/gi, ''), 'hex');
@@ -85,6 +85,23 @@ test('round trip across extensions/CSRC/padding: build then unwrap gives the ori
     assert.ok(back.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength).equals(src.subarray(w.payloadOffset, w.payloadOffset + w.payloadLength)));
     assert.is(v.findExtension(4) >= 0 && back.readUInt16BE(v.extValueOffset), 0x0a0b);
   }
+});
+
+test('wrapRtxInPlace equals writeRtx (header moves 2 bytes down, padding dropped), needs off >= 2', () => {
+  const src = Buffer.alloc(1500);
+  for (const pad of [0, 7]) {
+    const n = writeRtpPacket(src, 0, { payloadType: 96, sequenceNumber: 0xfffe, timestamp: 5, ssrc: 0x11223344, marker: true, csrcs: [9, 10],
+      extensions: [{ id: 2, value: hex('0102') }], paddingLength: pad }, Buffer.alloc(700, 0x21));
+    const ref = Buffer.alloc(1500);
+    const rn = writeRtx(src, 0, n, ref, 0, 0x55667788, 97, 0x1234);
+    const buf = Buffer.alloc(1500, 0xee);
+    src.copy(buf, 10, 0, n);
+    assert.is(wrapRtxInPlace(buf, 10, n, 0x55667788, 97, 0x1234), rn);
+    assert.ok(buf.subarray(8, 8 + rn).equals(ref.subarray(0, rn)));
+    assert.is(buf[7], 0xee);
+  }
+  assert.is(wrapRtxInPlace(Buffer.from(ORIGINAL), 0, ORIGINAL.length, 1, 97, 1), -RtpStatus.NO_SPACE);
+  assert.is(wrapRtxInPlace(Buffer.alloc(20), 2, 5, 1, 97, 1), -RtpStatus.TOO_SHORT);
 });
 
 test('unwrap keeps RTX padding and recognises padding-only probes', () => {
