@@ -3,7 +3,7 @@
 // (copy or write) the chunk before returning — FileSink and fs.writeSync do. No per-packet
 // allocation beyond growing the scratch for a bigger frame than seen before.
 import { UdpFlow } from './udp-locator.js';
-import { udpFrameOverhead, writeUdpFrame } from './udp-frame.js';
+import { udpFrameOverhead, writeUdpFrame, copyBytes } from './udp-frame.js';
 import { PcapError } from './status.js';
 
 export type PcapSink = (chunk: Uint8Array) => void;
@@ -35,7 +35,7 @@ export abstract class CaptureWriter {
     this.linkTypeOf(ifId); // validates ifId
     const h = this.recordHeaderLength;
     const s = this.ensure(h + len + 8);
-    s.set(frame.subarray(off, off + len), h);
+    copyBytes(frame, off, len, s, h);
     this.emit(ifId, sec, ns, len);
   }
 

@@ -9,8 +9,8 @@ import type { UdpFlow, UdpLocation } from './udp-locator.js';
 import { PcapError } from './status.js';
 
 const IPV6_HEADER = 40;
-const MAC_A = [0x02, 0, 0, 0, 0, 0x01];
-const MAC_B = [0x02, 0, 0, 0, 0, 0x02];
+const MAC_A = new Uint8Array([0x02, 0, 0, 0, 0, 0x01]);
+const MAC_B = new Uint8Array([0x02, 0, 0, 0, 0, 0x02]);
 
 /** Bytes a frame of `linkType` adds around a UDP payload for this IP version. */
 export function udpFrameOverhead(linkType: number, ipVersion: 4 | 6): number {
@@ -44,7 +44,7 @@ export function writeUdpFrame(dst: Uint8Array, off: number, linkType: number, fl
   }
   if (!v6) {
     p += writeIpv4Udp(dst, p, flow.srcIp, flow.srcPort, flow.dstIp, flow.dstPort, pLen, ipId);
-    dst.set(payload.subarray(pOff, pOff + pLen), p);
+    copyBytes(payload, pOff, pLen, dst, p);
     return p + pLen - off;
   }
   const ip = p, ul = UDP_HEADER + pLen;
@@ -53,7 +53,7 @@ export function writeUdpFrame(dst: Uint8Array, off: number, linkType: number, fl
   dst.set(flow.src6, ip + 8); dst.set(flow.dst6, ip + 24);
   const u = ip + IPV6_HEADER;
   w16(dst, u, flow.srcPort); w16(dst, u + 2, flow.dstPort); w16(dst, u + 4, ul); w16(dst, u + 6, 0);
-  dst.set(payload.subarray(pOff, pOff + pLen), u + UDP_HEADER);
+  copyBytes(payload, pOff, pLen, dst, u + UDP_HEADER);
   w16(dst, u + 6, udpChecksum(dst, 6, ip, u, ul));
   return u + ul - off;
 }
@@ -104,5 +104,10 @@ function sum16(b: Uint8Array, o: number, n: number): number {
 function fold(s: number): number {
   while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 65536);
   return s;
+}
+/** Copy without making a subarray view (Buffer.copy; a short loop for plain Uint8Arrays). */
+export function copyBytes(src: Uint8Array, off: number, len: number, dst: Uint8Array, at: number): void {
+  if (Buffer.isBuffer(src)) src.copy(dst, at, off, off + len);
+  else for (let i = 0; i < len; i++) dst[at + i] = src[off + i];
 }
 function w16(b: Uint8Array, o: number, v: number): void { b[o] = v >>> 8; b[o + 1] = v; }
