@@ -8,6 +8,7 @@ export async function loadCases(): Promise<MicroCase[]> {
     import('./srtp.bench.js'),
     import('./dtls.bench.js'),
     import('./rtp.bench.js'),
+    import('./pcap.bench.js'),
     import('./sfu-buffer.bench.js'),
     import('./sdp.bench.js'),
     import('./signal.bench.js'),
