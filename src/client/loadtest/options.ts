@@ -33,6 +33,8 @@ export interface LoadTestOptions {
   /** Room name prefix. */
   roomPrefix: string;
   wavPath?: string;
+  /** An external server's process id: its CPU and RSS are sampled from /proc. */
+  serverPid?: number;
 }
 
 export const LOADTEST_HELP = `Usage: npm run loadtest -- [options]
@@ -48,6 +50,7 @@ protobuf) and media path (ICE, DTLS, SRTP) on loopback. Bounded: stops by itself
   --ramp 10/s             joins per second                              [10/s]
   --url ws://127.0.0.1:7880   signal server                             [ws://127.0.0.1:7880]
   --api-key K --api-secret S  key pair that signs the join tokens
+  --server-pid PID        external server's pid: sample its CPU and RSS from /proc
   --start-server          start Switchboard in this process with a generated key pair
   --server-workers N      media worker threads of that server           [cores/2]
   --client-workers N      client worker threads                         [cores - server workers]
@@ -117,6 +120,7 @@ export function parseLoadTestArgs(argv: string[]): LoadTestOptions & { help: boo
       case '--out': o.outDir = val() ?? ''; break;
       case '--no-out': o.outDir = ''; break;
       case '--wav': o.wavPath = val() ?? ''; break;
+      case '--server-pid': o.serverPid = int(flag, val(), 1, 4194304); break;
       case '--help': case '-h': o.help = true; break;
       default: throw new ClientError('bad-params', `unknown option ${flag} (see --help)`);
     }

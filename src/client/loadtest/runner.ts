@@ -10,7 +10,7 @@ import { createToken, generateDevKeyPair } from '../../signal/index.js';
 import { LATENCY_BINS, histogramPercentile } from '../receive-stats.js';
 import type { LoadTestOptions } from './options.js';
 import type { FromWorker, ParticipantPlan, WorkerFinal, WorkerInit, WorkerSnapshot } from './protocol.js';
-import { processCpuMs, threadCpuMs } from './thread-cpu.js';
+import { otherProcessUsage, processCpuMs, threadCpuMs } from './thread-cpu.js';
 import { udpDrops } from './udp-drops.js';
 import { summarize, type LoadTestSample, type LoadTestSummary } from './summary.js';
 
@@ -114,6 +114,9 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
     const samples: LoadTestSample[] = [];
     let prev = { t: t0, sent: 0, recv: 0, expected: 0, lost: 0, clientCpu: 0, proc: processCpuMs(), main: threadCpuMs(), hist: new Array<number>(LATENCY_BINS).fill(0) };
     const elu: (EventLoopUtilization | undefined)[] = (server?.workers ?? []).map((w) => w.performance.eventLoopUtilization());
+    const extPid = !server && o.serverPid ? o.serverPid : 0;
+    let extPrev = extPid ? otherProcessUsage(extPid) : undefined;
+    let serverPeakRss = extPrev?.rssBytes ?? 0;
     let steadySince = -1;
     let peakRss = process.memoryUsage().rss;
     let seq = 0;
@@ -148,6 +151,9 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
       const rss = process.memoryUsage().rss;
       if (rss > peakRss) peakRss = rss;
       const clientPct = ((clientCpu - prev.clientCpu) / 1000 / dt) * 100;
+      const ext = extPid ? otherProcessUsage(extPid) : undefined;
+      const extPct = ext && extPrev ? ((ext.cpuMs - extPrev.cpuMs) / 1000 / dt) * 100 : NaN;
+      if (ext) { extPrev = ext; if (ext.rssBytes > serverPeakRss) serverPeakRss = ext.rssBytes; }
       const procPct = ((proc - prev.proc) / 1000 / dt) * 100;
       const mainPct = ((main - prev.main) / 1000 / dt) * 100;
       const s: LoadTestSample = {
@@ -156,7 +162,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
         lossPct: dExp > 0 ? (100 * Math.max(0, dLost)) / dExp : 0,
         latP50: histogramPercentile(dHist, 0.5), latP95: histogramPercentile(dHist, 0.95), latP99: histogramPercentile(dHist, 0.99),
         clientCpuPct: clientPct, mainCpuPct: mainPct,
-        serverCpuPct: server ? Math.max(0, procPct - clientPct - mainPct) : NaN, serverWorkerElu: serverElu,
+        serverCpuPct: server ? Math.max(0, procPct - clientPct - mainPct) : extPct, serverWorkerElu: serverElu,
         rssMb: rss / 1048576, errors,
       };
       samples.push(s);
@@ -177,7 +183,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
     while (finals.some((f) => !f) && performance.now() < finBy) await sleep(20);
     return summarize({
       options: o, samples, finals: finals.filter((f): f is WorkerFinal => !!f), joinMs, participants: plans.length,
-      rss: { beforeBytes: rssBefore, serverIdleBytes: rssServerIdle, idleBytes: rssIdle, peakBytes: peakRss }, runMs, steadyFromS: steadySince >= 0 ? (steadySince - t0) / 1000 : NaN,
+      rss: { beforeBytes: rssBefore, serverIdleBytes: rssServerIdle, idleBytes: rssIdle, peakBytes: peakRss, externalServerPeakBytes: serverPeakRss }, runMs, steadyFromS: steadySince >= 0 ? (steadySince - t0) / 1000 : NaN,
       inProcessServer: !!server, serverWorkers: server?.workers.length ?? 0, clientWorkers: n, speechSource,
       missingWorkers: finals.filter((f) => !f).length, serverUdpDrops,
     });

@@ -35,3 +35,14 @@ export function processCpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
+
+/** CPU ms and RSS bytes of another process on this host (Linux /proc), or undefined. */
+export function otherProcessUsage(pid: number): { cpuMs: number; rssBytes: number } | undefined {
+  try {
+    const cpuMs = statCpuMs(`/proc/${pid}/stat`);
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ')[1]);
+    return { cpuMs, rssBytes: pages * 4096 };
+  } catch {
+    return undefined;
+  }
+}
