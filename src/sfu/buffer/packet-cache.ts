@@ -76,6 +76,7 @@ export class PacketCache {
   /** Copy a packet into its slot. Returns a CachePut code. */
   put(extSeq: number, buf: Uint8Array, off: number, len: number, arrivalMs: number): CachePut {
     if (len <= 0 || len > this.slotSize || off < 0 || off + len > buf.length) return CachePut.BAD_LENGTH;
+    if (!(extSeq >= 0) || !Number.isInteger(extSeq)) return CachePut.TOO_OLD; // not an extended seq (SeqUnwrapper gives >= 0)
     const h = this.#highest;
     if (h >= 0) {
       if (extSeq <= h - this.slots) return CachePut.TOO_OLD;

@@ -75,6 +75,8 @@ test('too old, too new, duplicates and bad lengths are refused without changing 
   assert.is(c.put(1001, pkt(5, 65), 0, 65, 0), CachePut.BAD_LENGTH);
   assert.is(c.put(1001, pkt(5, 40), 0, 0, 0), CachePut.BAD_LENGTH);
   assert.is(c.put(1001, pkt(5, 40), 10, 40, 0), CachePut.BAD_LENGTH);
+  assert.is(c.put(-1, pkt(5, 40), 0, 40, 0), CachePut.TOO_OLD);
+  assert.is(c.put(1000.5, pkt(5, 40), 0, 40, 0), CachePut.TOO_OLD);
   assert.is(c.highest, 1000);
   assert.ok(c.has(993) && c.has(1000) && !c.has(1001));
   // A big (but real) jump beyond the window: accepted, everything older falls out.
