@@ -39,6 +39,8 @@ export interface InfoReport {
   file: string;
   format: string;
   counts: CaptureCounts;
+  /** Set when the capture could not be read to its end (the numbers cover what was read). */
+  error?: { code: string; message: string };
   flows: {
     src: string; srcPort: number; dst: string; dstPort: number;
     rtcp: { packets: number; unparsed: number; byType: Record<string, number> };
@@ -65,9 +67,14 @@ function streamJson(s: RtpStreamStats) {
 export function pcapInfo(file: string, opts: { port?: number; clockRates?: Map<number, number>; minPackets?: number } = {}): InfoReport {
   const r = CaptureReader.openFile(file);
   const info = new RtpCaptureInfo({ port: opts.port, clockRates: opts.clockRates });
+  let error: InfoReport['error'];
   try {
     const s = info.addAll(r);
-    if (s !== PcapStatus.END) throw r.error(s);
+    if (s !== PcapStatus.END) {
+      const e = r.error(s);
+      if (r.packets === 0) throw e; // not a capture at all
+      error = { code: e.code, message: e.message };
+    }
   } finally { r.close(); }
   const min = opts.minPackets ?? (opts.port !== undefined ? 1 : 2);
   const flows: InfoReport['flows'] = [];
@@ -76,7 +83,7 @@ export function pcapInfo(file: string, opts: { port?: number; clockRates?: Map<n
     if (!streams.length && !f.rtcpPackets) continue;
     flows.push({ src: f.src, srcPort: f.srcPort, dst: f.dst, dstPort: f.dstPort, rtcp: rtcpJson(f), streams });
   }
-  return { file, format: r.format, counts: info.counts, flows };
+  return { file, format: r.format, counts: info.counts, ...(error ? { error } : {}), flows };
 }
 
 function rtcpJson(f: UdpRtpFlow): InfoReport['flows'][number]['rtcp'] {
@@ -176,6 +183,7 @@ export function runPcapCli(argv: string[], io: { out: (s: string) => void; err: 
       }
       const rep = pcapInfo(file, { port: int('--port', values.port ?? values['rtp-port'], 65535), clockRates, minPackets: int('--min-packets', values['min-packets'], 1e9) });
       io.out(values.json ? JSON.stringify(rep) + '\n' : formatInfo(rep));
+      if (rep.error) { io.err(`${rep.error.message} (the numbers above cover the packets before it)\n`); return 1; }
       return 0;
     }
     if (cmd === 'decrypt') {

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildInfoCapture, PCMU, OPUS } from './pcap-capture.js';
@@ -103,6 +103,16 @@ test('info: human table, --port filter, --clock override, errors', () => {
   assert.is(garbage.status, 1);
   assert.match(garbage.stderr, /not a pcap or pcapng file/);
   assert.is(cli(['info', file, '--clock', 'x']).status, 2);
+  assert.is(cli(['--help']).status, 0);
+  // a capture cut mid-block: the numbers for what was read, and a clear error
+  const cut = join(dir, 'cut.pcapng');
+  writeFileSync(cut, readFileSync(file).subarray(0, 30_000));
+  const c = cli(['info', cut, '--json']);
+  assert.is(c.status, 1);
+  assert.match(c.stderr, /pcap: file truncated at byte \d+/);
+  const rep = JSON.parse(c.stdout) as InfoReport;
+  assert.is(rep.error?.code, 'PCAP_TRUNCATED');
+  assert.ok(rep.counts.packets > 50 && rep.counts.packets < 200, String(rep.counts.packets));
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
