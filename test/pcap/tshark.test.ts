@@ -97,6 +97,24 @@ test('we read what tshark and editcap write: pcapng, pcap, nanosecond pcap, SLL/
   }
 });
 
+test('editcap -T relabels the link type (frames unchanged): raw IP -> rawip4 / rawip6, Ethernet SLL frames -> linux-sll', () => {
+  // editcap -T does not convert headers, so only relabelings that keep the frames valid are meaningful
+  const cases: [string, string, number][] = [
+    ['ours-101-false-true.pcap', 'rawip4', LinkType.IPV4],   // raw IP carrying IPv4 (101 with v4 frames)
+    ['ours-229-false-true.pcap', 'rawip', LinkType.RAW],     // raw IPv6 -> raw IP (version nibble says 6)
+    ['ours-113-true-true.pcapng', 'linux-sll', LinkType.LINUX_SLL],
+    ['ours-276-true-true.pcapng', 'linux-sll2', LinkType.LINUX_SLL2],
+  ];
+  for (const [src, t, lt] of cases) {
+    const out = join(dir, `relabel-${t}.pcapng`);
+    const r = spawnSync('editcap', ['-T', t, join(dir, src), out], { encoding: 'utf8', timeout: 60_000 });
+    assert.is(r.status, 0, r.stderr);
+    const { pkts } = readAll(readFileSync(out), 4096);
+    assert.ok(pkts.length === 9 && pkts.every((p) => p.linkType === lt), `${t}: ${pkts.length}`);
+    assert.equal(ours(out), theirs(tsharkRows(out)), t);
+  }
+});
+
 test('tshark merges two of our files into one multi-interface pcapng that we read', () => {
   const a = join(dir, 'ours-276-true-true.pcapng'), b = join(dir, 'ours-101-true-false.pcapng');
   const out = join(dir, 'merged.pcapng');
