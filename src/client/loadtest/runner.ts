@@ -3,6 +3,7 @@
 // once a second (rates, latency, CPU per thread group, RSS), then stops the media, collects
 // per-track results and leaves. Bounded in time: ramp + duration + fixed margins.
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventLoopUtilization } from 'node:perf_hooks';
@@ -72,6 +73,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
   const log = hooks.log ?? (() => undefined);
   const key = o.startServer ? generateDevKeyPair() : { apiKey: o.apiKey, apiSecret: o.apiSecret };
   const rssBefore = process.memoryUsage().rss;
+  const loadStart = loadavg()[0]!;
   const server = o.startServer ? await startServer(o, key) : undefined;
   const url = server?.url ?? o.url;
   const rssServerIdle = process.memoryUsage().rss;
@@ -185,7 +187,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
       options: o, samples, finals: finals.filter((f): f is WorkerFinal => !!f), joinMs, participants: plans.length,
       rss: { beforeBytes: rssBefore, serverIdleBytes: rssServerIdle, idleBytes: rssIdle, peakBytes: peakRss, externalServerPeakBytes: serverPeakRss }, runMs, steadyFromS: steadySince >= 0 ? (steadySince - t0) / 1000 : NaN,
       inProcessServer: !!server, serverWorkers: server?.workers.length ?? 0, clientWorkers: n, speechSource,
-      missingWorkers: finals.filter((f) => !f).length, serverUdpDrops,
+      missingWorkers: finals.filter((f) => !f).length, serverUdpDrops, loadAvg: [loadStart, loadavg()[0]!],
     });
   } finally {
     const exitBy = performance.now() + 2000;

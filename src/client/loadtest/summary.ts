@@ -1,6 +1,7 @@
 // Turns the workers' per-track results and the once-a-second samples into the load-test
 // summary: per published track and in total — packets, bitrate, loss, jitter, one-way
 // latency percentiles — join times, errors by kind, CPU per thread group and RSS.
+import { availableParallelism } from 'node:os';
 import { LATENCY_BINS, histogramPercentile } from '../receive-stats.js';
 import type { LoadTestOptions } from './options.js';
 import type { WorkerFinal } from './protocol.js';
@@ -64,6 +65,7 @@ export interface LoadTestSummary {
   /** Datagrams the kernel dropped because a socket's receive buffer was full (a stalled thread). */
   udpDrops: { server: number | null; clients: number };
   runS: number;
+  host: { cores: number; loadAvgStart: number; loadAvgEnd: number };
   tracks: TrackSummary[];
   series: { t: number; sentPps: number; recvPps: number; latP50: number; latP95: number; latP99: number; lossPct: number; clientCpuPct: number; serverCpuPct: number; rssMb: number }[];
 }
@@ -83,6 +85,8 @@ export interface SummarizeInput {
   clientWorkers: number;
   speechSource: string;
   missingWorkers: number;
+  /** 1-minute load average at the start and end (other work on the host skews every number). */
+  loadAvg: [number, number];
   /** Kernel drops at the in-process server's sockets (NaN when external). */
   serverUdpDrops: number;
 }
@@ -176,6 +180,7 @@ export function summarize(i: SummarizeInput): LoadTestSummary {
     errors,
     udpDrops: { server: Number.isFinite(i.serverUdpDrops) ? i.serverUdpDrops : null, clients: i.finals.reduce((a, f) => a + (f.snapshot.udpDrops ?? 0), 0) },
     runS: r2(i.runMs / 1000),
+    host: { cores: availableParallelism(), loadAvgStart: r2(i.loadAvg[0]), loadAvgEnd: r2(i.loadAvg[1]) },
     tracks,
     series: i.samples.map((s) => ({ t: s.t, sentPps: r2(s.sentPps), recvPps: r2(s.recvPps), latP50: r2(s.latP50), latP95: r2(s.latP95), latP99: r2(s.latP99), lossPct: r2(s.lossPct), clientCpuPct: r2(s.clientCpuPct), serverCpuPct: r2(s.serverCpuPct), rssMb: r2(s.rssMb) })),
   };
@@ -201,7 +206,7 @@ export function summaryText(s: LoadTestSummary, maxTracks = 30): string {
   const out: string[] = [];
   const c = s.config;
   out.push(`Load test: ${c.rooms} room(s) x (${c.publishers} publishers x ${c.tracks} track(s) + ${c.subscribers} subscribers), ${c.durationS}s steady, ramp ${c.rampPerSec}/s, opus ${c.bitrate / 1000} kbps${c.dtx ? ' DTX' : ''}, speech: ${c.speech}`);
-  out.push(`Server: ${c.inProcessServer ? `in-process, ${c.serverWorkers} media worker(s)` : 'external'}; clients: ${c.clientWorkers} worker thread(s); run ${f(s.runS)} s`);
+  out.push(`Server: ${c.inProcessServer ? `in-process, ${c.serverWorkers} media worker(s)` : 'external'}; clients: ${c.clientWorkers} worker thread(s); run ${f(s.runS)} s; host: ${s.host.cores} cores, load average ${f(s.host.loadAvgStart, 2)} -> ${f(s.host.loadAvgEnd, 2)}`);
   out.push('');
   const rows = s.tracks.slice(0, maxTracks).map((t) => [t.room, t.publisher, t.sid, String(t.sentPackets), f(t.sentKbps), String(t.subscribers), String(t.recvPackets), f(t.lossPct, 2), f(t.jitterMs, 2), f(t.latP50, 2), f(t.latP95, 2), f(t.latP99, 2)]);
   const T = s.totals;
