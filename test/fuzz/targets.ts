@@ -11,6 +11,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./sdp.fuzz.js'),
     import('./signal.fuzz.js'),
     import('./rtp.fuzz.js'),
+    import('./sfu-twcc.fuzz.js'),
     import('./pcap.fuzz.js'),
     import('./sfu-buffer.fuzz.js'),
     import('./sfu.fuzz.js'),

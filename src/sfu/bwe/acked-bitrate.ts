@@ -19,6 +19,11 @@ export class AckedBitrate {
     this.s = new Float64Array(cap);
   }
 
+  /** add() for entry i of feedback results (no double arguments). */
+  addResult(r: { readonly arrivalUs: ArrayLike<number>; readonly size: ArrayLike<number> }, i: number): void {
+    this.add(r.arrivalUs[i], r.size[i]);
+  }
+
   add(arrivalUs: number, size: number): void {
     if (arrivalUs > this.latest) this.latest = arrivalUs;
     if (this.first < 0) this.first = this.latest;
@@ -31,11 +36,18 @@ export class AckedBitrate {
     while (this.tail < this.head && this.t[this.tail & this.mask] <= from) this.evictOne();
   }
 
-  /** Bits per second over the window, or -1 until 100 ms of arrivals were seen. */
+  /** Bits per second over the window, or -1 until 100 ms of arrivals were seen (also kept in `lastBps`). */
   bps(): number {
+    this.update();
+    return this.lastBps;
+  }
+
+  /** Value of the last update()/bps(). */
+  lastBps = -1;
+
+  update(): void {
     const span = Math.min(this.windowUs, this.latest - this.first);
-    if (!(span >= 100_000)) return -1;
-    return (this.sum * 8 * 1e6) / span;
+    this.lastBps = span >= 100_000 ? (this.sum * 8 * 1e6) / span : -1;
   }
 
   reset(): void { this.head = this.tail = 0; this.sum = 0; this.latest = -Infinity; this.first = -1; }

@@ -7,7 +7,7 @@
 // packet per response time) once near it. The link capacity is a running average of the
 // acknowledged rate at each decrease, with a variance: a rate beyond 3σ of it forgets it.
 // An increase never takes the rate beyond 1.5 × acknowledged + 10 kbit/s.
-import { BandwidthUsage, type BweConfig } from './config.js';
+import { BandwidthUsage, BweInputs, type BweConfig } from './config.js';
 
 export const RateControlState = { HOLD: 0, INCREASE: 1, DECREASE: 2 } as const;
 
@@ -30,20 +30,22 @@ class LinkCapacity {
 }
 
 export class AimdRateControl {
-  rateBps: number;
+  rateBps = 0;
   state: number = RateControlState.INCREASE;
-  rttMs: number;
+  rttMs = 0;
   private lastChangeMs = -1;
   private lastDecreaseMs = -Infinity;
   private readonly link = new LinkCapacity();
 
-  constructor(private readonly cfg: Readonly<BweConfig>) {
+  constructor(private readonly cfg: Readonly<BweConfig>, readonly io: BweInputs = new BweInputs()) {
     this.rateBps = cfg.startBitrateBps;
     this.rttMs = cfg.initialRttMs;
   }
 
   get linkCapacityBps(): number { return this.link.has ? this.link.estimateKbps * 1000 : -1; }
   get lastDecreaseAtMs(): number { return this.lastDecreaseMs; }
+  /** Decreases so far. */
+  decreases = 0;
 
   /** Set the rate directly (e.g. a probe result), within bounds. */
   setRate(bps: number, nowMs: number): void {
@@ -51,11 +53,23 @@ export class AimdRateControl {
     this.lastChangeMs = nowMs;
   }
 
+  /** Lower the rate to io.upperBps if above it (a REMB cap); time from io.nowMs. */
+  capToUpper(): void {
+    if (this.rateBps > this.io.upperBps) { this.rateBps = this.clamp(this.io.upperBps); this.lastChangeMs = this.io.nowMs; }
+  }
+
   /**
    * libwebrtc's TimeToReduceFurther: another decrease only after clamp(rtt, 10, 200) ms
    * since the last change, unless the acknowledged rate fell below half the rate.
    */
   timeToReduceFurther(nowMs: number, ackedBps: number): boolean {
+    this.io.nowMs = nowMs; this.io.ackedBps = ackedBps;
+    return this.timeToReduceFurtherNow();
+  }
+
+  /** timeToReduceFurther with io.nowMs / io.ackedBps. */
+  timeToReduceFurtherNow(): boolean {
+    const nowMs = this.io.nowMs, ackedBps = this.io.ackedBps;
     const interval = Math.min(200, Math.max(10, this.rttMs));
     if (nowMs - this.lastChangeMs >= interval) return true;
     return ackedBps >= 0 && ackedBps < 0.5 * this.rateBps;
@@ -63,6 +77,14 @@ export class AimdRateControl {
 
   /** Apply one detector signal. `ackedBps` < 0 when unknown. Returns the rate. */
   update(usage: number, ackedBps: number, nowMs: number): number {
+    this.io.nowMs = nowMs; this.io.ackedBps = ackedBps;
+    this.apply(usage);
+    return this.rateBps;
+  }
+
+  /** update() with io.nowMs / io.ackedBps; the new rate is in `rateBps`. */
+  apply(usage: number): void {
+    const nowMs = this.io.nowMs, ackedBps = this.io.ackedBps;
     if (usage === BandwidthUsage.OVERUSING) { if (this.state !== RateControlState.DECREASE) this.state = RateControlState.DECREASE; } else if (usage === BandwidthUsage.UNDERUSING) this.state = RateControlState.HOLD;
     else if (this.state === RateControlState.HOLD) { this.state = RateControlState.INCREASE; this.lastChangeMs = nowMs; }
 
@@ -88,9 +110,9 @@ export class AimdRateControl {
       this.state = RateControlState.HOLD;
       this.lastChangeMs = nowMs;
       this.lastDecreaseMs = nowMs;
+      this.decreases++;
     }
     this.rateBps = this.clamp(rate);
-    return this.rateBps;
   }
 
   /** About one average packet per response time (rtt + 100 ms), at least 4 kbit/s per s. */

@@ -73,3 +73,17 @@ export const bweStateName = (s: number): 'increasing' | 'holding' | 'decreasing'
 
 /** What caused the last decrease. */
 export const CongestionCause = { NONE: 0, DELAY: 1, LOSS: 2 } as const;
+
+/**
+ * Per-call inputs shared by the estimator's parts. Doubles handed between functions that
+ * are not inlined get boxed (a heap allocation per call); fields of one object do not.
+ */
+export class BweInputs {
+  nowMs = 0;
+  /** Acknowledged bitrate, -1 when unknown. */
+  ackedBps = -1;
+  /** Upper limit for the loss-based rate (delay-based, REMB, max). */
+  upperBps = 0;
+  /** Loss fraction to judge (0..1). */
+  loss = 0;
+}

@@ -13,7 +13,7 @@ const OFFSET_RESET_US = 3_000_000;
 const REORDER_RESET = 3;
 
 export class InterArrival {
-  private readonly groupUs: number;
+  private readonly groupUs: number = 0;
   // Current group.
   private curFirstSend = -1;
   private curSend = 0;
@@ -33,17 +33,34 @@ export class InterArrival {
   sendDeltaMs = 0;
   arrivalDeltaMs = 0;
   sizeDelta = 0;
+  /** Arrival time (ms, remote clock) of the packet that completed the group. */
+  arrivalTimeMs = 0;
 
   constructor(burstTimeMs: number) { this.groupUs = burstTimeMs * 1000; }
 
   reset(): void { this.curFirstSend = -1; this.havePrev = false; this.reordered = 0; }
+
+  /** Our clock (µs) when the current feedback was handled; set before addResult(). */
+  localUs = 0;
 
   /**
    * Add one received packet (in feedback order). `localUs` is our clock when its feedback
    * was handled. Returns true when a group completed and the deltas are set.
    */
   add(sendUs: number, arrivalUs: number, localUs: number, size: number): boolean {
+    this.localUs = localUs;
+    return this.step(sendUs, arrivalUs, size);
+  }
+
+  /** add() for entry i of feedback results (no double arguments), with `localUs` set. */
+  addResult(r: { readonly sendTimeUs: ArrayLike<number>; readonly arrivalUs: ArrayLike<number>; readonly size: ArrayLike<number> }, i: number): boolean {
+    return this.step(r.sendTimeUs[i], r.arrivalUs[i], r.size[i]);
+  }
+
+  private step(sendUs: number, arrivalUs: number, size: number): boolean {
+    const localUs = this.localUs;
     let ready = false;
+    this.arrivalTimeMs = arrivalUs / 1000;
     if (this.curFirstSend < 0) {
       this.startGroup(sendUs, arrivalUs);
     } else if (sendUs < this.curFirstSend) {

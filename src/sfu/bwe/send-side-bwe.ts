@@ -8,7 +8,7 @@
 //
 // Pure: every input carries `nowMs`; nothing reads a clock or sets a timer. One
 // estimate object is reused (read its fields, do not keep it across calls).
-import { BandwidthUsage, BweState, CongestionCause, defaultBweConfig, type BweConfig } from './config.js';
+import { BandwidthUsage, BweInputs, BweState, CongestionCause, defaultBweConfig, type BweConfig } from './config.js';
 import { InterArrival } from './inter-arrival.js';
 import { TrendlineEstimator } from './trendline-estimator.js';
 import { AimdRateControl, RateControlState } from './aimd-rate-control.js';
@@ -56,6 +56,7 @@ export class SendSideBwe {
   private readonly acked: AckedBitrate;
   private readonly loss: LossBasedControl;
   private readonly out = new BweEstimate();
+  private readonly io = new BweInputs();
   private haveFeedback = false;
   private rembBps = -1;
   private rembAtMs = 0;
@@ -67,9 +68,9 @@ export class SendSideBwe {
     this.config = Object.freeze({ ...defaultBweConfig, ...config });
     this.inter = new InterArrival(this.config.burstTimeMs);
     this.trendline = new TrendlineEstimator(this.config);
-    this.aimd = new AimdRateControl(this.config);
+    this.aimd = new AimdRateControl(this.config, this.io);
     this.acked = new AckedBitrate(this.config.ackWindowMs * 1000);
-    this.loss = new LossBasedControl(this.config);
+    this.loss = new LossBasedControl(this.config, this.io);
   }
 
   /** One TWCC feedback's per-packet results (SendHistory.onFeedback output). */
@@ -77,23 +78,25 @@ export class SendSideBwe {
     if (r.count === 0) return;
     this.haveFeedback = true;
     this.feedbacks++;
-    const nowUs = nowMs * 1000;
+    this.inter.localUs = nowMs * 1000;
     for (let i = 0; i < r.count; i++) {
-      const a = r.arrivalUs[i];
-      if (!(a >= 0)) continue;
-      const size = r.size[i], send = r.sendTimeUs[i];
-      this.acked.add(a, size);
-      if (this.inter.add(send, a, nowUs, size)) this.trendline.update(this.inter.arrivalDeltaMs, this.inter.sendDeltaMs, a / 1000);
+      if (!(r.arrivalUs[i] >= 0)) continue;
+      this.acked.addResult(r, i);
+      if (this.inter.addResult(r, i)) this.trendline.updateFrom(this.inter);
     }
-    const acked = this.acked.bps();
+    const io = this.io;
+    io.nowMs = nowMs;
+    this.acked.update();
+    io.ackedBps = this.acked.lastBps;
     const usage = this.trendline.state;
-    const before = this.aimd.lastDecreaseAtMs;
+    const before = this.aimd.decreases;
     if (usage === BandwidthUsage.OVERUSING) {
-      if (this.aimd.timeToReduceFurther(nowMs, acked)) this.aimd.update(usage, acked, nowMs);
-    } else this.aimd.update(usage, acked, nowMs);
-    if (this.aimd.lastDecreaseAtMs !== before) this.noteDecrease(nowMs, CongestionCause.DELAY);
-    if (this.rembBps >= 0 && this.aimd.rateBps > this.rembBps) this.aimd.setRate(this.rembBps, nowMs);
-    if (this.loss.addPackets(r.received, r.lost, nowMs, this.upperBps(nowMs))) this.noteDecrease(nowMs, CongestionCause.LOSS);
+      if (this.aimd.timeToReduceFurtherNow()) this.aimd.apply(usage);
+    } else this.aimd.apply(usage);
+    if (this.aimd.decreases !== before) this.noteDecrease(CongestionCause.DELAY);
+    if (this.rembActive()) { io.upperBps = this.rembBps; this.aimd.capToUpper(); }
+    this.computeUpper();
+    if (this.loss.addPacketsNow(r.received, r.lost)) this.noteDecrease(CongestionCause.LOSS);
   }
 
   /** REMB from the subscriber (goog-remb negotiated): an upper cap on the target. */
@@ -105,7 +108,10 @@ export class SendSideBwe {
 
   /** Loss fraction (0..1, e.g. RR fraction lost / 256) for transports without TWCC feedback. */
   onLossReport(fractionLost: number, nowMs: number): void {
-    if (this.loss.apply(fractionLost, nowMs, this.upperBps(nowMs))) this.noteDecrease(nowMs, CongestionCause.LOSS);
+    this.io.nowMs = nowMs;
+    this.computeUpper();
+    this.io.loss = fractionLost;
+    if (this.loss.applyNow()) this.noteDecrease(CongestionCause.LOSS);
   }
 
   /** Round-trip time (ms) from RTCP RR/XR: paces decreases and additive increase. */
@@ -113,17 +119,20 @@ export class SendSideBwe {
 
   /** The current estimate (a reused object). */
   estimate(nowMs: number): BweEstimate {
-    const c = this.config;
-    const upper = this.upperBps(nowMs);
-    this.loss.tick(nowMs, upper);
+    const c = this.config, io = this.io;
+    io.nowMs = nowMs;
+    this.computeUpper();
+    this.loss.tickNow();
+    this.acked.update();
+    const upper = io.upperBps;
     const delay = this.haveFeedback ? this.aimd.rateBps : c.maxBitrateBps;
     const target = Math.min(c.maxBitrateBps, Math.max(c.minBitrateBps, Math.min(delay, this.loss.rateBps, upper)));
     const o = this.out;
     o.targetBitrateBps = Number.isFinite(target) ? target : c.minBitrateBps;
     o.delayBasedBps = this.aimd.rateBps;
     o.lossBasedBps = this.loss.rateBps;
-    o.ackedBitrateBps = this.acked.bps();
-    o.rembBps = this.rembActive(nowMs) ? this.rembBps : -1;
+    o.ackedBitrateBps = this.acked.lastBps;
+    o.rembBps = this.rembActive() ? this.rembBps : -1;
     o.usage = this.trendline.state;
     o.lossFraction = this.loss.lastLoss;
     o.trend = this.trendline.modifiedTrend;
@@ -136,16 +145,18 @@ export class SendSideBwe {
     return o;
   }
 
-  private noteDecrease(nowMs: number, cause: number): void { this.lastDecreaseMs = nowMs; this.lastCause = cause; }
+  /** Time from io.nowMs. */
+  private noteDecrease(cause: number): void { this.lastDecreaseMs = this.io.nowMs; this.lastCause = cause; }
 
-  private rembActive(nowMs: number): boolean {
-    return this.rembBps >= 0 && (this.config.rembTimeoutMs <= 0 || nowMs - this.rembAtMs <= this.config.rembTimeoutMs);
+  private rembActive(): boolean {
+    return this.rembBps >= 0 && (this.config.rembTimeoutMs <= 0 || this.io.nowMs - this.rembAtMs <= this.config.rembTimeoutMs);
   }
 
-  private upperBps(nowMs: number): number {
+  /** io.upperBps = min(delay-based once feedback came, REMB, max), at least min. */
+  private computeUpper(): void {
     let u = this.config.maxBitrateBps;
     if (this.haveFeedback && this.aimd.rateBps < u) u = this.aimd.rateBps;
-    if (this.rembActive(nowMs) && this.rembBps < u) u = this.rembBps;
-    return Math.max(this.config.minBitrateBps, u);
+    if (this.rembActive() && this.rembBps < u) u = this.rembBps;
+    this.io.upperBps = Math.max(this.config.minBitrateBps, u);
   }
 }

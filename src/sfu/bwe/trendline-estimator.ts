@@ -25,7 +25,7 @@ export class TrendlineEstimator {
   private overuseCount = 0;
   private lastThresholdUpdateMs = -1;
   /** Current adaptive threshold γ (ms). */
-  threshold: number;
+  threshold = 0;
   /** Last modified trend m (what is compared with γ). */
   modifiedTrend = 0;
   /** Last slope of the regression (ms of delay per ms). */
@@ -38,9 +38,27 @@ export class TrendlineEstimator {
     this.threshold = cfg.initialThresholdMs;
   }
 
+  // Inputs of the current update, kept in fields: doubles passed between functions that
+  // are not inlined would be boxed (a heap allocation) on every call.
+  private inArrivalDelta = 0;
+  private inSendDelta = 0;
+  private inArrivalTime = 0;
+
   /** One group delta (ms). Returns the detector state. */
   update(arrivalDeltaMs: number, sendDeltaMs: number, arrivalTimeMs: number): number {
-    const d = arrivalDeltaMs - sendDeltaMs;
+    this.inArrivalDelta = arrivalDeltaMs; this.inSendDelta = sendDeltaMs; this.inArrivalTime = arrivalTimeMs;
+    return this.step();
+  }
+
+  /** The same, reading the deltas of a group InterArrival just completed. */
+  updateFrom(g: { arrivalDeltaMs: number; sendDeltaMs: number; arrivalTimeMs: number }): number {
+    this.inArrivalDelta = g.arrivalDeltaMs; this.inSendDelta = g.sendDeltaMs; this.inArrivalTime = g.arrivalTimeMs;
+    return this.step();
+  }
+
+  private step(): number {
+    const arrivalTimeMs = this.inArrivalTime;
+    const d = this.inArrivalDelta - this.inSendDelta;
     if (this.deltas < 1000) this.deltas++;
     if (this.firstArrivalMs < 0) this.firstArrivalMs = arrivalTimeMs;
     this.accumulated += d;
@@ -52,26 +70,29 @@ export class TrendlineEstimator {
     this.head = (this.head + 1) % w;
     if (this.filled < w) this.filled++;
     let trend = this.prevTrend;
-    if (this.filled === w) {
-      const s = this.slope();
-      if (!Number.isNaN(s)) trend = s;
-    }
+    if (this.filled === w && this.fitSlope()) trend = this.fitted;
     this.trend = trend;
-    this.detect(trend, sendDeltaMs, arrivalTimeMs);
+    this.detect();
     return this.state;
   }
 
-  private slope(): number {
+  private fitted = 0;
+
+  /** Least-squares slope of the window into `fitted`; false when undefined. */
+  private fitSlope(): boolean {
     const n = this.filled;
     let sx = 0, sy = 0;
     for (let i = 0; i < n; i++) { sx += this.x[i]; sy += this.y[i]; }
     const mx = sx / n, my = sy / n;
     let num = 0, den = 0;
     for (let i = 0; i < n; i++) { const dx = this.x[i] - mx; num += dx * (this.y[i] - my); den += dx * dx; }
-    return den === 0 ? NaN : num / den;
+    if (den === 0) return false;
+    this.fitted = num / den;
+    return Number.isFinite(this.fitted);
   }
 
-  private detect(trend: number, tsDeltaMs: number, nowMs: number): void {
+  private detect(): void {
+    const trend = this.trend, tsDeltaMs = this.inSendDelta;
     if (this.deltas < 2) { this.state = BandwidthUsage.NORMAL; return; }
     const m = Math.min(this.deltas, MIN_DELTAS) * trend * this.cfg.trendlineGain;
     this.modifiedTrend = m;
@@ -92,10 +113,11 @@ export class TrendlineEstimator {
       this.state = BandwidthUsage.NORMAL;
     }
     this.prevTrend = trend;
-    this.updateThreshold(m, nowMs);
+    this.updateThreshold();
   }
 
-  private updateThreshold(m: number, nowMs: number): void {
+  private updateThreshold(): void {
+    const m = this.modifiedTrend, nowMs = this.inArrivalTime;
     if (this.lastThresholdUpdateMs < 0) this.lastThresholdUpdateMs = nowMs;
     const am = Math.abs(m);
     if (am > this.threshold + MAX_ADAPT_OFFSET_MS) { this.lastThresholdUpdateMs = nowMs; return; }

@@ -12,7 +12,7 @@ export abstract class PacerBase implements Pacer {
   readonly counters: PacerCounters = { enqueued: 0, released: 0, releasedBytes: 0, droppedAudio: 0, droppedRtx: 0, droppedVideo: 0 };
   /** Indexed by PacketKind. */
   protected readonly queues: readonly [HandleQueue, HandleQueue, HandleQueue];
-  protected rateBps: number;
+  protected rateBps = 0;
   private readonly delays: QueueDelayStats;
 
   constructor(config: Partial<PacerConfig> = {}) {

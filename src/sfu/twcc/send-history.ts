@@ -135,12 +135,20 @@ export class SendHistory {
         if (a !== ACK_NONE) continue; // already reported (lost or received)
         this.acked[s] = ACK_LOST;
         this.inFlightBytes -= this.size[s];
-        out.push(e, this.sendTime[s], -1, this.size[s], this.flags[s]);
+        if (out.count < out.capacity) { // out.push inlined by hand: no double arguments per packet
+          const k = out.count++;
+          out.seq[k] = e; out.sendTimeUs[k] = this.sendTime[s]; out.arrivalUs[k] = -1; out.size[k] = this.size[s]; out.flags[k] = this.flags[s];
+          out.lost++;
+        }
       } else {
         if (a === ACK_RECEIVED) { this.counters.duplicates++; continue; }
         if (a === ACK_NONE) this.inFlightBytes -= this.size[s];
         this.acked[s] = ACK_RECEIVED;
-        out.push(e, this.sendTime[s], t, this.size[s], this.flags[s]);
+        if (out.count < out.capacity) {
+          const k = out.count++;
+          out.seq[k] = e; out.sendTimeUs[k] = this.sendTime[s]; out.arrivalUs[k] = t; out.size[k] = this.size[s]; out.flags[k] = this.flags[s];
+          out.received++;
+        }
       }
     }
     return out.count;

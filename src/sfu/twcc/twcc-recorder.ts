@@ -44,7 +44,7 @@ export class TwccRecorder {
   private next = -1;
   private fbCount = 0;
   private lastFeedbackUs = -Infinity;
-  private intervalUs: number;
+  private intervalUs = 0; // initialised: an undefined field would box every double stored later
   private scratch: Float64Array;
   private readonly init: TwccFeedbackInit;
 
