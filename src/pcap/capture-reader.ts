@@ -16,8 +16,11 @@
 //   }
 //   if (s !== PcapStatus.END) throw r.error(s);  // typed PcapError with a file offset
 //   r.close();
-// The frame bytes and fields are valid until the next next() call (the window moves).
-// Push mode (no source): next() returns NEED_MORE; push(chunk) bytes in, end() at EOF.
+// The frame bytes and fields are valid until the next next() or push() call (the window
+// moves). Push mode (no source): next() returns NEED_MORE; push(chunk) bytes in, end() at
+// EOF; readCaptureStream() does that loop for an async stream (a Readable).
+// Allocation: none per packet; the window is allocated once, and again only to grow for
+// a block longer than itself (up to maxBlockLength). Errors are sticky status codes.
 import { closeSync, openSync } from 'node:fs';
 import { PcapStatus, PcapError } from './status.js';
 import { Timestamp, unitsToTimestamp } from './timestamp.js';
