@@ -5,7 +5,7 @@
 // Query parameters (for links and automation): room, identity, token, autojoin=1,
 // publish=audio,video (empty: subscribe only), ec=0 ns=0 agc=0 (audio processing off).
 // window.switchboard exposes the call's state for tests (see the bottom of this file).
-import { connect, devToken, DisconnectReason, ParticipantState, Target, TrackSource, TrackType } from './signal.js';
+import { connect, devToken, DisconnectReason, reasonText, ParticipantState, Target, TrackSource, TrackType } from './signal.js';
 import { collect, render, rows } from './stats.js';
 
 const $ = (id) => document.getElementById(id);
@@ -70,8 +70,9 @@ function updateParticipant(info) {
   for (const t of info.tracks ?? []) {
     if (before.has(t.sid) && before.get(t.sid) !== t.muted) log(`${info.identity} ${t.muted ? 'muted' : 'unmuted'} ${kindOf(t)}`);
   }
-  const flags = (info.tracks ?? []).map((t) => `${kindOf(t) === 'audio' ? '🎤' : '📷'}${t.muted ? '✕' : ''}`).join(' ');
-  p.tile.querySelector('figcaption').textContent = `${info.identity} ${flags}`;
+  const flags = (info.tracks ?? []).map((t) => `${kindOf(t) === 'audio' ? 'mic' : 'cam'}${t.muted ? ' off' : ''}`).join(' · ');
+  p.tile.querySelector('figcaption').textContent = flags ? `${info.identity} — ${flags}` : info.identity;
+  p.tile.classList.toggle('video-muted', (info.tracks ?? []).some((t) => kindOf(t) === 'video' && t.muted));
   renderList();
 }
 
@@ -257,7 +258,7 @@ function onMessage(m) {
       log(`the server unpublished track ${m.trackUnpublished.trackSid}`);
       return;
     case 'leave':
-      hangUp(`the server ended the session (reason ${m.leave.reason})`);
+      hangUp(`the server ended the session: ${reasonText(m.leave.reason)}`);
       return;
     case 'requestResponse':
       if (m.requestResponse.reason) log(`server refused a request: ${m.requestResponse.message}`);

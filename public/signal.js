@@ -18,6 +18,10 @@ export const TrackType = { AUDIO: 0, VIDEO: 1 };
 export const TrackSource = { CAMERA: 1, MICROPHONE: 2 };
 export const ParticipantState = { JOINING: 0, JOINED: 1, ACTIVE: 2, DISCONNECTED: 3 };
 export const DisconnectReason = { CLIENT_INITIATED: 1 };
+const REASONS = ['unknown reason', 'client initiated', 'the same identity joined elsewhere', 'server shutdown',
+  'removed from the room', 'room deleted', 'state mismatch', 'join failure', 'migration', 'signal closed', 'room closed'];
+/** A LiveKit DisconnectReason as words. */
+export const reasonText = (n) => REASONS[n] ?? `reason ${n}`;
 
 /** Gets a join token from the dev-mode endpoint; throws with the server's reason. */
 export async function devToken(room, identity) {

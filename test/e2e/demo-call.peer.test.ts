@@ -174,4 +174,12 @@ test('a bad token is refused with HTTP 401 and a reason, and the page shows it',
   await p.close();
 });
 
+test('server shutdown (what SIGINT does): the pages say the session ended and why', async () => {
+  await sb.close();
+  for (const p of subs) {
+    const st = await until('page disconnected', () => evalInPage<{ state: string; error: string }>(p, '() => ({ state: switchboard.state, error: switchboard.error })'), (s) => s.state === 'disconnected', 10_000);
+    assert.match(st.error, /server ended the session: server shutdown/);
+  }
+});
+
 test.run();
