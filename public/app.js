@@ -142,10 +142,7 @@ async function join() {
   setState('connecting');
   try {
     if (kinds.length) {
-      call.local = await navigator.mediaDevices.getUserMedia({
-        audio: kinds.includes('audio') ? audioConstraints() : false,
-        video: kinds.includes('video') ? { width: 640, height: 480 } : false,
-      });
+      call.local = await localMedia(kinds);
       $('self').srcObject = call.local;
     }
     const token = params.get('token') ?? (await devToken(room, identity));
@@ -165,6 +162,21 @@ async function join() {
     resolveJoined(call.me);
   } catch (e) {
     fail(e);
+  }
+}
+
+/** getUserMedia for `kinds`; without a usable camera, carries on with the microphone alone. */
+async function localMedia(kinds) {
+  const ask = (ks) => navigator.mediaDevices.getUserMedia({
+    audio: ks.includes('audio') ? audioConstraints() : false,
+    video: ks.includes('video') ? { width: 640, height: 480 } : false,
+  });
+  try {
+    return await ask(kinds);
+  } catch (e) {
+    if (!(kinds.includes('audio') && kinds.includes('video'))) throw new Error(`${kinds.join(' + ')}: ${e.message}`);
+    log(`camera unavailable (${e.name}): publishing the microphone only`);
+    return ask(['audio']).catch((e2) => { throw new Error(`microphone: ${e2.message}`); });
   }
 }
 

@@ -131,6 +131,19 @@ test('the publisher mutes and unmutes: subscribers see it in participant updates
     const events = await evalInPage<string[]>(p, '() => switchboard.events');
     assert.ok(events.includes('pub muted audio') && events.includes('pub unmuted audio'), events.join(' | '));
   }
+  // The camera: muted in the participant update, the tile dimmed, frames again after unmute.
+  const pubVideo = async (p: Page) => (await participants(p)).find((x) => x.identity === 'pub')?.tracks.find((t) => t.kind === 'video');
+  await evalInPage(pub, '() => switchboard.mute("video", true)');
+  for (const p of subs) {
+    await until('camera mute seen', () => pubVideo(p), (t) => t?.muted === true, 10_000);
+    assert.is(await evalInPage(p, '() => document.querySelectorAll("#tiles .tile.video-muted").length'), 1);
+  }
+  await evalInPage(pub, '() => switchboard.mute("video", false)');
+  for (const p of subs) {
+    await until('camera unmute seen', () => pubVideo(p), (t) => t?.muted === false, 10_000);
+    const frames = num(inbound(await stats(p), 'video'), 'framesDecoded');
+    await until('frames after unmute', () => stats(p), (s) => num(inbound(s, 'video'), 'framesDecoded') > frames + 10, 10_000);
+  }
 });
 
 test('the publisher leaves: subscribers see its tracks end and the participant leave', async () => {
@@ -171,6 +184,22 @@ test('a bad token is refused with HTTP 401 and a reason, and the page shows it',
   assert.ok(state.error.includes(refused.body), `${state.error} vs ${refused.body}`);
   const shown = await evalInPage<string>(p, '() => document.getElementById("status").textContent');
   assert.ok(shown.includes(refused.body), shown);
+  await p.close();
+});
+
+test('without a camera the page publishes the microphone alone', async () => {
+  const p = await browser!.newPage();
+  await p.addInitScript(`{
+    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (c) => c.video ? Promise.reject(new DOMException('no camera here', 'NotFoundError')) : real(c);
+  }`);
+  await p.goto(pageUrl('room=call&identity=nocam&autojoin=1&ec=0&ns=0&agc=0'));
+  await evalInPage(p, '() => switchboard.joined', undefined, 20_000);
+  assert.ok((await evalInPage<string[]>(p, '() => switchboard.events')).some((e) => /camera unavailable \(NotFoundError\)/.test(e)));
+  const seen = await until('nocam audio only', () => participants(subs[0]!), (ps) => (ps.find((x) => x.identity === 'nocam')?.tracks.length ?? 0) > 0, 10_000);
+  assert.equal(seen.find((x) => x.identity === 'nocam')!.tracks.map((t) => t.kind), ['audio']);
+  assert.is(await evalInPage(p, '() => document.getElementById("mute-video").disabled'), true);
+  await evalInPage(p, '() => switchboard.leave()');
   await p.close();
 });
 
