@@ -8,3 +8,4 @@ export { TrendlineEstimator } from './trendline-estimator.js';
 export { AimdRateControl, RateControlState } from './aimd-rate-control.js';
 export { AckedBitrate } from './acked-bitrate.js';
 export { LossBasedControl, LossAction } from './loss-based.js';
+export { SubscriberCongestionControl, type SubscriberCcOptions, type SubscriberCcCounters } from './subscriber-cc.js';
