@@ -139,6 +139,9 @@ async function join() {
   const room = $('room').value.trim();
   const identity = $('identity').value.trim();
   const kinds = ['audio', 'video'].filter((k) => $(`pub-${k}`).checked);
+  call.published = {};
+  call.error = '';
+  for (const k of ['audio', 'video']) applyMuteLabel(k, false);
   setState('connecting');
   try {
     if (kinds.length) {
@@ -291,6 +294,10 @@ function applyMute(kind, muted) {
   if (!pub) return;
   pub.track.enabled = !muted;
   pub.muted = muted;
+  applyMuteLabel(kind, muted);
+}
+
+function applyMuteLabel(kind, muted) {
   $(`mute-${kind}`).textContent = `${muted ? 'Unmute' : 'Mute'} ${kind === 'audio' ? 'mic' : 'camera'}`;
 }
 

@@ -114,6 +114,13 @@ test('a late page that publishes audio: it gets everyone at once, and everyone g
   }
   await evalInPage(late, '() => switchboard.leave()');
   for (const p of [pub, ...subs]) await until('late gone', () => participants(p), (ps) => !ps.some((x) => x.identity === 'late'), 10_000);
+  // Join again from the same page (the Join button), then leave for good.
+  await evalInPage(late, '() => switchboard.join()', undefined, 20_000);
+  assert.is(await evalInPage(late, '() => switchboard.state'), 'joined');
+  await until('late back', () => stats(late), (s) => num(inbound(s, 'audio'), 'packetsReceived') > 20, 15_000);
+  await until('late seen again', () => participants(subs[1]!), (ps) => ps.some((x) => x.identity === 'late' && x.tracks.length === 1), 10_000);
+  await evalInPage(late, '() => switchboard.leave()');
+  for (const p of [pub, ...subs]) await until('late gone', () => participants(p), (ps) => !ps.some((x) => x.identity === 'late'), 10_000);
   await late.close();
 });
 
