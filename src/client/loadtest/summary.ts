@@ -58,7 +58,11 @@ export interface LoadTestSummary {
     jitterMsMean: number; jitterMsMax: number;
     latP50: number; latP95: number; latP99: number; latMax: number;
   };
-  cpu: { clientPct: number; serverPct: number; mainPct: number; serverWorkerEluPct: number[] };
+  /**
+   * % of one core, steady window. clientUsPerPacket: client CPU per packet sent or received;
+   * serverUsPerPacketOut: server CPU per packet forwarded to a subscriber.
+   */
+  cpu: { clientPct: number; serverPct: number; mainPct: number; serverWorkerEluPct: number[]; clientUsPerPacket: number; serverUsPerPacketOut: number };
   /** perParticipantKb: (peak - idle with server and client threads started) / joined participants. */
   rss: { beforeMb: number; serverIdleMb: number; idleMb: number; peakMb: number; perParticipantKb: number; externalServerPeakMb: number | null };
   errors: Record<string, number>;
@@ -152,6 +156,9 @@ export function summarize(i: SummarizeInput): LoadTestSummary {
   const steadyRecvPps = mean(steady.map((s) => s.recvPps));
   const avgPayload = recvPackets ? i.finals.reduce((a, f) => a + f.received.reduce((b, r) => b + r.bytes, 0), 0) / recvPackets : 0;
   const participantsUp = Math.max(1, joined);
+  const clientPct = mean(steady.map((s) => s.clientCpuPct));
+  const serverPct = mean(steady.map((s) => s.serverCpuPct));
+  const steadySentPps = mean(steady.map((s) => s.sentPps));
   return {
     bench: 'loadtest',
     config: {
@@ -169,7 +176,8 @@ export function summarize(i: SummarizeInput): LoadTestSummary {
       latP50: r2(histogramPercentile(totalHist, 0.5)), latP95: r2(histogramPercentile(totalHist, 0.95)), latP99: r2(histogramPercentile(totalHist, 0.99)), latMax: r2(latMax),
     },
     cpu: {
-      clientPct: r2(mean(steady.map((s) => s.clientCpuPct))), serverPct: r2(mean(steady.map((s) => s.serverCpuPct))), mainPct: r2(mean(steady.map((s) => s.mainCpuPct))),
+      clientPct: r2(clientPct), serverPct: r2(serverPct), mainPct: r2(mean(steady.map((s) => s.mainCpuPct))),
+      clientUsPerPacket: r2((clientPct * 1e4) / (steadySentPps + steadyRecvPps)), serverUsPerPacketOut: r2((serverPct * 1e4) / steadyRecvPps),
       serverWorkerEluPct: Array.from({ length: i.serverWorkers }, (_, k) => r2(mean(steady.map((s) => s.serverWorkerElu[k] ?? NaN)))),
     },
     rss: {
@@ -217,7 +225,7 @@ export function summaryText(s: LoadTestSummary, maxTracks = 30): string {
   out.push(`Participants: ${s.participants.joined}/${s.participants.planned} joined, ${s.participants.failed} failed; join time p50 ${f(s.joinMs.p50, 0)} ms p95 ${f(s.joinMs.p95, 0)} ms max ${f(s.joinMs.max, 0)} ms`);
   out.push(`Steady state: sent ${f(T.steadySentPps, 0)} pps, received ${f(T.steadyRecvPps, 0)} pps (${f(T.steadyRecvKbps / 1000, 2)} Mbit/s payload); loss ${f(T.lossPct, 3)}% (${T.lost}/${T.expected}); jitter mean ${f(T.jitterMsMean, 2)} ms max ${f(T.jitterMsMax, 2)} ms; one-way latency p50 ${f(T.latP50, 2)} p95 ${f(T.latP95, 2)} p99 ${f(T.latP99, 2)} max ${f(T.latMax, 1)} ms`);
   const elu = s.cpu.serverWorkerEluPct.length ? `; server workers event-loop busy ${s.cpu.serverWorkerEluPct.map((x) => `${f(x, 0)}%`).join(' ')}` : '';
-  out.push(`CPU (% of one core, steady): clients ${f(s.cpu.clientPct, 0)}%, ${c.inProcessServer ? `server ${f(s.cpu.serverPct, 0)}%` : Number.isFinite(s.cpu.serverPct) ? `external server process ${f(s.cpu.serverPct, 0)}%` : 'server external (not measured: --server-pid)'}, runner main ${f(s.cpu.mainPct, 0)}%${elu}`);
+  out.push(`CPU (% of one core, steady): clients ${f(s.cpu.clientPct, 0)}%, ${c.inProcessServer ? `server ${f(s.cpu.serverPct, 0)}%` : Number.isFinite(s.cpu.serverPct) ? `external server process ${f(s.cpu.serverPct, 0)}%` : 'server external (not measured: --server-pid)'}, runner main ${f(s.cpu.mainPct, 0)}%${elu}; clients ${f(s.cpu.clientUsPerPacket, 1)} us/packet, server ${f(s.cpu.serverUsPerPacketOut, 1)} us/forwarded packet`);
   out.push(`RSS: ${f(s.rss.beforeMb, 0)} MB before, ${f(s.rss.serverIdleMb, 0)} MB with idle server, ${f(s.rss.idleMb, 0)} MB with idle client threads, peak ${f(s.rss.peakMb, 0)} MB; ${f(s.rss.perParticipantKb, 0)} KB per participant (clients${c.inProcessServer ? ' + server' : ''})${s.rss.externalServerPeakMb !== null ? `; external server peak ${f(s.rss.externalServerPeakMb, 0)} MB` : ''}`);
   out.push(`Kernel UDP receive drops: server ${s.udpDrops.server ?? 'n/a (external)'}, clients ${s.udpDrops.clients}`);
   const errs = Object.entries(s.errors);
