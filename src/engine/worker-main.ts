@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createPrivateKey } from 'node:crypto';
 import { MediaHost } from './core/media-host.js';
 import { serializeError } from './errors.js';
+import { serveCaptureControl } from './capture/index.js';
 import type { FromHost, ToHost } from './protocol.js';
 
 const port = parentPort;
@@ -30,4 +31,5 @@ port.on('message', (m: ToHost) => {
   }
 });
 
+serveCaptureControl(host); // capture tap + diagnostics (src/engine/capture); nothing runs until asked
 host.start().then((p) => post({ kind: 'ready', port: p }), (e) => { throw e; });
