@@ -42,7 +42,9 @@ const old = new PcapReader();
 old.reset(classic);
 
 const nop = (_c: Uint8Array): void => {};
-const ngw = new PcapngWriter(nop, { interfaces: [{ linkType: LinkType.ETHERNET, tsResolution: 'ns' }] });
+// a ByteSink, as FileSink is: takes scratch[0, len) without a view per record
+const byteSink = { write: nop, writeBytes: (src: Uint8Array, len: number): void => { SINK[0] = src[len - 1]; } };
+const ngw = new PcapngWriter(byteSink, { interfaces: [{ linkType: LinkType.ETHERNET, tsResolution: 'ns' }] });
 let t = 1_700_000_000_000_000;
 
 export const cases: MicroCase[] = [
@@ -63,7 +65,7 @@ export const cases: MicroCase[] = [
     },
   },
   {
-    name: 'pcap: PcapngWriter.writeUdpFlow (200 B payload, ns EPB)',
+    name: 'pcap: PcapngWriter.writeUdpFlow to a ByteSink (200 B payload, ns EPB)',
     fn: () => { ngw.writeUdpFlow(t += 20_000, flow, payload); },
     baseline: {
       name: 'naive: Buffer.alloc headers + Buffer.concat per packet',

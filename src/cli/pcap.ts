@@ -134,12 +134,12 @@ export function pcapDecrypt(file: string, outFile: string, opts: { keys: string[
     let w: CaptureWriter;
     let add: ((lt: number, nanos: boolean) => number) | null = null;
     if (r.format === 'pcapng') {
-      const ng = new PcapngWriter(sink.write, { interfaces: [] });
+      const ng = new PcapngWriter(sink, { interfaces: [] });
       add = (lt, nanos) => ng.addInterface({ linkType: lt, tsResolution: nanos ? 'ns' : 'us' });
       w = ng;
     } else {
       const ifc = r.interfaces[0];
-      w = new PcapWriter(sink.write, { linkType: ifc.linkType, nanos: ifc.tsresol === 9, snapLen: Math.max(ifc.snapLen, 65535) });
+      w = new PcapWriter(sink, { linkType: ifc.linkType, nanos: ifc.tsresol === 9, snapLen: Math.max(ifc.snapLen, 65535) });
     }
     for (; s === PcapStatus.OK; s = r.next()) dec.process(r, w, dec.outputInterface(r, add));
     if (s !== PcapStatus.END) throw r.error(s);

@@ -1,12 +1,18 @@
 // What the pcap and pcapng writers share: one reused scratch buffer in which a record's
 // header and frame are built, then handed to the sink as ONE chunk. The sink must consume
-// (copy or write) the chunk before returning — FileSink and fs.writeSync do. No per-packet
-// allocation beyond growing the scratch for a bigger frame than seen before.
+// (copy or write) the chunk before returning — FileSink and fs.writeSync do. With a
+// ByteSink (FileSink is one) nothing is allocated per packet; a plain function sink
+// costs one subarray view per record.
 import { UdpFlow } from './udp-locator.js';
 import { udpFrameOverhead, writeUdpFrame, copyBytes } from './udp-frame.js';
 import { PcapError } from './status.js';
 
-export type PcapSink = (chunk: Uint8Array) => void;
+/** A sink that takes the first `len` bytes of `src` (copying them) without a view per record. */
+export interface ByteSink {
+  write(chunk: Uint8Array): void;
+  writeBytes(src: Uint8Array, len: number): void;
+}
+export type PcapSink = ((chunk: Uint8Array) => void) | ByteSink;
 
 export abstract class CaptureWriter {
   /** Records (packets) written so far. */
@@ -15,7 +21,24 @@ export abstract class CaptureWriter {
   private ipId = 0;
   private readonly flow4 = new UdpFlow();
 
-  constructor(protected readonly sink: PcapSink) {}
+  private readonly fnSink: ((chunk: Uint8Array) => void) | null;
+  private readonly byteSink: ByteSink | null;
+
+  constructor(sink: PcapSink) {
+    this.fnSink = typeof sink === 'function' ? sink : null;
+    this.byteSink = typeof sink === 'function' ? null : sink;
+  }
+
+  /** Hand a whole chunk (file / block headers) to the sink. */
+  protected putChunk(c: Uint8Array): void {
+    if (this.fnSink) this.fnSink(c); else this.byteSink!.write(c);
+  }
+
+  /** Hand scratch[0, len) to the sink. */
+  protected putScratch(len: number): void {
+    if (this.byteSink) this.byteSink.writeBytes(this.scratch, len);
+    else this.fnSink!(this.scratch.subarray(0, len));
+  }
 
   /** Link type of interface `ifId` (classic pcap: the file's only one). */
   abstract linkTypeOf(ifId: number): number;

@@ -1,4 +1,4 @@
-// A PcapSink that appends to a file through a 256 KiB buffer (one write syscall per
+// A PcapSink (a ByteSink: no allocation per record) that appends to a file through a 256 KiB buffer (one write syscall per
 // buffer, not per packet). close() flushes and closes; idempotent.
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { PcapError } from './status.js';
@@ -26,6 +26,19 @@ export class FileSink {
     this.buf.set(c, this.n);
     this.n += c.length;
   };
+
+  /** Copies src[0, len) (ByteSink: no view allocated). */
+  writeBytes(src: Uint8Array, len: number): void {
+    if (this.fd < 0) throw new PcapError('PCAP_CLOSED', 'pcap: write after close');
+    this.bytes += len;
+    if (this.n + len > this.buf.length) {
+      this.flush();
+      if (len > this.buf.length) { writeAll(this.fd, src.subarray(0, len)); return; }
+    }
+    if (Buffer.isBuffer(src)) src.copy(this.buf, this.n, 0, len);
+    else this.buf.set(src.subarray(0, len), this.n);
+    this.n += len;
+  }
 
   flush(): void {
     if (this.n > 0 && this.fd >= 0) { writeAll(this.fd, this.buf.subarray(0, this.n)); this.n = 0; }

@@ -23,7 +23,7 @@ export { UdpFlow, UdpLocation, locateUdp } from './udp-locator.js';
 export { writeUdpFrame, udpFrameOverhead, setUdpPayloadLength } from './udp-frame.js';
 export { Timestamp, unitsToTimestamp, timestampToUnits } from './timestamp.js';
 export { CaptureWriter } from './capture-writer.js';
-export type { PcapSink } from './capture-writer.js';
+export type { PcapSink, ByteSink } from './capture-writer.js';
 export { FileSink } from './file-sink.js';
 export { PcapWriter, PcapFileWriter, PCAP_MAGIC_US, PCAP_MAGIC_NS, PCAP_GLOBAL_HEADER, PCAP_RECORD_HEADER } from './pcap-writer.js';
 export type { PcapWriterOptions } from './pcap-writer.js';

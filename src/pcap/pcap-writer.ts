@@ -40,7 +40,7 @@ export class PcapWriter extends CaptureWriter {
     h.writeUInt16LE(2, 4); h.writeUInt16LE(4, 6);
     h.writeInt32LE(0, 8); h.writeUInt32LE(0, 12);
     h.writeUInt32LE(this.snapLen, 16); h.writeUInt32LE(this.linkType, 20);
-    sink(h);
+    this.putChunk(h);
   }
 
   linkTypeOf(ifId: number): number {
@@ -57,7 +57,7 @@ export class PcapWriter extends CaptureWriter {
     s.writeUInt32LE(frac, 4);
     s.writeUInt32LE(incl, 8);
     s.writeUInt32LE(frameLen, 12);
-    this.sink(s.subarray(0, PCAP_RECORD_HEADER + incl));
+    this.putScratch(PCAP_RECORD_HEADER + incl);
     this.records++;
   }
 }
@@ -67,7 +67,7 @@ export class PcapFileWriter extends PcapWriter {
   private readonly file: FileSink;
   constructor(path: string, opts: PcapWriterOptions = {}) {
     const file = new FileSink(path);
-    super(file.write, opts);
+    super(file, opts);
     this.file = file;
   }
   close(): void { this.file.close(); }

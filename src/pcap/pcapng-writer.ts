@@ -52,7 +52,7 @@ export class PcapngWriter extends CaptureWriter {
     b.writeInt32LE(-1, 16); b.writeInt32LE(-1, 20); // section length unknown
     if (app.length) { b.writeUInt16LE(4, 24); b.writeUInt16LE(app.length, 26); app.copy(b, 28); } // opt_endofopt: zeros
     b.writeUInt32LE(len, len - 4);
-    sink(b);
+    this.putChunk(b);
     for (const i of opts.interfaces ?? [{}]) this.addInterface(i);
   }
 
@@ -73,7 +73,7 @@ export class PcapngWriter extends CaptureWriter {
     if (name) { b.writeUInt16LE(2, p); b.writeUInt16LE(name.length, p + 2); name.copy(b, p + 4); p += 4 + pad4(name.length); }
     b.writeUInt16LE(9, p); b.writeUInt16LE(1, p + 2); b[p + 4] = res === 'ns' ? 9 : 6; p += 8;
     b.writeUInt32LE(len, len - 4);
-    this.sink(b);
+    this.putChunk(b);
     this.linkTypes.push(lt); this.snapLens.push(snap); this.nanos.push(res === 'ns');
     return this.linkTypes.length - 1;
   }
@@ -93,11 +93,11 @@ export class PcapngWriter extends CaptureWriter {
     const total = EPB_HEADER + padded + 4;
     for (let i = EPB_HEADER + incl; i < EPB_HEADER + padded; i++) s[i] = 0;
     timestampToUnits(sec, ns, this.nanos[ifId]);
-    s.writeUInt32LE(PCAPNG_EPB, 0); s.writeUInt32LE(total, 4); s.writeUInt32LE(ifId, 8);
-    s.writeUInt32LE(units.hi, 12); s.writeUInt32LE(units.lo, 16);
-    s.writeUInt32LE(incl, 20); s.writeUInt32LE(frameLen, 24);
-    s.writeUInt32LE(total, EPB_HEADER + padded);
-    this.sink(s.subarray(0, total));
+    le32(s, 0, PCAPNG_EPB); le32(s, 4, total); le32(s, 8, ifId);
+    le32(s, 12, units.hi); le32(s, 16, units.lo);
+    le32(s, 20, incl); le32(s, 24, frameLen);
+    le32(s, EPB_HEADER + padded, total);
+    this.putScratch(total);
     this.records++;
   }
 }
@@ -107,10 +107,11 @@ export class PcapngFileWriter extends PcapngWriter {
   private readonly file: FileSink;
   constructor(path: string, opts: PcapngWriterOptions = {}) {
     const file = new FileSink(path);
-    super(file.write, opts);
+    super(file, opts);
     this.file = file;
   }
   close(): void { this.file.close(); }
 }
 
 function pad4(n: number): number { return (n + 3) & ~3; }
+function le32(b: Uint8Array, o: number, v: number): void { b[o] = v; b[o + 1] = v >>> 8; b[o + 2] = v >>> 16; b[o + 3] = v >>> 24; }

@@ -3,6 +3,8 @@
 // fit a double's 53 bits, so the conversions below work in 16/32-bit limbs and stay exact
 // (for decimal resolutions up to 10^-9 and binary ones up to 2^-32) with no BigInt.
 
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
 /** Seconds + nanoseconds, the exact form; tsUs derived from it fits a double (until 2255). */
 export class Timestamp {
   sec = 0;
@@ -27,14 +29,15 @@ export function unitsToTimestamp(hi: number, lo: number, tsresol: number, out: T
   }
   const k = tsresol;
   if (k <= 9) {
-    const d = 10 ** k;
-    // r = (hi * 2^32 + lo) mod d, in steps that stay below 2^53
-    let r = hi % d;
-    r = (r * 65536) % d;
-    r = (r * 65536) % d;
-    r = (r + (lo % d)) % d;
-    out.sec = Math.round((hi * 4294967296 + lo - r) / d);
-    out.ns = r * 10 ** (9 - k);
+    // sec ~ T / d in doubles (off by at most one), then the remainder exactly in 32-bit
+    // arithmetic: r = T - sec*d ≡ lo - low32(sec)*d (mod 2^32), and |r| < 2d < 2^31.
+    const d = POW10[k];
+    let sec = Math.floor((hi * 4294967296 + lo) / d);
+    const secLow = sec < 4294967296 ? sec >>> 0 : sec - Math.floor(sec / 4294967296) * 4294967296;
+    let r = (lo - Math.imul(secLow, d)) | 0;
+    if (r < 0) { sec--; r += d; } else if (r >= d) { sec++; r -= d; }
+    out.sec = sec;
+    out.ns = r * POW10[9 - k];
     return;
   }
   const t = (hi * 4294967296 + lo) / 10 ** k; // finer than ns: approximate

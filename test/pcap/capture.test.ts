@@ -80,6 +80,17 @@ test('timestamp conversion is exact for ns, µs, ms and 2^-k units', () => {
     assert.equal([hi, lo], [Number(big >> 32n), Number(big & 0xffffffffn)]);
   }
   unitsToTimestamp(0, 1500, 3, ts); assert.equal([ts.sec, ts.ns], [1, 500_000_000]);
+  // random 64-bit counts in every decimal resolution, against BigInt
+  let x = 12345;
+  const r32 = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x; };
+  for (let i = 0; i < 5000; i++) {
+    const k = i % 10;
+    const hi = i % 3 === 0 ? r32() % 0x1a0000 : r32(), lo = r32(); // realistic (ns since 1970) and any
+    const T = (BigInt(hi) << 32n) + BigInt(lo), d = 10n ** BigInt(k);
+    if (T / d > BigInt(Number.MAX_SAFE_INTEGER)) continue;
+    unitsToTimestamp(hi, lo, k, ts);
+    assert.equal([ts.sec, ts.ns], [Number(T / d), Number(T % d) * 10 ** (9 - k)], `k=${k} hi=${hi} lo=${lo}`);
+  }
   unitsToTimestamp(1, 0, 0x80 | 32, ts); assert.equal([ts.sec, ts.ns], [1, 0]);
   unitsToTimestamp(0, 3, 0x81, ts); assert.equal([ts.sec, ts.ns], [1, 500_000_000]);
 });
