@@ -44,7 +44,7 @@ test('wrtc accepts our recvonly answer to its sendonly audio offer', async () =>
   assert.is(ans.media[0]!.active, true);
   assert.is(ans.media[0]!.payloadType, 111);
   assert.is(ans.dtlsRole, 'client');
-  assert.is(pc.signalingState, 'stable');
+  assert.is((pc as unknown as { signalingState: string }).signalingState, 'stable');
 });
 
 test.run();
