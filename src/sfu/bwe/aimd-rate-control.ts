@@ -53,6 +53,14 @@ export class AimdRateControl {
     this.lastChangeMs = nowMs;
   }
 
+  /** A probe showed more capacity: jump to `bps` and forget the old link-capacity estimate. */
+  raiseTo(bps: number, nowMs: number): void {
+    if (bps <= this.rateBps) return;
+    this.rateBps = this.clamp(bps);
+    this.link.reset();
+    this.lastChangeMs = nowMs;
+  }
+
   /** Lower the rate to io.upperBps if above it (a REMB cap); time from io.nowMs. */
   capToUpper(): void {
     if (this.rateBps > this.io.upperBps) { this.rateBps = this.clamp(this.io.upperBps); this.lastChangeMs = this.io.nowMs; }

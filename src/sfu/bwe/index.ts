@@ -9,3 +9,4 @@ export { AimdRateControl, RateControlState } from './aimd-rate-control.js';
 export { AckedBitrate } from './acked-bitrate.js';
 export { LossBasedControl, LossAction } from './loss-based.js';
 export { SubscriberCongestionControl, type SubscriberCcOptions, type SubscriberCcCounters } from './subscriber-cc.js';
+export { ProbeEstimator, type ProbeResults } from './probe-estimator.js';

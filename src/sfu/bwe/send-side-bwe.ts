@@ -114,6 +114,19 @@ export class SendSideBwe {
     if (this.loss.applyNow()) this.noteDecrease(CongestionCause.LOSS);
   }
 
+  /**
+   * A probe cluster's result (ProbeEstimator.resultBps > 0): raises the delay-based and
+   * loss-based rates to it when higher (never above max or an active REMB cap).
+   */
+  onProbeResult(bps: number, nowMs: number): void {
+    if (!(bps > 0) || !Number.isFinite(bps)) return;
+    this.io.nowMs = nowMs;
+    let r = bps;
+    if (this.rembActive() && this.rembBps < r) r = this.rembBps;
+    if (r > this.aimd.rateBps) this.aimd.raiseTo(r, nowMs);
+    if (r > this.loss.rateBps) this.loss.rateBps = Math.min(r, this.config.maxBitrateBps);
+  }
+
   /** Round-trip time (ms) from RTCP RR/XR: paces decreases and additive increase. */
   onRtt(rttMs: number): void { if (rttMs > 0 && rttMs < 60_000) { this.aimd.rttMs = rttMs; this.loss.rttMs = rttMs; } }
 

@@ -7,12 +7,16 @@
 //   per RTCP REMB (goog-remb):     cc.onRemb(buf, off, len, nowMs)
 //   per RR without TWCC / per RTT: cc.onLossReport(fractionLost / 256, nowMs), cc.onRtt(ms)
 //   per tick (25–100 ms):          const e = cc.update(nowMs)  // sets pacer rate; e.targetBitrateBps -> StreamAllocator
+//   to probe for more (StreamAllocator wants a higher layer): cc.startProbe(n), then send n
+//                                  padding/RTX packets at ~2–3x the target with SentFlags.PROBE;
+//                                  the result raises the estimate when the path carried them.
 //
 // Pure: nothing here reads a clock or owns a timer.
 import { TwccFeedbackView, RembView, RtpStatus } from '../../rtp/index.js';
 import { SendHistory, FeedbackResults } from '../twcc/index.js';
 import type { Pacer } from '../pacer/index.js';
 import { SendSideBwe, type BweEstimate } from './send-side-bwe.js';
+import { ProbeEstimator } from './probe-estimator.js';
 import type { BweConfig } from './config.js';
 
 export interface SubscriberCcOptions {
@@ -37,6 +41,7 @@ export class SubscriberCongestionControl {
   readonly results: FeedbackResults;
   readonly counters: SubscriberCcCounters = { feedbacks: 0, badFeedbacks: 0, rembs: 0 };
   private readonly pacer: Pacer | null;
+  readonly probe = new ProbeEstimator();
   private readonly view = new TwccFeedbackView();
   private readonly remb = new RembView();
   private seq: number;
@@ -68,6 +73,7 @@ export class SubscriberCongestionControl {
     this.counters.feedbacks++;
     this.history.onFeedback(this.view, this.results);
     this.bwe.onFeedback(this.results, nowMs);
+    if (this.probe.inProgress && this.probe.onFeedback(this.results) && this.probe.resultBps > 0) this.bwe.onProbeResult(this.probe.resultBps, nowMs);
     return RtpStatus.OK;
   }
 
@@ -79,6 +85,9 @@ export class SubscriberCongestionControl {
     this.bwe.onRemb(this.remb.bitrate, nowMs);
     return RtpStatus.OK;
   }
+
+  /** Begin a probe cluster of `packets` packets (sent flagged SentFlags.PROBE). */
+  startProbe(packets: number): void { this.probe.start(packets); }
 
   onLossReport(fractionLost: number, nowMs: number): void { this.bwe.onLossReport(fractionLost, nowMs); }
   onRtt(rttMs: number): void { this.bwe.onRtt(rttMs); }

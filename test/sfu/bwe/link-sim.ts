@@ -3,8 +3,8 @@
 // over time, random loss), a receiver with a TwccRecorder sending feedback every 50 ms,
 // and the feedback path back into SendHistory -> SendSideBwe. No timers, deterministic.
 import { TwccFeedbackView, RtpStatus } from '../../../src/rtp/index.js';
-import { TwccRecorder, SendHistory, FeedbackResults } from '../../../src/sfu/twcc/index.js';
-import { SendSideBwe, type BweConfig } from '../../../src/sfu/bwe/index.js';
+import { TwccRecorder, SendHistory, FeedbackResults, SentFlags } from '../../../src/sfu/twcc/index.js';
+import { SendSideBwe, ProbeEstimator, type BweConfig } from '../../../src/sfu/bwe/index.js';
 import { lcg } from '../twcc/helpers.js';
 
 export interface SimOptions {
@@ -25,6 +25,9 @@ export interface SimOptions {
   seed?: number;
   /** Keep every feedback's results (for fixtures). */
   record?: boolean;
+  /** Times (ms) to send a probe cluster: `probePackets` padding packets at 3 x the target. */
+  probeAtMs?: number[];
+  probePackets?: number;
 }
 
 export interface SimSample { t: number; target: number; acked: number; state: number; congested: boolean; queueMs: number }
@@ -32,6 +35,8 @@ export interface RecordedFeedback { at: number; p: number[] }
 
 export interface SimResult {
   samples: SimSample[];
+  /** Probe results (bps, -1 invalid) in order. */
+  probes: number[];
   /** Every 100 ms. */
   targetAt(tMs: number): number;
   recorded: RecordedFeedback[];
@@ -58,6 +63,24 @@ export function simulate(o: SimOptions): SimResult {
   const recorded: RecordedFeedback[] = [];
   let linkFreeMs = 0, seq = 0, budget = 0, sentBytes = 0, dropped = 0, lastRembMs = -1e9;
   let target = bwe.estimate(0).targetBitrateBps;
+  const probe = new ProbeEstimator();
+  const probes: number[] = [];
+  const probeSends: number[] = []; // scheduled send times (ms)
+  const probeTimes = [...(o.probeAtMs ?? [])];
+
+  const sendOne = (sendMs: number, flags: number) => {
+    history.onSent(seq & 0xffff, sendMs * 1000, size, flags);
+    sentBytes += size;
+    if (rnd() >= (o.loss ?? 0)) {
+      const q = Math.max(0, linkFreeMs - sendMs);
+      if (q > maxQ) dropped++;
+      else {
+        linkFreeMs = Math.max(linkFreeMs, sendMs) + (size * 8 * 1000) / o.capacityBps(sendMs);
+        arrivals.push([linkFreeMs + prop, seq & 0xffff]);
+      }
+    }
+    seq++;
+  };
 
   for (let t = 0; t <= o.durationMs; t++) {
     // Sender: a leaky bucket at the target, packets spread over the millisecond.
@@ -65,19 +88,16 @@ export function simulate(o: SimOptions): SimResult {
     let k = 0;
     while (budget >= size) {
       budget -= size;
-      const sendMs = t + k++ * 0.1;
-      history.onSent(seq & 0xffff, sendMs * 1000, size, 0);
-      sentBytes += size;
-      if (rnd() >= (o.loss ?? 0)) {
-        const q = Math.max(0, linkFreeMs - sendMs);
-        if (q > maxQ) dropped++;
-        else {
-          linkFreeMs = Math.max(linkFreeMs, sendMs) + (size * 8 * 1000) / o.capacityBps(sendMs);
-          arrivals.push([linkFreeMs + prop, seq & 0xffff]);
-        }
-      }
-      seq++;
+      sendOne(t + k++ * 0.1, 0);
     }
+    if (probeTimes.length && probeTimes[0] <= t && !probe.inProgress) {
+      probeTimes.shift();
+      const n = o.probePackets ?? 10;
+      probe.start(n);
+      const gapMs = (size * 8 * 1000) / (3 * target);
+      for (let i = 0; i < n; i++) probeSends.push(t + 0.05 + i * gapMs);
+    }
+    while (probeSends.length && probeSends[0] < t + 1) sendOne(probeSends.shift()!, SentFlags.PROBE);
     // Receiver.
     let a = 0;
     while (a < arrivals.length && arrivals[a][0] <= t) { recorder.record(arrivals[a][1], Math.round(arrivals[a][0] * 1000)); a++; }
@@ -102,6 +122,7 @@ export function simulate(o: SimOptions): SimResult {
             recorded.push({ at: t, p: flat });
           }
           bwe.onFeedback(results, t);
+          if (probe.onFeedback(results)) { probes.push(probe.resultBps); if (probe.resultBps > 0) bwe.onProbeResult(probe.resultBps, t); }
         }
         p += l;
       }
@@ -110,7 +131,7 @@ export function simulate(o: SimOptions): SimResult {
     target = e.targetBitrateBps;
     if (t % 100 === 0) samples.push({ t, target, acked: e.ackedBitrateBps, state: e.state, congested: e.congested, queueMs: Math.max(0, linkFreeMs - t) });
   }
-  return { samples, recorded, sentBytes, dropped, targetAt: (tMs) => samples[Math.round(tMs / 100)].target };
+  return { samples, probes, recorded, sentBytes, dropped, targetAt: (tMs) => samples[Math.round(tMs / 100)].target };
 }
 
 /** Replay recorded feedback results (open loop) into a fresh estimator; targets every 100 ms. */

@@ -41,6 +41,17 @@ test('a 300 kbit/s bottleneck: the estimate drops close to it within a few secon
   assert.ok(backBefore <= 30_000, `back to ${before} after ${backBefore}`);
 });
 
+test('probe clusters: into the capped path they report about the cap; after it lifts they bring the estimate back within seconds', () => {
+  const r = simulate({ durationMs: 40_000, capacityBps: (t) => (t >= 10_000 && t < 30_000 ? CAP : 50_000_000), bwe: { maxBitrateBps: 2_500_000 }, probeAtMs: [15_000, 20_000, 31_000, 33_000, 35_000] });
+  assert.is(r.probes.length, 5);
+  for (const p of r.probes.slice(0, 2)) assert.ok(p >= 0.6 * CAP && p <= 1.05 * CAP, `probe under the cap: ${p}`);
+  for (const s of r.samples) if (s.t >= 15_000 && s.t < 30_000) assert.ok(s.target <= 1.25 * CAP, `${s.t}: ${s.target}`);
+  const before = r.targetAt(9_900);
+  const back = firstAt(r.samples, 30_000, (x) => x >= before) - 30_000;
+  console.log(`  probing (10 packets at 3x target): under the cap ${r.probes.slice(0, 2).map((p) => Math.round(p / 1000)).join(', ')} kbit/s; after the cap lifts back to ${Math.round(before / 1000)} kbit/s in ${back} ms (probes at +1, +3, +5 s)`);
+  assert.ok(back <= 6000, `back after ${back} ms`);
+});
+
 test('random loss 5 / 10 / 20 %: loss-based control holds at 5 %, decreases above 10 %', () => {
   const end: Record<number, number> = {};
   for (const loss of [0, 0.05, 0.1, 0.2]) {
