@@ -5,7 +5,7 @@
 import type { FuzzTarget } from './harness.js';
 import { TwccFeedbackView, RtpStatus } from '../../src/rtp/index.js';
 import { TwccRecorder, SendHistory, FeedbackResults } from '../../src/sfu/twcc/index.js';
-import { SendSideBwe } from '../../src/sfu/bwe/index.js';
+import { SendSideBwe, ProbeEstimator } from '../../src/sfu/bwe/index.js';
 
 const fail = (msg: string): never => { throw new Error(msg); };
 const MIN = 50_000, MAX = 5_000_000;
@@ -33,9 +33,10 @@ const out = new FeedbackResults(65536);
 const history = new SendHistory(8192);
 const bwe = new SendSideBwe({ minBitrateBps: MIN, maxBitrateBps: MAX });
 const recorder = new TwccRecorder();
+const probe = new ProbeEstimator();
 const rebuilt = Buffer.alloc(256 * 1024);
 const check = new TwccFeedbackView();
-for (let i = 0; i < 1000; i++) history.onSent(i, i * 1000, 1200, 0);
+for (let i = 0; i < 1000; i++) history.onSent(i, i * 1000, 1200, i % 7 === 0 ? 2 : 0); // some flagged PROBE
 let nowMs = 0;
 let sendSeq = 1000;
 
@@ -52,6 +53,8 @@ const target: FuzzTarget = {
         const c = history.onFeedback(view, out);
         if (c !== out.count || out.received + out.lost !== c) fail('result counts disagree');
         bwe.onFeedback(out, nowMs);
+        if (!probe.inProgress) probe.start(1 + (input[0] & 15));
+        if (probe.onFeedback(out) && probe.resultBps > 0) bwe.onProbeResult(probe.resultBps, nowMs);
         view.forEachPacket(recordBack);
       }
       p += l;
