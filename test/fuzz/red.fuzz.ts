@@ -2,7 +2,7 @@
 // return a status for any input, and a parse that succeeds must describe blocks inside
 // the input that rebuild to the same bytes; the primary-only rewrite must stay in bounds.
 import type { FuzzTarget } from './harness.js';
-import { RedView, RtpStatus, RtpView, writeRedPayload, writeRedPrimary, writeRtpPacket } from '../../src/rtp/index.js';
+import { RedView, RtpStatus, RtpView, rewriteRedToPrimaryInPlace, writeRedPayload, writeRedPrimary, writeRtpPacket } from '../../src/rtp/index.js';
 import type { RedBlockInit } from '../../src/rtp/index.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/[^0-9a-f]/gi, ''), 'hex');
@@ -12,6 +12,7 @@ const red = new RedView();
 const rtp = new RtpView();
 const rebuilt = Buffer.alloc(70000);
 const out = Buffer.alloc(70000);
+const inPlace = Buffer.alloc(70000);
 
 const payloadTarget: FuzzTarget = {
   name: 'red payload parse + rebuild',
@@ -52,6 +53,12 @@ const packetTarget: FuzzTarget = {
     if (w !== rtp.headerLength + red.primaryLength) fail('wrong output length');
     if ((out[1] & 0x7f) !== 111 || (out[0] & 0x20) !== 0) fail('header not rewritten');
     if (rtp.reset(out, 0, w) !== RtpStatus.OK) fail('output is not a valid RTP packet');
+    // In place on a copy gives the same bytes.
+    input.copy(inPlace);
+    rtp.reset(inPlace, 0, input.length);
+    red.parse(inPlace, rtp.payloadOffset, rtp.payloadLength);
+    const m = rewriteRedToPrimaryInPlace(rtp, red, 111);
+    if (m !== w || !inPlace.subarray(0, m).equals(out.subarray(0, w))) fail('in-place rewrite differs');
   },
 };
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Red, RedEncoder } from 'werift-rtp';
 import {
-  RedView, writeRedPrimary, writeRedPayload, writeRedBlockHeader, RED_MAX_REDUNDANT, RtpStatus, RtpView, writeRtpPacket,
+  RedView, writeRedPrimary, rewriteRedToPrimaryInPlace, writeRedPayload, writeRedBlockHeader, RED_MAX_REDUNDANT, RtpStatus, RtpView, writeRtpPacket,
 } from '../../src/rtp/index.js';
 import type { RedBlockInit } from '../../src/rtp/index.js';
 
@@ -144,6 +144,19 @@ test('writeRedPrimary: header (CSRC, extensions) kept, PT replaced, marker kept,
   // Too small a destination, and a bad PT.
   assert.is(writeRedPrimary(Buffer.alloc(w - 1), 0, rtp, red, 110), -RtpStatus.NO_SPACE);
   assert.is(writeRedPrimary(out, 0, rtp, red, 128), -RtpStatus.BAD_VALUE);
+  // Into another part of the same slab (the copy path without a view object).
+  const slab = Buffer.alloc(700);
+  src.copy(slab, 5, 5, 5 + n);
+  assert.is(rtp.reset(slab, 5, n), RtpStatus.OK);
+  assert.is(red.parse(slab, rtp.payloadOffset, rtp.payloadLength), RtpStatus.OK);
+  assert.is(writeRedPrimary(slab, 400, rtp, red, 110), wn);
+  assert.equal(slab.subarray(400, 400 + wn), want.subarray(0, wn));
+  // In place: same bytes at the same start, shorter packet.
+  assert.is(rewriteRedToPrimaryInPlace(rtp, red, 110), wn);
+  assert.equal(slab.subarray(5, 5 + wn), want.subarray(0, wn));
+  assert.is(rewriteRedToPrimaryInPlace(rtp, red, 200), -RtpStatus.BAD_VALUE);
+  assert.is(rtp.reset(src, 5, n), RtpStatus.OK);
+  assert.is(red.parse(src, rtp.payloadOffset, rtp.payloadLength), RtpStatus.OK);
   // A RedView from another packet is refused rather than copying foreign bytes.
   const other = hex('6f aabb');
   assert.is(red.parse(other, 0, other.length), RtpStatus.OK);

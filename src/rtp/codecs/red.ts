@@ -87,7 +87,8 @@ export class RedView {
  * did not negotiate RED: the RTP header (CSRCs and extensions included) is copied with
  * its payload type replaced by `payloadType` (marker kept, padding bit cleared), and the
  * payload is the primary block. `rtp` and `red` must describe the same packet (red parsed
- * over rtp.payloadOffset/payloadLength). Returns bytes written, or -NO_SPACE / -BAD_VALUE.
+ * over rtp.payloadOffset/payloadLength); `dst` may be another part of the same slab but must
+ * not overlap the source packet. Returns bytes written, or -NO_SPACE / -BAD_VALUE.
  */
 export function writeRedPrimary(dst: Uint8Array, dstOff: number, rtp: RtpView, red: RedView, payloadType: number): number {
   if (payloadType < 0 || payloadType > 127 || (payloadType | 0) !== payloadType) return -RtpStatus.BAD_VALUE;
@@ -98,11 +99,36 @@ export function writeRedPrimary(dst: Uint8Array, dstOff: number, rtp: RtpView, r
   const src = rtp.buf;
   const so = rtp.off;
   if (red.primaryOffset < so + h || red.primaryOffset + pl > so + rtp.len) return -RtpStatus.BAD_VALUE;
-  dst.set(src.subarray(so, so + h), dstOff);
+  copyBytes(src, so, dst, dstOff, h);
   dst[dstOff] &= 0xdf; // no padding in the output
   dst[dstOff + 1] = (src[so + 1] & 0x80) | payloadType;
-  dst.set(src.subarray(red.primaryOffset, red.primaryOffset + pl), dstOff + h);
+  copyBytes(src, red.primaryOffset, dst, dstOff + h, pl);
   return h + pl;
+}
+
+/**
+ * The same rewrite in place, in the packet `rtp` points at (for a copy the caller owns,
+ * e.g. one subscriber's send buffer): the primary block moves down to the end of the
+ * header (memmove), the PT is replaced, padding is dropped. Returns the new packet length
+ * or -BAD_VALUE. `rtp` and `red` describe the old bytes afterwards: reset them.
+ */
+export function rewriteRedToPrimaryInPlace(rtp: RtpView, red: RedView, payloadType: number): number {
+  if (payloadType < 0 || payloadType > 127 || (payloadType | 0) !== payloadType) return -RtpStatus.BAD_VALUE;
+  const buf = rtp.buf, so = rtp.off, h = rtp.headerLength, pl = red.primaryLength;
+  if (h < 12 || red.primaryOffset < so + h || red.primaryOffset + pl > so + rtp.len) return -RtpStatus.BAD_VALUE;
+  buf.copyWithin(so + h, red.primaryOffset, red.primaryOffset + pl);
+  buf[so] &= 0xdf;
+  buf[so + 1] = (buf[so + 1] & 0x80) | payloadType;
+  return h + pl;
+}
+
+/** Copy without making a subarray view (which costs an object per call). */
+function copyBytes(src: Uint8Array, so: number, dst: Uint8Array, dOff: number, n: number): void {
+  if (src.buffer === dst.buffer) {
+    const from = so + src.byteOffset - dst.byteOffset;
+    if (from >= 0 && from + n <= dst.length) { dst.copyWithin(dOff, from, from + n); return; }
+  }
+  for (let i = 0; i < n; i++) dst[dOff + i] = src[so + i];
 }
 
 /** Write one redundant block header (F=1). Returns 4, or -BAD_VALUE / -NO_SPACE. */
