@@ -75,7 +75,11 @@ export type AllocationEvent =
 export interface AllocationResult {
   /** Every track, highest priority first. */
   tracks: TrackAllocation[];
-  /** Changes since the previous allocate(), in track order: 'target' for each new layer, plus 'paused'/'resumed'. */
+  /**
+   * Changes since the previous allocate(), in track order: 'target' for each new layer;
+   * 'paused' when a wanted track gets no layer for lack of bandwidth; 'resumed' when it
+   * stops being paused (it got a layer again, or it became 'off': muted / unwanted).
+   */
   events: AllocationEvent[];
   /** Sum of the chosen video layers, bps. */
   videoBps: number;
@@ -169,7 +173,8 @@ export class StreamAllocator {
     const ts = this.#sorted;
     const n = ts.length;
     const audioBps = this.#audioTracks * c.audioBitrateBps;
-    const budget = Math.max(0, estimateBps - audioBps);
+    // No estimate yet may be passed as Infinity (everything fits); NaN or < 0 counts as 0.
+    const budget = estimateBps > audioBps ? estimateBps - audioBps : 0;
     const down = this.#down, up = this.#up, next = this.#next;
     distributeCooperative(ts, budget, down);
     distributeCooperative(ts, budget / (1 + c.upgradeMargin), up);

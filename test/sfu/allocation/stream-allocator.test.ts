@@ -217,6 +217,31 @@ test('random workloads never exceed the budget and respect every cap', () => {
   }
 });
 
+test('no estimate yet (Infinity) gives the best allowed layers; NaN or negative counts as nothing', () => {
+  const a = new StreamAllocator();
+  a.setAudioTrackCount(2);
+  a.setTrack('v', video({ maxWidth: 640 }));
+  let r = a.allocate(0, Infinity);
+  assert.is(layerOf(r, 'v'), 's1t2');
+  assert.is(r.videoBps, 500_000);
+  r = a.allocate(10, NaN);
+  assert.is(layerOf(r, 'v'), 'paused');
+  r = a.allocate(20, -5);
+  assert.is(layerOf(r, 'v'), 'paused');
+  assert.is(r.videoBps, 0);
+});
+
+test('a paused track that gets muted reports resumed (no longer paused) and state off', () => {
+  const a = new StreamAllocator();
+  a.setTrack('v', video());
+  assert.is(a.allocate(0, 10_000).tracks[0].state, 'paused');
+  a.setTrack('v', video({ muted: true }));
+  const r = a.allocate(10, 10_000);
+  assert.equal(r.events, [{ type: 'resumed', trackId: 'v' }]);
+  assert.is(r.tracks[0].state, 'off');
+  assert.not.ok(r.deficient);
+});
+
 test('bad config is refused', () => {
   assert.throws(() => new StreamAllocator({ upgradeMargin: -1 }), /upgradeMargin/);
 });
