@@ -51,6 +51,7 @@ export interface InfoReport {
 const RTCP_NAMES: Record<number, string> = { 200: 'SR', 201: 'RR', 202: 'SDES', 203: 'BYE', 204: 'APP', 205: 'RTPFB', 206: 'PSFB', 207: 'XR' };
 const iso = (us: number) => new Date(Math.floor(us / 1000)).toISOString().replace('Z', `${String(us % 1000).padStart(3, '0')}Z`);
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const hp = (addr: string, port: number) => (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
 
 function streamJson(s: RtpStreamStats) {
   return {
@@ -100,7 +101,7 @@ export function formatInfo(rep: InfoReport): string {
   const rows: string[][] = [];
   for (const f of rep.flows) {
     for (const s of f.streams) {
-      rows.push([`${f.src}:${f.srcPort}`, `${f.dst}:${f.dstPort}`, s.ssrcHex, s.payloadTypes.join(','), String(s.packets), String(s.lost), s.lossPercent.toFixed(2),
+      rows.push([hp(f.src, f.srcPort), hp(f.dst, f.dstPort), s.ssrcHex, s.payloadTypes.join(','), String(s.packets), String(s.lost), s.lossPercent.toFixed(2),
         String(s.duplicates), String(s.reordered), s.durationS.toFixed(3), (s.bitrateBps / 1000).toFixed(1),
         ...(s.clockRate ? [s.jitterMs, s.meanJitterMs, s.maxJitterMs].map((x) => x.toFixed(3)) : ['-', '-', '-'])]);
     }
@@ -115,7 +116,7 @@ export function formatInfo(rep: InfoReport): string {
     out.push('', 'RTCP');
     for (const f of rt) {
       const types = Object.entries(f.rtcp.byType).map(([k, v]) => `${k} ${v}`).join(', ');
-      out.push(`  ${f.src}:${f.srcPort} -> ${f.dst}:${f.dstPort}: ${f.rtcp.packets} packets (${types})${f.rtcp.unparsed ? `, ${f.rtcp.unparsed} compounds not parsed to the end (SRTCP?)` : ''}`);
+      out.push(`  ${hp(f.src, f.srcPort)} -> ${hp(f.dst, f.dstPort)}: ${f.rtcp.packets} packets (${types})${f.rtcp.unparsed ? `, ${f.rtcp.unparsed} compounds not parsed to the end (SRTCP?)` : ''}`);
     }
   }
   return out.join('\n') + '\n';
