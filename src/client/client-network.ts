@@ -7,7 +7,7 @@
 // there), and the server has one port per worker — a participant's publisher and
 // subscriber transports, and every participant in a room, talk to the same server
 // address:port, so two transports on one socket could not tell their datagrams apart.
-// Each socket gets a small send queue (64 slots) so hundreds of them stay cheap.
+// Each socket gets a small send queue (32 slots) so hundreds of them stay cheap.
 import { generateCertificate, type DtlsCertificate } from '../dtls/index.js';
 import { UdpMux } from '../net/index.js';
 import { WebRtcTransport, type WebRtcTransportOptions } from '../transport/index.js';
@@ -21,7 +21,7 @@ export interface ClientNetworkOptions {
   tickMs?: number;
   /** Publisher pacing timer, ms. Default 1. */
   paceMs?: number;
-  /** Send slots per socket. Default 64. */
+  /** Send slots per socket. Default 32 (a client transport queues a few packets per turn). */
   sendSlots?: number;
   /**
    * SO_RCVBUF per socket, bytes (capped by net.core.rmem_max). Default 1 MiB: a loaded
@@ -48,7 +48,7 @@ export class ClientNetwork {
   constructor(o: ClientNetworkOptions = {}) {
     this.certificate = o.certificate ?? generateCertificate();
     this.host = o.host ?? '127.0.0.1';
-    this.#sendSlots = o.sendSlots ?? 64;
+    this.#sendSlots = o.sendSlots ?? 32;
     this.#recvBufferSize = o.recvBufferSize ?? 1 << 20;
     this.#tick = setInterval(() => {
       const now = performance.now();

@@ -4,18 +4,25 @@ import type { LoadTestSummary } from './summary.js';
 
 interface Line { label: string; color: string; ys: number[] }
 
-function svgChart(title: string, unit: string, xs: number[], lines: Line[], w = 760, h = 260): string {
-  const pad = { l: 60, r: 130, t: 28, b: 34 };
+function niceStep(x: number): number {
+  const p = Math.pow(10, Math.floor(Math.log10(x)));
+  const m = x / p;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+}
+
+function svgChart(title: string, unit: string, xs: number[], lines: Line[], w = 860, h = 260): string {
+  const pad = { l: 60, r: 170, t: 28, b: 34 };
   const finite = lines.flatMap((l) => l.ys.filter((y) => Number.isFinite(y)));
-  const yMax = Math.max(1e-9, ...finite) * 1.1;
+  const step = niceStep(Math.max(1e-9, ...finite) / 4);
+  const yMax = step * Math.ceil((Math.max(1e-9, ...finite) * 1.05) / step);
   const xMax = Math.max(1, ...xs);
   const X = (x: number): number => pad.l + (x / xMax) * (w - pad.l - pad.r);
   const Y = (y: number): number => h - pad.b - (y / yMax) * (h - pad.t - pad.b);
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" font-size="11">`);
   parts.push(`<text x="${pad.l}" y="16" font-size="13" font-weight="bold">${title}</text>`);
-  for (let k = 0; k <= 4; k++) {
-    const y = (yMax * k) / 4;
+  for (let k = 0; k * step <= yMax + 1e-9; k++) {
+    const y = k * step;
     parts.push(`<line x1="${pad.l}" x2="${w - pad.r}" y1="${Y(y).toFixed(1)}" y2="${Y(y).toFixed(1)}" stroke="#ddd"/>`);
     parts.push(`<text x="${pad.l - 6}" y="${(Y(y) + 4).toFixed(1)}" text-anchor="end">${y >= 100 ? y.toFixed(0) : y.toFixed(2)}</text>`);
   }
@@ -51,7 +58,7 @@ export function chartHtml(s: LoadTestSummary, summaryText: string): string {
     { label: 'server (in-process)', color: '#8c564b', ys: s.series.map((p) => p.serverCpuPct) },
   ]);
   return `<!doctype html><meta charset="utf-8"><title>Switchboard load test</title>
-<body style="font-family:sans-serif;max-width:900px;margin:20px auto">
+<body style="font-family:sans-serif;max-width:960px;margin:20px auto">
 <h2>Switchboard load test</h2>
 ${pps}
 ${lat}
