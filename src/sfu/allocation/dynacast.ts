@@ -8,6 +8,7 @@
 //
 // Pure core: call `setWanted`/`removeSubscriber` when a subscriber's wish changes and
 // `update(nowMs)` on a periodic tick (e.g. every 500 ms) and after each change.
+import { AllocationConfigError } from './errors.js';
 
 export interface DynacastConfig {
   /** Spatial layers the publisher sends (1..3). Default 3. */
@@ -37,7 +38,7 @@ export class Dynacast {
 
   constructor(config: Partial<DynacastConfig> = {}) {
     const c = { ...defaultDynacastConfig, ...config };
-    if (!(c.layerCount >= 1 && c.layerCount <= 3) || !(c.downDelayMs >= 0)) throw new RangeError('dynacast: layerCount 1..3, downDelayMs >= 0');
+    if (!(c.layerCount >= 1 && c.layerCount <= 3) || !(c.downDelayMs >= 0)) throw new AllocationConfigError('dynacast: layerCount 1..3, downDelayMs >= 0');
     this.config = Object.freeze(c);
     this.#committed = c.layerCount - 1;
   }

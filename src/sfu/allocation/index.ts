@@ -17,3 +17,4 @@ export {
 export { Dynacast, defaultDynacastConfig, type DynacastConfig, type DynacastUpdate } from './dynacast.js';
 export { distributeCooperative, lowestLayer, highestLayer, type CooperativeTrack } from './cooperative.js';
 export { LAYER_COUNT, MAX_SPATIAL_LAYERS, MAX_TEMPORAL_LAYERS, NO_LAYER, layerIndex, spatialOf, temporalOf } from './layers.js';
+export { AllocationConfigError } from './errors.js';

@@ -17,6 +17,7 @@ import { distributeCooperative, highestLayer, type CooperativeTrack } from './co
 import {
   LAYER_COUNT, MAX_SPATIAL_LAYERS, MAX_TEMPORAL_LAYERS, NO_LAYER, layerIndex, spatialOf, temporalOf,
 } from './layers.js';
+import { AllocationConfigError } from './errors.js';
 
 export interface StreamAllocatorConfig {
   /** Reserved per subscribed audio track, bps. Default 48 000 (Opus ~32k + RED/headers). */
@@ -117,7 +118,7 @@ export class StreamAllocator {
   constructor(config: Partial<StreamAllocatorConfig> = {}) {
     const c = { ...defaultStreamAllocatorConfig, ...config };
     if (!(c.audioBitrateBps >= 0) || !(c.upgradeMargin >= 0) || !(c.upgradeHoldMs >= 0)) {
-      throw new RangeError('stream allocator: audioBitrateBps, upgradeMargin and upgradeHoldMs must be >= 0');
+      throw new AllocationConfigError('stream allocator: audioBitrateBps, upgradeMargin and upgradeHoldMs must be >= 0');
     }
     this.config = Object.freeze(c);
   }

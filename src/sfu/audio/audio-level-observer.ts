@@ -14,6 +14,7 @@
 // A track becomes a speaker when activeRatio >= `minActiveRatio` and stops when it
 // falls below `releaseRatio` (hysteresis). Speakers are ranked by smoothed level; the
 // reported level is that amplitude, 0..1 (the scale of WebRTC's `audioLevel` stat).
+import { AudioLevelConfigError } from './errors.js';
 
 export interface AudioLevelObserverConfig {
   /** Packets at or louder than this level (-dBov, 0..127) count as active. Default 50. */
@@ -108,8 +109,8 @@ export class AudioLevelObserver {
 
   constructor(config: Partial<AudioLevelObserverConfig> = {}) {
     const c = { ...defaultAudioLevelObserverConfig, ...config };
-    if (!(c.windowMs > 0) || !(c.frameMs > 0)) throw new RangeError('audio level observer: windowMs and frameMs must be > 0');
-    if (c.releaseRatio > c.minActiveRatio) throw new RangeError('audio level observer: releaseRatio must be <= minActiveRatio');
+    if (!(c.windowMs > 0) || !(c.frameMs > 0)) throw new AudioLevelConfigError('windowMs and frameMs must be > 0');
+    if (c.releaseRatio > c.minActiveRatio) throw new AudioLevelConfigError('releaseRatio must be <= minActiveRatio');
     this.config = Object.freeze(c);
   }
 

@@ -8,3 +8,4 @@ export {
   AudioLevelObserver, AudioLevelTrack, defaultAudioLevelObserverConfig,
   type AudioLevelObserverConfig, type SpeakerUpdate,
 } from './audio-level-observer.js';
+export { AudioLevelConfigError } from './errors.js';

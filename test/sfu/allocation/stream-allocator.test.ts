@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StreamAllocator, layerIndex, type AllocatorTrackSpec, type AllocationResult } from '../../../src/sfu/allocation/index.js';
+import { StreamAllocator, AllocationConfigError, layerIndex, type AllocatorTrackSpec, type AllocationResult } from '../../../src/sfu/allocation/index.js';
 
 // A typical 3-layer simulcast publisher (temporal bitrates cumulative per spatial layer).
 const BITRATES = [
@@ -244,6 +244,10 @@ test('a paused track that gets muted reports resumed (no longer paused) and stat
 
 test('bad config is refused', () => {
   assert.throws(() => new StreamAllocator({ upgradeMargin: -1 }), /upgradeMargin/);
+  try { new StreamAllocator({ upgradeHoldMs: NaN }); assert.unreachable(); } catch (e) {
+    assert.instance(e, AllocationConfigError);
+    assert.is((e as AllocationConfigError).code, 'ALLOCATION_BAD_CONFIG');
+  }
 });
 
 test.run();

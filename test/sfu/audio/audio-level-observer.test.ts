@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AudioLevelObserver, AudioLevelTrack } from '../../../src/sfu/audio/index.js';
+import { AudioLevelObserver, AudioLevelTrack, AudioLevelConfigError } from '../../../src/sfu/audio/index.js';
 
 /** What a track sends in one 20 ms frame: a level (with V bit) or nothing (DTX). */
 type Source = (nowMs: number) => { level: number; voice?: boolean } | null;
@@ -139,6 +139,10 @@ test('mute silences at once; remove drops the track; maxSpeakers caps the list',
 test('bad config is refused', () => {
   assert.throws(() => new AudioLevelObserver({ windowMs: 0 }), /windowMs/);
   assert.throws(() => new AudioLevelObserver({ releaseRatio: 0.5, minActiveRatio: 0.4 }), /releaseRatio/);
+  try { new AudioLevelObserver({ frameMs: -1 }); assert.unreachable(); } catch (e) {
+    assert.instance(e, AudioLevelConfigError);
+    assert.is((e as AudioLevelConfigError).code, 'AUDIO_LEVEL_BAD_CONFIG');
+  }
 });
 
 test.run();
