@@ -31,6 +31,12 @@ export interface AudioLevelObserverConfig {
   requireVoiceBit: boolean;
   /** Most speakers reported (0 = all). Default 0. */
   maxSpeakers: number;
+  /**
+   * A speaker overtakes one ranked above it only when its level is this many times
+   * higher (1.25 ~ 2 dB), so two people talking at about the same volume do not reorder
+   * (and report a change) every tick. 1 = plain ranking by level. Default 1.25.
+   */
+  rankHysteresis: number;
 }
 
 export const defaultAudioLevelObserverConfig: Readonly<AudioLevelObserverConfig> = Object.freeze({
@@ -41,6 +47,7 @@ export const defaultAudioLevelObserverConfig: Readonly<AudioLevelObserverConfig>
   frameMs: 20,
   requireVoiceBit: false,
   maxSpeakers: 0,
+  rankHysteresis: 1.25,
 });
 
 /** Linear amplitude (0..1) of each RFC 6464 level, precomputed. */
@@ -55,6 +62,8 @@ export class AudioLevelTrack {
   activeRatio = 0;
   /** True while this track counts as a speaker. */
   speaking = false;
+  /** Position in the last reported list, -1 when not in it. */
+  rank = -1;
   muted = false;
   /** @internal accumulated since the last tick */
   activeMs = 0;
@@ -111,6 +120,7 @@ export class AudioLevelObserver {
     const c = { ...defaultAudioLevelObserverConfig, ...config };
     if (!(c.windowMs > 0) || !(c.frameMs > 0)) throw new AudioLevelConfigError('windowMs and frameMs must be > 0');
     if (c.releaseRatio > c.minActiveRatio) throw new AudioLevelConfigError('releaseRatio must be <= minActiveRatio');
+    if (!(c.rankHysteresis >= 1)) throw new AudioLevelConfigError('rankHysteresis must be >= 1');
     this.config = Object.freeze(c);
   }
 
@@ -161,9 +171,20 @@ export class AudioLevelObserver {
       else if (t.speaking) t.speaking = t.activeRatio >= c.releaseRatio;
       else t.speaking = t.activeRatio >= c.minActiveRatio;
       if (t.speaking) sp.push(t);
+      else t.rank = -1;
     }
-    sp.sort(byLevel);
-    if (c.maxSpeakers > 0 && sp.length > c.maxSpeakers) sp.length = c.maxSpeakers;
+    // Start from the last order (newcomers after, loudest first), then let a track move
+    // up only past ones it beats by the hysteresis factor.
+    sp.sort(byRankThenLevel);
+    const f = c.rankHysteresis;
+    for (let i = 1; i < sp.length; i++) {
+      for (let j = i; j > 0 && sp[j].level > sp[j - 1].level * f; j--) { const x = sp[j]; sp[j] = sp[j - 1]; sp[j - 1] = x; }
+    }
+    for (let i = 0; i < sp.length; i++) sp[i].rank = i;
+    if (c.maxSpeakers > 0 && sp.length > c.maxSpeakers) {
+      for (let i = c.maxSpeakers; i < sp.length; i++) sp[i].rank = -1;
+      sp.length = c.maxSpeakers;
+    }
     const next = this.#nextIds;
     next.length = sp.length;
     let changed = sp.length !== this.#lastIds.length;
@@ -178,6 +199,8 @@ export class AudioLevelObserver {
   }
 }
 
-function byLevel(a: AudioLevelTrack, b: AudioLevelTrack): number {
+function byRankThenLevel(a: AudioLevelTrack, b: AudioLevelTrack): number {
+  const ra = a.rank < 0 ? Infinity : a.rank, rb = b.rank < 0 ? Infinity : b.rank;
+  if (ra !== rb) return ra < rb ? -1 : 1;
   return b.level - a.level || (a.trackId < b.trackId ? -1 : a.trackId > b.trackId ? 1 : 0);
 }

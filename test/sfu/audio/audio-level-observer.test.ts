@@ -60,6 +60,22 @@ test('ranking follows loudness; a swap is one change, not one per tick', () => {
   assert.ok(last(t2).levels[0] > last(t2).levels[1]);
 });
 
+test('two people talking at about the same volume do not reorder every tick (rank hysteresis)', () => {
+  const run = (rankHysteresis: number) => {
+    let s = 7;
+    const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+    const obs = new AudioLevelObserver({ rankHysteresis });
+    const a = obs.addTrack('A', 0), b = obs.addTrack('B', 0);
+    const wobble: Source = () => ({ level: Math.round(25 + (rnd() - 0.5) * 12) });
+    const ticks = simulate(obs, [[a, wobble], [b, wobble]], 0, 60_000, 200);
+    assert.equal([...last(ticks).ids].sort(), ['A', 'B']);
+    return ticks.filter((t) => t.changed).length;
+  };
+  const plain = run(1), sticky = run(1.25);
+  assert.ok(plain > 30, `control without hysteresis changed only ${plain} times`);
+  assert.ok(sticky <= 3, `${sticky} changes in a minute`);
+});
+
 test('DTX: a track that stops sending is silence and leaves the speakers within about a second', () => {
   const obs = new AudioLevelObserver();
   const a = obs.addTrack('A', 0), b = obs.addTrack('B', 0);
@@ -139,6 +155,7 @@ test('mute silences at once; remove drops the track; maxSpeakers caps the list',
 test('bad config is refused', () => {
   assert.throws(() => new AudioLevelObserver({ windowMs: 0 }), /windowMs/);
   assert.throws(() => new AudioLevelObserver({ releaseRatio: 0.5, minActiveRatio: 0.4 }), /releaseRatio/);
+  assert.throws(() => new AudioLevelObserver({ rankHysteresis: 0.5 }), /rankHysteresis/);
   try { new AudioLevelObserver({ frameMs: -1 }); assert.unreachable(); } catch (e) {
     assert.instance(e, AudioLevelConfigError);
     assert.is((e as AudioLevelConfigError).code, 'AUDIO_LEVEL_BAD_CONFIG');
