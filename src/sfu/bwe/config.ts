@@ -76,14 +76,21 @@ export const CongestionCause = { NONE: 0, DELAY: 1, LOSS: 2 } as const;
 
 /**
  * Per-call inputs shared by the estimator's parts. Doubles handed between functions that
- * are not inlined get boxed (a heap allocation per call); fields of one object do not.
+ * are not inlined get boxed (a heap allocation per call), and so may doubles stored into
+ * object fields; these live in a Float64Array behind accessors instead.
  */
 export class BweInputs {
-  nowMs = 0;
+  private readonly v = new Float64Array(4);
+  constructor() { this.v[1] = -1; }
+  get nowMs(): number { return this.v[0]; }
+  set nowMs(x: number) { this.v[0] = x; }
   /** Acknowledged bitrate, -1 when unknown. */
-  ackedBps = -1;
+  get ackedBps(): number { return this.v[1]; }
+  set ackedBps(x: number) { this.v[1] = x; }
   /** Upper limit for the loss-based rate (delay-based, REMB, max). */
-  upperBps = 0;
+  get upperBps(): number { return this.v[2]; }
+  set upperBps(x: number) { this.v[2] = x; }
   /** Loss fraction to judge (0..1). */
-  loss = 0;
+  get loss(): number { return this.v[3]; }
+  set loss(x: number) { this.v[3] = x; }
 }

@@ -26,26 +26,38 @@ export interface PacketResults {
   readonly size: ArrayLike<number>;
 }
 
+// Numeric outputs live in a Float64Array behind accessors: V8 may box a double stored into
+// an ordinary object field (a heap allocation per store) once the field's representation
+// has been generalised; typed-array stores never allocate.
+const T = 0, DELAY = 1, LOSS = 2, ACKED = 3, REMB = 4, STATE = 5, CAUSE = 6, USAGE = 7, LOSSF = 8, TREND = 9, THR = 10, CONG = 11;
+
 export class BweEstimate {
-  targetBitrateBps = 0;
-  delayBasedBps = 0;
-  lossBasedBps = 0;
+  readonly v = new Float64Array(12);
+  constructor() { this.v[ACKED] = -1; this.v[REMB] = -1; this.v[STATE] = BweState.HOLDING; }
+  get targetBitrateBps(): number { return this.v[T]; }
+  get delayBasedBps(): number { return this.v[DELAY]; }
+  get lossBasedBps(): number { return this.v[LOSS]; }
   /** -1 until known. */
-  ackedBitrateBps = -1;
+  get ackedBitrateBps(): number { return this.v[ACKED]; }
   /** -1 when no REMB cap applies. */
-  rembBps = -1;
+  get rembBps(): number { return this.v[REMB]; }
   /** BweState: INCREASING / HOLDING / DECREASING (bweStateName for text). */
-  state: number = BweState.HOLDING;
+  get state(): number { return this.v[STATE]; }
   /** True while a recent decrease (delay overuse or loss > 10 %) is in effect. */
-  congested = false;
+  get congested(): boolean { return this.v[CONG] !== 0; }
   /** CongestionCause of the last decrease. */
-  cause: number = CongestionCause.NONE;
+  get cause(): number { return this.v[CAUSE]; }
   /** BandwidthUsage of the delay detector. */
-  usage: number = BandwidthUsage.NORMAL;
-  lossFraction = 0;
+  get usage(): number { return this.v[USAGE]; }
+  get lossFraction(): number { return this.v[LOSSF]; }
   /** Trendline's modified trend and adaptive threshold (ms), for stats. */
-  trend = 0;
-  threshold = 0;
+  get trend(): number { return this.v[TREND]; }
+  get threshold(): number { return this.v[THR]; }
+  /** A plain copy (for logs and JSON). */
+  toJSON(): Record<string, number | boolean> {
+    return { targetBitrateBps: this.targetBitrateBps, delayBasedBps: this.delayBasedBps, lossBasedBps: this.lossBasedBps, ackedBitrateBps: this.ackedBitrateBps, rembBps: this.rembBps,
+      state: this.state, congested: this.congested, cause: this.cause, usage: this.usage, lossFraction: this.lossFraction, trend: this.trend, threshold: this.threshold };
+  }
 }
 
 export class SendSideBwe {
@@ -140,22 +152,23 @@ export class SendSideBwe {
     const upper = io.upperBps;
     const delay = this.haveFeedback ? this.aimd.rateBps : c.maxBitrateBps;
     const target = Math.min(c.maxBitrateBps, Math.max(c.minBitrateBps, Math.min(delay, this.loss.rateBps, upper)));
-    const o = this.out;
-    o.targetBitrateBps = Number.isFinite(target) ? target : c.minBitrateBps;
-    o.delayBasedBps = this.aimd.rateBps;
-    o.lossBasedBps = this.loss.rateBps;
-    o.ackedBitrateBps = this.acked.lastBps;
-    o.rembBps = this.rembActive() ? this.rembBps : -1;
-    o.usage = this.trendline.state;
-    o.lossFraction = this.loss.lastLoss;
-    o.trend = this.trendline.modifiedTrend;
-    o.threshold = this.trendline.threshold;
-    const decreasing = o.usage === BandwidthUsage.OVERUSING || nowMs - this.lastDecreaseMs < c.decreaseHoldMs;
+    const v = this.out.v;
+    v[T] = Number.isFinite(target) ? target : c.minBitrateBps;
+    v[DELAY] = this.aimd.rateBps;
+    v[LOSS] = this.loss.rateBps;
+    v[ACKED] = this.acked.lastBps;
+    v[REMB] = this.rembActive() ? this.rembBps : -1;
+    const usage = this.trendline.state;
+    v[USAGE] = usage;
+    v[LOSSF] = this.loss.lastLoss;
+    v[TREND] = this.trendline.modifiedTrend;
+    v[THR] = this.trendline.threshold;
+    const decreasing = usage === BandwidthUsage.OVERUSING || nowMs - this.lastDecreaseMs < c.decreaseHoldMs;
     const rising = this.haveFeedback ? this.aimd.state === RateControlState.INCREASE : this.loss.lastAction === LossAction.INCREASE;
-    o.state = decreasing ? BweState.DECREASING : rising && target < upper ? BweState.INCREASING : BweState.HOLDING;
-    o.congested = decreasing;
-    o.cause = decreasing ? this.lastCause : CongestionCause.NONE;
-    return o;
+    v[STATE] = decreasing ? BweState.DECREASING : rising && target < upper ? BweState.INCREASING : BweState.HOLDING;
+    v[CONG] = decreasing ? 1 : 0;
+    v[CAUSE] = decreasing ? this.lastCause : CongestionCause.NONE;
+    return this.out;
   }
 
   /** Time from io.nowMs. */

@@ -43,8 +43,9 @@ export class TwccRecorder {
   /** First extended seq not yet reported; -1 before the first packet. */
   private next = -1;
   private fbCount = 0;
-  private lastFeedbackUs = -Infinity;
-  private intervalUs = 0; // initialised: an undefined field would box every double stored later
+  // [last feedback time µs, interval µs] in a typed array: a double stored into an object
+  // field may be boxed (allocated) by V8; a typed-array store never is.
+  private readonly times = new Float64Array([-Infinity, 0]);
   private scratch: Float64Array;
   private readonly init: TwccFeedbackInit;
 
@@ -66,7 +67,7 @@ export class TwccRecorder {
     this.arrival = new Float64Array(cap);
     this.tag = new Float64Array(cap).fill(-1);
     this.scratch = new Float64Array(Math.min(this.config.maxPacketsPerFeedback, cap));
-    this.intervalUs = this.config.maxIntervalMs * 1000;
+    this.times[1] = this.config.maxIntervalMs * 1000;
     this.init = { senderSsrc: 0, mediaSsrc: 0, baseSeq: 0, fbPktCount: 0, count: 0, arrivalUs: this.scratch };
   }
 
@@ -92,14 +93,14 @@ export class TwccRecorder {
   /** Set the feedback interval from the incoming bitrate: feedback takes ~5 % of it, within [min, max]. */
   setIncomingBitrate(bps: number): void {
     const ms = bps > 0 ? (TYPICAL_FEEDBACK_BYTES * 8 * 1000) / (0.05 * bps) : this.config.maxIntervalMs;
-    this.intervalUs = Math.min(this.config.maxIntervalMs, Math.max(this.config.minIntervalMs, ms)) * 1000;
+    this.times[1] = Math.min(this.config.maxIntervalMs, Math.max(this.config.minIntervalMs, ms)) * 1000;
   }
 
-  get intervalMs(): number { return this.intervalUs / 1000; }
+  get intervalMs(): number { return this.times[1] / 1000; }
 
   /** True when packets are pending and the interval has passed since the last feedback. */
   isDue(nowUs: number): boolean {
-    return this.pending > 0 && nowUs - this.lastFeedbackUs >= this.intervalUs;
+    return this.pending > 0 && nowUs - this.times[0] >= this.times[1];
   }
 
   /**
@@ -108,7 +109,7 @@ export class TwccRecorder {
    * (0 when nothing is pending); `lastPacketCount` says how many RTCP packets.
    */
   buildFeedback(nowUs: number, buf: Uint8Array, off: number, senderSsrc: number, mediaSsrc: number): number {
-    this.lastFeedbackUs = nowUs;
+    this.times[0] = nowUs;
     this.lastPacketCount = 0;
     const init = this.init;
     init.senderSsrc = senderSsrc;
