@@ -17,7 +17,7 @@
 import { AudioLevelConfigError } from './errors.js';
 
 export interface AudioLevelObserverConfig {
-  /** Packets at or louder than this level (-dBov, 0..127) count as active. Default 50. */
+  /** Packets at or louder than this level (-dBov, 0..127) count as active. Default 35 (as LiveKit). */
   activeLevel: number;
   /** Smoothed active ratio at which a track becomes a speaker. Default 0.4. */
   minActiveRatio: number;
@@ -40,7 +40,7 @@ export interface AudioLevelObserverConfig {
 }
 
 export const defaultAudioLevelObserverConfig: Readonly<AudioLevelObserverConfig> = Object.freeze({
-  activeLevel: 50,
+  activeLevel: 35,
   minActiveRatio: 0.4,
   releaseRatio: 0.25,
   windowMs: 600,
