@@ -87,6 +87,16 @@ export class TwccRecorder {
     this.recorded++;
   }
 
+  /**
+   * Forget everything (e.g. the publisher's transport was replaced and its sequence
+   * numbers start over); the feedback count continues.
+   */
+  reset(): void {
+    this.seq.reset();
+    this.next = -1;
+    this.tag.fill(-1);
+  }
+
   /** Packets waiting to be reported (including the lost ones between them). */
   get pending(): number { return this.next < 0 ? 0 : this.seq.highest - this.next + 1; }
 

@@ -116,6 +116,18 @@ test('duplicates keep the first arrival; a jump past the ring restarts the windo
   assert.equal([...build(r, 10_000).map], [[5007, 4000]]);
 });
 
+test('reset() starts over at any seq; the feedback count continues', () => {
+  const r = new TwccRecorder();
+  r.record(30000, 1000); r.record(30001, 2000);
+  assert.equal(build(r, 5000).fbs.map((f) => [f.baseSeq, f.fbPktCount]), [[30000, 0]]);
+  r.record(100, 3000); // far behind: taken as late
+  assert.is(r.late, 1);
+  r.reset();
+  r.record(100, 3000); r.record(101, 4000);
+  const b = build(r, 9000);
+  assert.equal(b.fbs.map((f) => [f.baseSeq, f.count, f.fbPktCount]), [[100, 2, 1]]);
+});
+
 test('interval follows 5 % of the incoming bitrate within [50, 100] ms', () => {
   const r = new TwccRecorder();
   assert.is(r.intervalMs, 100);
