@@ -73,4 +73,32 @@ test('fed from subscribers\' allocators: requested sizes decide what the publish
   assert.equal(d.update(1100), { maxSpatial: 2, enabled: [true, true, true] });
 });
 
+test('random wishes: never below what someone wants; goes down only after a full quiet delay', () => {
+  let s = 99;
+  const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+  const delay = 2000;
+  const d = new Dynacast({ downDelayMs: delay });
+  const history: { at: number; need: number }[] = [];
+  let committed = d.current.maxSpatial;
+  for (let now = 0; now < 200_000; now += 100) {
+    if (rnd() < 0.1) {
+      const id = `s${Math.floor(rnd() * 4)}`;
+      if (rnd() < 0.2) d.removeSubscriber(id); else d.setWanted(id, Math.floor(rnd() * 4) - 1);
+    }
+    history.push({ at: now, need: d.needed });
+    const u = d.update(now);
+    if (u) {
+      assert.ok(u.maxSpatial !== committed, 'update without a change');
+      if (u.maxSpatial < committed) {
+        // Every need in the last `delay` ms was at most the new value.
+        for (const h of history) if (h.at >= now - delay) assert.ok(h.need <= u.maxSpatial, `went down to ${u.maxSpatial} at ${now} though ${h.need} was needed at ${h.at}`);
+      }
+      committed = u.maxSpatial;
+      assert.equal(u.enabled, [0, 1, 2].map((x) => x <= committed));
+    }
+    assert.ok(committed >= d.needed, `committed ${committed} below need ${d.needed} at ${now}`);
+    if (history.length > 100) history.shift();
+  }
+});
+
 test.run();
