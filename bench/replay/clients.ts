@@ -19,6 +19,8 @@ const ABS_CAPTURE_ID = 5; // the id buildPublisherOffer offers for abs-capture-t
 export class BenchNetwork {
   readonly certificate: DtlsCertificate = generateCertificate();
   readonly transports = new Set<WebRtcTransport>();
+  /** Local ports of every socket opened (for kernel drop counts). */
+  readonly ports: number[] = [];
   readonly #timer: NodeJS.Timeout;
   constructor(readonly host = '127.0.0.1') {
     this.#timer = setInterval(() => { const now = performance.now(); for (const t of this.transports) t.tick(now); }, 20);
@@ -26,7 +28,7 @@ export class BenchNetwork {
 
   async socket(slots = 256): Promise<UdpMux> {
     const mux = new UdpMux({ host: this.host, sendQueue: { slots } });
-    await mux.listen();
+    this.ports.push(await mux.listen());
     try { mux.socket.setRecvBufferSize(4 << 20); } catch { /* capped by rmem_max */ }
     return mux;
   }

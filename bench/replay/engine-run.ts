@@ -5,6 +5,7 @@ import { Engine } from '../../src/engine/index.js';
 import { engineDiagnostics, setStageTimers, type HostDiagnostics, type StageTimes } from '../../src/engine/capture/index.js';
 import { BenchNetwork, BenchSubscriber, ReplayPublisher } from './clients.js';
 import type { Fixture } from './fixture.js';
+import { udpDrops } from '../../src/client/loadtest/udp-drops.js';
 import { Histogram, latencyOf, myThreadCpuMs, round, sleep, type Latency } from './stats.js';
 
 export interface RunConfig {
@@ -39,17 +40,23 @@ export interface EngineRunResult {
   rssMB: number;
   lossPct: number;
   lost: number;
+  /** Subscribers that received at least one packet, and the fewest packets any one received. */
+  subscribersReceiving: number;
+  minPacketsPerSubscriber: number;
   reordered: number;
   duplicates: number;
   verified: number;
   payloadMismatch: number;
   engineSendDropped: number;
+  /** Kernel receive-buffer drops in the window: at the engine's sockets, at the load side's sockets. */
+  udpDropsEngine: number;
+  udpDropsLoad: number;
   latencyMs: Latency;
   stages: StageTimes | undefined;
   setupMs: number;
 }
 
-interface Snap { t: number; diag: HostDiagnostics[]; loadCpu: number; sent: number; sentBytes: number; recv: number; recvBytes: number; hist: Histogram }
+interface Snap { dropsEngine: number; dropsLoad: number; t: number; diag: HostDiagnostics[]; loadCpu: number; sent: number; sentBytes: number; recv: number; recvBytes: number; hist: Histogram }
 
 export async function runEngine(c: RunConfig): Promise<EngineRunResult> {
   const log = c.log ?? (() => undefined);
@@ -85,7 +92,7 @@ export async function runEngine(c: RunConfig): Promise<EngineRunResult> {
       const hist = new Histogram();
       let recv = 0, recvBytes = 0;
       for (const s of subs) { recv += s.stats?.packets ?? 0; recvBytes += s.wireBytes; if (s.stats) hist.add(s.stats.latency); }
-      return { t: performance.now(), diag, loadCpu: myThreadCpuMs(), sent: pubs.reduce((a, p) => a + p.sent, 0), sentBytes: pubs.reduce((a, p) => a + p.bytes + 10 * p.sent, 0), recv, recvBytes, hist };
+      return { dropsEngine: udpDrops(engine.ports), dropsLoad: udpDrops(net.ports), t: performance.now(), diag, loadCpu: myThreadCpuMs(), sent: pubs.reduce((a, p) => a + p.sent, 0), sentBytes: pubs.reduce((a, p) => a + p.bytes + 10 * p.sent, 0), recv, recvBytes, hist };
     };
 
     await sleep(c.warmupMs);
@@ -129,8 +136,11 @@ export async function runEngine(c: RunConfig): Promise<EngineRunResult> {
       workers,
       heapGrowthMB: round(workers.reduce((x, w) => x + w.heapGrowthMB, 0), 2), gcMs: round(workers.reduce((x, w) => x + w.gcMs, 0), 1),
       rssMB: round((b.diag[0]?.rss ?? process.memoryUsage.rss()) / 1e6, 1),
+      subscribersReceiving: subs.filter((s) => (s.stats?.packets ?? 0) > 0).length,
+      minPacketsPerSubscriber: Math.min(...subs.map((s) => s.stats?.packets ?? 0)),
       lossPct: round(expected > 0 ? (100 * lost) / expected : 0, 4), lost, reordered, duplicates, verified, payloadMismatch: mismatch,
-      engineSendDropped: b.diag.reduce((x, d) => x + d.sendQueue.dropped, 0),
+      engineSendDropped: b.diag.reduce((x, d) => x + d.sendQueue.dropped, 0) - a.diag.reduce((x, d) => x + d.sendQueue.dropped, 0),
+      udpDropsEngine: b.dropsEngine - a.dropsEngine, udpDropsLoad: b.dropsLoad - a.dropsLoad,
       latencyMs: latencyOf(b.hist.minus(a.hist)), stages, setupMs: round(setupMs),
     };
   } finally {

@@ -59,7 +59,8 @@ export function table(s: ReplaySummary): string {
     }
     const sk = r.mediasoup && 'skipped' in r.mediasoup ? r.mediasoup.skipped : undefined;
     if (sk) out.push(`  mediasoup baseline skipped: ${sk}`);
-    if (r.engine.payloadMismatch || r.engine.engineSendDropped) out.push(`  payload mismatches ${r.engine.payloadMismatch}, engine send drops ${r.engine.engineSendDropped}`);
+    const e = r.engine;
+    if (e.lost || e.payloadMismatch || e.engineSendDropped) out.push(`  lost ${e.lost}: kernel drops at the engine's socket ${e.udpDropsEngine}, at the load side's sockets ${e.udpDropsLoad}; engine send-queue drops ${e.engineSendDropped}; payload mismatches ${e.payloadMismatch}`);
     out.push(`  verified (decrypted + compared) ${r.engine.verified} packets; engine workers: ${r.engine.workers.map((x) => `cpu ${x.cpuCores} ELU ${x.elu} gc ${x.gcCount}/${x.gcMs} ms`).join('; ')}; RSS ${r.engine.rssMB} MB`);
   }
   return out.join('\n');
