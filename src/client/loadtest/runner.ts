@@ -164,7 +164,8 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
         lossPct: dExp > 0 ? (100 * Math.max(0, dLost)) / dExp : 0,
         latP50: histogramPercentile(dHist, 0.5), latP95: histogramPercentile(dHist, 0.95), latP99: histogramPercentile(dHist, 0.99),
         clientCpuPct: clientPct, mainCpuPct: mainPct,
-        serverCpuPct: server ? Math.max(0, procPct - clientPct - mainPct) : extPct, serverWorkerElu: serverElu,
+        // With --server-workers 0 the server's media runs on this (main) thread: count it as server.
+        serverCpuPct: server ? Math.max(0, procPct - clientPct - (server.workers.length ? mainPct : 0)) : extPct, serverWorkerElu: serverElu,
         rssMb: rss / 1048576, errors,
       };
       samples.push(s);
