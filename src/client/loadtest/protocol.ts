@@ -46,6 +46,8 @@ export interface WorkerSnapshot {
   cpuMs: number;
   tid: number;
   sockets: number;
+  /** This thread's V8 heap in use plus its ArrayBuffers (per isolate), bytes. */
+  heapBytes: number;
   /** Kernel receive-buffer drops on this thread's client sockets (final snapshot only). */
   udpDrops: number;
 }
@@ -83,4 +85,4 @@ export interface WorkerFinal {
   snapshot: WorkerSnapshot;
 }
 
-export type FromWorker = WorkerSnapshot | WorkerFinal | { type: 'ready'; index: number; speechSource: string; frames: number } | { type: 'fatal'; index: number; message: string };
+export type FromWorker = WorkerSnapshot | WorkerFinal | { type: 'ready'; index: number; speechSource: string; frames: number; heapBytes: number } | { type: 'fatal'; index: number; message: string };

@@ -88,13 +88,14 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
   const joinMs: number[] = [];
   const fatal: string[] = [];
   const exited = new Set<Worker>();
+  let clientHeapIdle = 0;
   let ready = 0;
   let speechSource = '';
   try {
     for (let i = 0; i < n; i++) {
       const w = newClientWorker({ index: i, url, participants: slices[i]!, dtx: o.dtx, bitrate: o.bitrate, timeoutMs: o.timeoutMs, ...(o.wavPath ? { wavPath: o.wavPath } : {}) });
       w.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') { ready++; speechSource = m.speechSource; } else if (m.type === 'snapshot') { last[m.index] = m; joinMs.push(...m.joinMs); } else if (m.type === 'final') { finals[m.index] = m; joinMs.push(...m.snapshot.joinMs); last[m.index] = m.snapshot; } else if (m.type === 'fatal') fatal.push(m.message);
+        if (m.type === 'ready') { ready++; speechSource = m.speechSource; clientHeapIdle += m.heapBytes; } else if (m.type === 'snapshot') { last[m.index] = m; joinMs.push(...m.joinMs); } else if (m.type === 'final') { finals[m.index] = m; joinMs.push(...m.snapshot.joinMs); last[m.index] = m.snapshot; } else if (m.type === 'fatal') fatal.push(m.message);
       });
       w.on('error', (e) => fatal.push(`client worker ${i}: ${e.message}`));
       w.once('exit', () => exited.add(w));
@@ -121,6 +122,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
     let serverPeakRss = extPrev?.rssBytes ?? 0;
     let steadySince = -1;
     let peakRss = process.memoryUsage().rss;
+    let peakClientHeap = 0;
     let seq = 0;
     while (true) {
       await sleep(1000 - ((performance.now() - t0) % 1000));
@@ -151,6 +153,8 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
         return d.utilization * 100;
       });
       const rss = process.memoryUsage().rss;
+      const clientHeap = last.reduce((a, x) => a + (x?.heapBytes ?? 0), 0);
+      if (clientHeap > peakClientHeap) peakClientHeap = clientHeap;
       if (rss > peakRss) peakRss = rss;
       const clientPct = ((clientCpu - prev.clientCpu) / 1000 / dt) * 100;
       const ext = extPid ? otherProcessUsage(extPid) : undefined;
@@ -186,7 +190,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
     while (finals.some((f) => !f) && performance.now() < finBy) await sleep(20);
     return summarize({
       options: o, samples, finals: finals.filter((f): f is WorkerFinal => !!f), joinMs, participants: plans.length,
-      rss: { beforeBytes: rssBefore, serverIdleBytes: rssServerIdle, idleBytes: rssIdle, peakBytes: peakRss, externalServerPeakBytes: serverPeakRss }, runMs, steadyFromS: steadySince >= 0 ? (steadySince - t0) / 1000 : NaN,
+      rss: { beforeBytes: rssBefore, serverIdleBytes: rssServerIdle, idleBytes: rssIdle, peakBytes: peakRss, externalServerPeakBytes: serverPeakRss, clientHeapPeakBytes: Math.max(0, peakClientHeap - clientHeapIdle) }, runMs, steadyFromS: steadySince >= 0 ? (steadySince - t0) / 1000 : NaN,
       inProcessServer: !!server, serverWorkers: server?.workers.length ?? 0, clientWorkers: n, speechSource,
       missingWorkers: finals.filter((f) => !f).length, serverUdpDrops, loadAvg: [loadStart, loadavg()[0]!],
     });

@@ -64,7 +64,11 @@ export interface LoadTestSummary {
    */
   cpu: { clientPct: number; serverPct: number; mainPct: number; serverWorkerEluPct: number[]; clientUsPerPacket: number; serverUsPerPacketOut: number };
   /** perParticipantKb: (peak - idle with server and client threads started) / joined participants. */
-  rss: { beforeMb: number; serverIdleMb: number; idleMb: number; peakMb: number; perParticipantKb: number; externalServerPeakMb: number | null };
+  rss: {
+    beforeMb: number; serverIdleMb: number; idleMb: number; peakMb: number; perParticipantKb: number; externalServerPeakMb: number | null;
+    /** Growth of V8 heap + ArrayBuffers of the client threads (peak - idle), per joined participant: the client side alone. */
+    clientHeapPerParticipantKb: number;
+  };
   errors: Record<string, number>;
   /** Datagrams the kernel dropped because a socket's receive buffer was full (a stalled thread). */
   udpDrops: { server: number | null; clients: number };
@@ -81,7 +85,7 @@ export interface SummarizeInput {
   joinMs: number[];
   participants: number;
   /** Before the server, with the idle server, with idle client workers too, and the peak. */
-  rss: { beforeBytes: number; serverIdleBytes: number; idleBytes: number; peakBytes: number; externalServerPeakBytes: number };
+  rss: { beforeBytes: number; serverIdleBytes: number; idleBytes: number; peakBytes: number; externalServerPeakBytes: number; clientHeapPeakBytes: number };
   runMs: number;
   steadyFromS: number;
   inProcessServer: boolean;
@@ -184,6 +188,7 @@ export function summarize(i: SummarizeInput): LoadTestSummary {
       beforeMb: r2(i.rss.beforeBytes / 1048576), serverIdleMb: r2(i.rss.serverIdleBytes / 1048576), idleMb: r2(i.rss.idleBytes / 1048576), peakMb: r2(i.rss.peakBytes / 1048576),
       perParticipantKb: r2((i.rss.peakBytes - i.rss.idleBytes) / 1024 / participantsUp),
       externalServerPeakMb: i.rss.externalServerPeakBytes ? r2(i.rss.externalServerPeakBytes / 1048576) : null,
+      clientHeapPerParticipantKb: r2(i.rss.clientHeapPeakBytes / 1024 / participantsUp),
     },
     errors,
     udpDrops: { server: Number.isFinite(i.serverUdpDrops) ? i.serverUdpDrops : null, clients: i.finals.reduce((a, f) => a + (f.snapshot.udpDrops ?? 0), 0) },
@@ -226,7 +231,7 @@ export function summaryText(s: LoadTestSummary, maxTracks = 30): string {
   out.push(`Steady state: sent ${f(T.steadySentPps, 0)} pps, received ${f(T.steadyRecvPps, 0)} pps (${f(T.steadyRecvKbps / 1000, 2)} Mbit/s payload); loss ${f(T.lossPct, 3)}% (${T.lost}/${T.expected}); jitter mean ${f(T.jitterMsMean, 2)} ms max ${f(T.jitterMsMax, 2)} ms; one-way latency p50 ${f(T.latP50, 2)} p95 ${f(T.latP95, 2)} p99 ${f(T.latP99, 2)} max ${f(T.latMax, 1)} ms`);
   const elu = s.cpu.serverWorkerEluPct.length ? `; server workers event-loop busy ${s.cpu.serverWorkerEluPct.map((x) => `${f(x, 0)}%`).join(' ')}` : '';
   out.push(`CPU (% of one core, steady): clients ${f(s.cpu.clientPct, 0)}%, ${c.inProcessServer ? `server ${f(s.cpu.serverPct, 0)}%` : Number.isFinite(s.cpu.serverPct) ? `external server process ${f(s.cpu.serverPct, 0)}%` : 'server external (not measured: --server-pid)'}, runner main ${f(s.cpu.mainPct, 0)}%${elu}; clients ${f(s.cpu.clientUsPerPacket, 1)} us/packet, server ${f(s.cpu.serverUsPerPacketOut, 1)} us/forwarded packet`);
-  out.push(`RSS: ${f(s.rss.beforeMb, 0)} MB before, ${f(s.rss.serverIdleMb, 0)} MB with idle server, ${f(s.rss.idleMb, 0)} MB with idle client threads, peak ${f(s.rss.peakMb, 0)} MB; ${f(s.rss.perParticipantKb, 0)} KB per participant (clients${c.inProcessServer ? ' + server' : ''})${s.rss.externalServerPeakMb !== null ? `; external server peak ${f(s.rss.externalServerPeakMb, 0)} MB` : ''}`);
+  out.push(`RSS: ${f(s.rss.beforeMb, 0)} MB before, ${f(s.rss.serverIdleMb, 0)} MB with idle server, ${f(s.rss.idleMb, 0)} MB with idle client threads, peak ${f(s.rss.peakMb, 0)} MB; ${f(s.rss.perParticipantKb, 0)} KB per participant (clients${c.inProcessServer ? ' + server' : ''}), client heap ${f(s.rss.clientHeapPerParticipantKb, 0)} KB per participant${s.rss.externalServerPeakMb !== null ? `; external server peak ${f(s.rss.externalServerPeakMb, 0)} MB` : ''}`);
   out.push(`Kernel UDP receive drops: server ${s.udpDrops.server ?? 'n/a (external)'}, clients ${s.udpDrops.clients}`);
   const errs = Object.entries(s.errors);
   out.push(`Errors: ${errs.length ? errs.map(([k, v]) => `${k}=${v}`).join(', ') : 'none'}`);

@@ -26,6 +26,11 @@ let newJoinMs: number[] = [];
 const timers: NodeJS.Timeout[] = [];
 let finished = false;
 
+function heapBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 function count(kind: string): void { errors[kind] = (errors[kind] ?? 0) + 1; }
 
 async function join(plan: ParticipantPlan): Promise<void> {
@@ -66,7 +71,7 @@ function snapshot(seq: number): WorkerSnapshot {
   return {
     type: 'snapshot', index: init.index, seq, sentPackets, sentBytes, recvPackets, recvBytes, expected, lost, latency,
     joined, failed, subscribed, joinMs, errors: errs, cpuMs: threadCpuMs(), tid, sockets: network.socketCount,
-    udpDrops: seq === 0 ? udpDrops(network.ports) : 0,
+    udpDrops: seq === 0 ? udpDrops(network.ports) : 0, heapBytes: heapBytes(),
   };
 }
 
@@ -107,4 +112,4 @@ port.on('message', (m: ToWorker) => {
   }
 });
 
-post({ type: 'ready', index: init.index, speechSource: speech.source, frames: speech.count });
+post({ type: 'ready', index: init.index, speechSource: speech.source, frames: speech.count, heapBytes: heapBytes() });
