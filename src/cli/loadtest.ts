@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     const dir = resolve(o.outDir);
     mkdirSync(dir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const base = `loadtest-${summary.config.rooms}r-${summary.config.publishers}p-${summary.config.subscribers}s-${stamp}`;
+    const base = `loadtest-${summary.config.rooms}rooms-${summary.config.publishers}pub-${summary.config.subscribers}sub-${stamp}`;
     writeFileSync(join(dir, `${base}.json`), json + '\n');
     writeFileSync(join(dir, `${base}.html`), chartHtml(summary, text));
     console.log(`wrote ${join(o.outDir, base)}.json and .html`);
