@@ -86,14 +86,26 @@ export function mediasoupWorkerBin(): string | undefined {
 export async function runMediasoupBaseline(c: BaselineConfig): Promise<BaselineResult | { name: 'mediasoup'; skipped: string }> {
   const bin = mediasoupWorkerBin();
   if (!bin || !existsSync(FANOUT)) return { name: 'mediasoup', skipped: `no mediasoup worker binary (run bash /work/shared/scripts/mediasoup/build.sh ${MEDIASOUP_DIR})` };
-  const sinkBase = 40000 + Math.floor(Math.random() * 10000);
+  // Sinks below the kernel's ephemeral range (32768+), where nothing binds by chance;
+  // probe a free run of ports first (mediasoup only learns the base).
+  const sinks: Sink[] = [];
+  let sinkBase = 0;
+  for (let attempt = 0; attempt < 20 && !sinkBase; attempt++) {
+    const base = 30000 + Math.floor(Math.random() * (2700 - c.subscribers));
+    try {
+      for (let i = 0; i < c.subscribers; i++) { const s = new Sink(0); sinks.push(s); await s.bind(base + i); }
+      sinkBase = base;
+    } catch {
+      for (const s of sinks.splice(0)) s.close();
+    }
+  }
+  if (!sinkBase) return { name: 'mediasoup', skipped: 'no free run of sink ports in 30000-32767' };
   const ssrc = 22222222;
   const child = spawn(process.execPath, [FANOUT, String(c.subscribers), '--srtp', `--sink-base=${sinkBase}`, `--ssrc=${ssrc}`], {
     env: { ...process.env, MEDIASOUP_DIR, MEDIASOUP_WORKER_BIN: bin }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const sinks: Sink[] = [];
   let sender: PlainSender | undefined;
   try {
     const line = await new Promise<string>((res, rej) => {
@@ -104,11 +116,7 @@ export async function runMediasoupBaseline(c: BaselineConfig): Promise<BaselineR
     });
     const info = JSON.parse(line) as { workerPid: number; rtpPort: number; srtpKey: string; mediasoupVersion: string; sinks: { port: number; key: string }[] };
     const keyOf = (b64: string): SrtpContext => { const raw = Buffer.from(b64, 'base64'); return new SrtpContext(SrtpProfile.AES128_CM_HMAC_SHA1_80, raw.subarray(0, 16), raw.subarray(16, 30)); };
-    for (const [i, s] of info.sinks.entries()) {
-      const sink = new Sink(0, i === 0 ? keyOf(s.key) : undefined);
-      await sink.bind(s.port);
-      sinks.push(sink);
-    }
+    sinks[0]!.srtp = keyOf(info.sinks[0]!.key);
     sender = new PlainSender(c.fixture, info.rtpPort, ssrc, 0, keyOf(info.srtpKey));
     const cpu = async (): Promise<number> => processCpuMsOf(info.workerPid);
     const r = await measure(sender, sinks, c.rate, cpu, c);

@@ -10,7 +10,8 @@ import { generateCertificate, type DtlsCertificate } from '../../src/dtls/index.
 import { UdpMux } from '../../src/net/index.js';
 import { WebRtcTransport, randomIceString, type WebRtcTransportOptions } from '../../src/transport/index.js';
 import { RtpView, RtpStatus, readAbsCaptureTimeMs } from '../../src/rtp/index.js';
-import { buildPublisherOffer, readPublisherAnswer, answerSubscriberOffer, TrackReceiveStats, NTP_UNIX_OFFSET_MS } from '../../src/client/index.js';
+import { buildPublisherOffer, readPublisherAnswer, readRemoteTransport, answerSubscriberOffer, extmapId, TrackReceiveStats, NTP_UNIX_OFFSET_MS, type PublisherAnswerInfo } from '../../src/client/index.js';
+import { EXT, parseSdp, serializeSdp } from '../../src/sdp/index.js';
 import type { Participant, Room } from '../../src/engine/index.js';
 import type { Fixture } from './fixture.js';
 
@@ -80,15 +81,16 @@ export class ReplayPublisher {
   constructor(readonly fixture: Fixture, readonly net: BenchNetwork) {}
 
   async connect(room: Room, identity: string): Promise<void> {
-    if (this.fixture.kind !== 'audio') throw new Error('the replay publisher offers audio (Opus) only so far');
     this.participant = await room.join({ identity, autoSubscribe: false });
     const mux = await this.net.socket(4096);
     const iceUfrag = randomIceString(8), icePwd = randomIceString(24);
-    const offer = buildPublisherOffer({
+    const audioOffer = buildPublisherOffer({
       iceUfrag, icePwd, fingerprints: [this.net.certificate.fingerprint], candidate: { address: this.net.host, port: mux.port },
       streamId: identity, tracks: [{ cid: `replay-${identity}`, ssrc: this.ssrc }],
     });
-    const a = readPublisherAnswer(await this.participant.publisherOffer(offer));
+    const video = this.fixture.kind === 'video';
+    const answer = await this.participant.publisherOffer(video ? videoOffer(audioOffer) : audioOffer);
+    const a = video ? readVideoAnswer(answer) : readPublisherAnswer(answer);
     const m = a.media[0];
     if (!m?.accepted) throw new Error('the engine rejected the replay track');
     this.payloadType = m.payloadType;
@@ -142,6 +144,31 @@ export class ReplayPublisher {
     const len = o + p.payload.length;
     if (this.transport.sendRtp(b, 0, len)) { this.sent++; this.bytes += len; } else this.dropped++;
   }
+}
+
+/** The client's audio offer turned into one sendonly VP8 m-line (same transport, ssrc, msid). */
+function videoOffer(audioOffer: string): string {
+  const sd = parseSdp(audioOffer);
+  const m = sd.media[0]!;
+  m.kind = 'video';
+  m.formats = ['96'];
+  m.rtpmaps = [{ payloadType: 96, encodingName: 'VP8', clockRate: 90000 }];
+  m.fmtps = [];
+  m.rtcpFbs = [{ payloadType: 96, type: 'nack' }, { payloadType: 96, type: 'nack', parameter: 'pli' }, { payloadType: 96, type: 'ccm', parameter: 'fir' }];
+  m.extmaps = [{ id: 4, uri: EXT.mid }, { id: ABS_CAPTURE_ID, uri: EXT.absCaptureTime }];
+  return serializeSdp(sd);
+}
+
+function readVideoAnswer(answer: string): PublisherAnswerInfo {
+  const sd = parseSdp(answer);
+  const remote = readRemoteTransport(sd);
+  return {
+    remote, dtlsRole: remote.setup === 'active' ? 'server' : 'client',
+    media: sd.media.map((m) => {
+      const vp8 = m.rtpmaps.find((r) => r.encodingName.toLowerCase() === 'vp8');
+      return { mid: m.mid ?? '', accepted: m.port !== 0 && vp8 !== undefined, payloadType: vp8?.payloadType ?? -1, audioLevelId: 0, transportCcId: 0, midId: extmapId(m, EXT.mid, sd), absCaptureTimeId: extmapId(m, EXT.absCaptureTime, sd) };
+    }),
+  };
 }
 
 const view = new RtpView();

@@ -53,6 +53,9 @@ export interface EngineRunResult {
   udpDropsLoad: number;
   latencyMs: Latency;
   stages: StageTimes | undefined;
+  /** Engine CPU ns per packet out in the (untimed) window, and the part outside the timed stages. */
+  cpuNsPerPacketOut: number;
+  otherNsPerPacketOut: number;
   setupMs: number;
 }
 
@@ -128,6 +131,12 @@ export async function runEngine(c: RunConfig): Promise<EngineRunResult> {
       lost += s.stats?.lost ?? 0; expected += s.stats?.expected ?? 0; duplicates += s.stats?.duplicates ?? 0;
       reordered += s.reordered; verified += s.decrypted; mismatch += s.payloadMismatch;
     }
+    const cpuNsOut = engineSent > 0 ? (engineCpuCores * sec * 1e9) / engineSent : NaN;
+    let otherNs = NaN;
+    if (stages && stages.packetsOut > 0) {
+      const n = stages.nsPerPacket, fan = stages.packetsOut / Math.max(1, stages.packetsIn);
+      otherNs = cpuNsOut - (n.decrypt + n.route) / fan - n.rewrite - n.queue - n.encrypt - n.send;
+    }
     return {
       ppsIn: round((b.sent - a.sent) / sec), ppsOut: round(ppsOut),
       mbpsIn: round(((b.sentBytes - a.sentBytes) * 8) / sec / 1e6, 3), mbpsOut: round(((b.recvBytes - a.recvBytes) * 8) / sec / 1e6, 3),
@@ -142,6 +151,7 @@ export async function runEngine(c: RunConfig): Promise<EngineRunResult> {
       engineSendDropped: b.diag.reduce((x, d) => x + d.sendQueue.dropped, 0) - a.diag.reduce((x, d) => x + d.sendQueue.dropped, 0),
       udpDropsEngine: b.dropsEngine - a.dropsEngine, udpDropsLoad: b.dropsLoad - a.dropsLoad,
       latencyMs: latencyOf(b.hist.minus(a.hist)), stages, setupMs: round(setupMs),
+      cpuNsPerPacketOut: round(cpuNsOut), otherNsPerPacketOut: round(otherNs),
     };
   } finally {
     if (pacer) clearInterval(pacer);

@@ -13,7 +13,8 @@ export async function runReplayBench(o: ReplayOptions, log: (s: string) => void 
   const fx = loadFixture(o.fixture);
   const runs: RunRow[] = [];
   for (const subscribers of o.subscribers) {
-    for (const rate of o.rates) {
+    for (const spec of o.rates) {
+      const rate = spec >= 0 ? spec : Math.max(1, Math.round(-spec / (subscribers * o.publishers)));
       log(`replay: ${o.publishers}×${subscribers} at ${rate ? rate + ' pps' : 'recorded timing'} ...`);
       const engine = await runEngine({ fixture: fx, publishers: o.publishers, subscribers, rate, durationMs: o.durationMs, warmupMs: o.warmupMs, workers: o.workers, verifyEvery: o.verifyEvery, stageMs: o.stageMs, log });
       log(`  engine: ${engine.ppsOut.toFixed(0)} pps out, ${engine.engineCpuCores} cores -> ${engine.ppsOutPerCore.toFixed(0)} pps/core, p99 ${engine.latencyMs.p99} ms`);

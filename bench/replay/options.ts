@@ -4,7 +4,10 @@ export interface ReplayOptions {
   publishers: number;
   /** One or more fan-outs (comma list): one run each. */
   subscribers: number[];
-  /** 'recorded' or packets per second per publisher (comma list: one run each). */
+  /**
+   * Per run: 0 = recorded timing; > 0 packets/s per publisher; < 0 = -(target packets/s
+   * out of the engine), divided by publishers × subscribers (comma list: one run each).
+   */
   rates: number[];
   durationMs: number;
   warmupMs: number;
@@ -21,7 +24,9 @@ export const REPLAY_USAGE = `npm run bench -- replay [options]
   --fixture FILE        pcap/pcapng with a decrypted RTP stream (default pcap/opus-speech-60s.pcapng)
   --publishers N        publishers, one room each (default 1)
   --subscribers N[,N..] subscribers per publisher; a list runs each (default 10)
-  --rate R[,R..]        'recorded' (the fixture's timing, looped) or packets/s per publisher (default recorded)
+  --rate R[,R..]        'recorded' (the fixture's timing, looped), N (packets/s per publisher) or
+                        Nout (N packets/s out of the engine in total: N / (publishers × subscribers)
+                        per publisher); a list runs each (default recorded)
   --duration T          measured window, e.g. 10s or 500ms (default 10s)
   --warmup T            before the window (default 2s)
   --workers N           engine media workers (default 1)
@@ -50,7 +55,7 @@ export function parseReplayOptions(argv: string[]): ReplayOptions {
       case '--fixture': o.fixture = v(); break;
       case '--publishers': o.publishers = Math.max(1, int(v())); break;
       case '--subscribers': o.subscribers = v().split(',').map(int); break;
-      case '--rate': o.rates = v().split(',').map((x) => (x === 'recorded' ? 0 : int(x.replace(/pps$/, '')))); break;
+      case '--rate': o.rates = v().split(',').map((x) => (x === 'recorded' ? 0 : x.endsWith('out') ? -int(x.slice(0, -3)) : int(x.replace(/pps$/, '')))); break;
       case '--duration': o.durationMs = duration(v()); break;
       case '--warmup': o.warmupMs = duration(v()); break;
       case '--workers': o.workers = int(v()); break;

@@ -55,7 +55,9 @@ export function table(s: ReplaySummary): string {
     if (st && st.packetsIn > 0) {
       const n = st.nsPerPacket;
       out.push(`${r.publishers}×${r.subscribers} ${r.rate ? r.rate + '/s' : 'rec'} stages (ns/packet, timers on; timer overhead ${st.overheadNs.toFixed(0)} ns/stage subtracted from outer stages): ` +
-        `decrypt ${n.decrypt.toFixed(0)} (per in) | route ${n.route.toFixed(0)} (per in) | rewrite ${n.rewrite.toFixed(0)} | queue ${n.queue.toFixed(0)} | encrypt ${n.encrypt.toFixed(0)} | send ${n.send.toFixed(0)} (per out)`);
+        `decrypt ${n.decrypt.toFixed(0)} (per in) | route ${n.route.toFixed(0)} (per in) | rewrite ${n.rewrite.toFixed(0)} | queue ${n.queue.toFixed(0)} | encrypt ${n.encrypt.toFixed(0)} | send ${n.send.toFixed(0)} (per out); ` +
+        `engine-internal latency (socket handler in -> dgram.send) p50/p95/p99 ${f(st.internalLatencyUs.p50)}/${f(st.internalLatencyUs.p95)}/${f(st.internalLatencyUs.p99)} µs; ` +
+        `engine CPU ${f(r.engine.cpuNsPerPacketOut)} ns per packet out, of which ${f(r.engine.otherNsPerPacketOut)} outside the timed stages (socket receive, libuv sendmsg, event loop, timers)`);
     }
     const sk = r.mediasoup && 'skipped' in r.mediasoup ? r.mediasoup.skipped : undefined;
     if (sk) out.push(`  mediasoup baseline skipped: ${sk}`);

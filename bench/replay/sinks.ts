@@ -16,7 +16,7 @@ export class Sink {
   decrypted = 0;
   decryptFailed = 0;
   #maxSeq = -1;
-  constructor(readonly absId: number, readonly srtp?: SrtpContext) {
+  constructor(readonly absId: number, public srtp?: SrtpContext) {
     this.stats = new TrackReceiveStats({ ssrc: 0, trackSid: '', publisherSid: '', clockRate: 48000, absCaptureTimeId: absId, audioLevelId: 0 });
   }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { MediaHost } from '../core/media-host.js';
 import { CaptureSession, captureKey, type CaptureTarget } from './tap.js';
 import type { CaptureFileStats } from './capture-file.js';
-import { hostDiagnostics, startDiagnostics, type HostDiagnostics } from './diagnostics.js';
+import { hostDiagnostics, type HostDiagnostics } from './diagnostics.js';
 import { disableStageTimers, enableStageTimers, resetStageTimers } from './stage-timer.js';
 
 export const CONTROL_CHANNEL = 'switchboard.engine.capture';
@@ -32,7 +32,6 @@ export class CaptureControl {
   constructor(host: MediaHost, autoDir?: string) {
     this.#host = host;
     this.#autoDir = autoDir;
-    startDiagnostics();
     if (autoDir) this.#hook();
   }
 

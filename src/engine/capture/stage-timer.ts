@@ -19,6 +19,16 @@ const DEC = 0, RECV = 1, WRITE = 2, SEND_RTP = 3, ENC = 4, FLUSH = 5, N = 6;
 const ms = new Float64Array(N + 1); // slot N: calibration
 const calls = new Float64Array(N + 1);
 let flushed = 0;
+// Engine-internal latency: the receive time (the mux's clock read for the datagram, passed
+// to Receiver.onRtp) of each packet queued, until the flush that hands it to dgram.send.
+const RING = 1 << 14;
+const inTimes = new Float64Array(RING);
+let ringHead = 0, ringTail = 0;
+let currentInMs = NaN;
+const LAT_BINS = 256;
+const latBins = new Float64Array(LAT_BINS);
+const latBin = (us: number): number => Math.min(LAT_BINS - 1, Math.floor(16 * Math.log2(1 + Math.max(0, us))));
+const latBinUs = (b: number): number => 2 ** ((b + 1) / 16) - 1;
 let overheadMs = 0;
 let restore: (() => void)[] = [];
 
@@ -30,6 +40,12 @@ export interface StageTimes {
   packetsOut: number;
   /** ns per packet of each stage (decrypt/route per packet in; the others per packet out). */
   nsPerPacket: { decrypt: number; route: number; rewrite: number; queue: number; encrypt: number; send: number };
+  /**
+   * Engine-internal latency of forwarded RTP, µs: from the datagram's receive (the mux's
+   * clock read, at the start of its handler) to the end of the send-queue flush that
+   * handed it to dgram.send. Excludes kernel queues on both sides.
+   */
+  internalLatencyUs: { p50: number; p95: number; p99: number; samples: number };
   /** Total ms spent in each stage since enable (or the last reset). */
   totalMs: { decrypt: number; route: number; rewrite: number; queue: number; encrypt: number; send: number };
 }
@@ -87,6 +103,22 @@ export function enableStageTimers(): void {
   wrap(WebRtcTransport.prototype, 'sendRtp', SEND_RTP);
   wrap(SrtpContext.prototype, 'protectRtp', ENC);
   wrap(SendQueue.prototype, 'flush', FLUSH, (q) => (q as SendQueue).pending);
+  // Latency probes (outside the timed regions): in-time per forwarded packet, out at flush.
+  const R = Receiver.prototype as unknown as Record<string, Fn>, T = WebRtcTransport.prototype as unknown as Record<string, Fn>, Q = SendQueue.prototype as unknown as Record<string, Fn>;
+  const onRtp = R.onRtp!, sendRtp = T.sendRtp!, flush = Q.flush!;
+  R.onRtp = function (this: unknown, a, b, c, d, e, f) { currentInMs = c as number; const r = onRtp.call(this, a, b, c, d, e, f); currentInMs = NaN; return r; };
+  T.sendRtp = function (this: unknown, a, b, c, d, e, f) {
+    const r = sendRtp.call(this, a, b, c, d, e, f);
+    if (r === true && currentInMs === currentInMs && ringHead - ringTail < RING) inTimes[ringHead++ & (RING - 1)] = currentInMs;
+    return r;
+  };
+  Q.flush = function (this: unknown, a, b, c, d, e, f) {
+    const r = flush.call(this, a, b, c, d, e, f);
+    const now = performance.now();
+    while (ringTail < ringHead) latBins[latBin((now - inTimes[ringTail++ & (RING - 1)]!) * 1000)]!++;
+    return r;
+  };
+  restore.push(() => { R.onRtp = onRtp; T.sendRtp = sendRtp; Q.flush = flush; });
 }
 
 export function disableStageTimers(): void {
@@ -98,6 +130,18 @@ export function resetStageTimers(): void {
   ms.fill(0);
   calls.fill(0);
   flushed = 0;
+  latBins.fill(0);
+  ringHead = ringTail = 0;
+}
+
+function pct(q: number): number {
+  let total = 0;
+  for (const v of latBins) total += v;
+  if (total === 0) return NaN;
+  const want = Math.max(1, Math.ceil(total * q));
+  let acc = 0;
+  for (let i = 0; i < LAT_BINS; i++) { acc += latBins[i]!; if (acc >= want) return Math.round(latBinUs(i) * 10) / 10; }
+  return latBinUs(LAT_BINS - 1);
 }
 
 export function stageTimes(): StageTimes {
@@ -119,5 +163,6 @@ export function stageTimes(): StageTimes {
       queue: per(queue, pout), encrypt: per(total.encrypt, calls[ENC]!), send: per(total.send, flushed),
     },
     totalMs: total,
+    internalLatencyUs: { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), samples: latBins.reduce((x, y) => x + y, 0) },
   };
 }
