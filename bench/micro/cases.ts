@@ -14,6 +14,7 @@ export async function loadCases(): Promise<MicroCase[]> {
     import('./signal.bench.js'),
     import('./sfu.bench.js'),
     import('./sfu-cc.bench.js'),
+    import('./client.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);
   return mods.flatMap((m) => m.cases);
 }

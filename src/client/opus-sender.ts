@@ -10,9 +10,11 @@ import { RTP_TS_STEP, seededRandom, type EncodedSpeech } from './speech.js';
 /** NTP epoch (1900) is this many ms before the Unix epoch. */
 export const NTP_UNIX_OFFSET_MS = 2_208_988_800_000;
 
+const TIME_ORIGIN = performance.timeOrigin; // per thread, fixed
+
 /** Wall-clock ms (Unix epoch) with sub-ms resolution, comparable across worker threads. */
 export function wallMs(nowMs = performance.now()): number {
-  return performance.timeOrigin + nowMs;
+  return TIME_ORIGIN + nowMs;
 }
 
 export interface OpusSenderOptions {
@@ -38,6 +40,11 @@ export interface OpusSenderOptions {
 }
 
 const scratch = Buffer.allocUnsafe(1500);
+
+/** Big-endian 32-bit store by bytes (Buffer#writeUInt32BE boxes values above 2^31). */
+function w32(b: Buffer, o: number, v: number): void {
+  b[o] = v >>> 24; b[o + 1] = (v >>> 16) & 0xff; b[o + 2] = (v >>> 8) & 0xff; b[o + 3] = v & 0xff;
+}
 
 export class OpusSender {
   readonly ssrc: number;
@@ -97,9 +104,10 @@ export class OpusSender {
     const f = this.#frame;
     b[0] = 0x90; // V=2, X=1
     b[1] = (this.#talkspurt ? 0x80 : 0) | (o.payloadType & 0x7f);
-    b.writeUInt16BE(this.#seq, 2);
-    b.writeUInt32BE(this.#ts, 4);
-    b.writeUInt32BE(this.ssrc, 8);
+    const seq = this.#seq;
+    b[2] = seq >>> 8; b[3] = seq & 0xff;
+    w32(b, 4, this.#ts);
+    w32(b, 8, this.ssrc);
     b[12] = 0xbe; b[13] = 0xde;
     let p = 16;
     if (o.audioLevelId > 0) {
@@ -117,7 +125,7 @@ export class OpusSender {
       const sec = Math.floor(ms / 1000);
       const frac = Math.floor(((ms - sec * 1000) / 1000) * 4294967296);
       b[p++] = (o.absCaptureTimeId << 4) | 7;
-      b.writeUInt32BE(sec >>> 0, p); b.writeUInt32BE(frac >>> 0, p + 4); p += 8;
+      w32(b, p, sec); w32(b, p + 4, frac); p += 8;
     }
     const mid = this.#midBytes;
     if (o.midId > 0 && mid.length > 0 && mid.length <= 16) {
@@ -125,9 +133,12 @@ export class OpusSender {
       for (let i = 0; i < mid.length; i++) b[p++] = mid[i]!;
     }
     while ((p - 16) & 3) b[p++] = 0;
-    b.writeUInt16BE((p - 16) >>> 2, 14);
+    const words = (p - 16) >>> 2;
+    b[14] = words >>> 8; b[15] = words & 0xff;
     const len = sp.lengths[f]!;
-    sp.data.copy(b, p, sp.offsets[f]!, sp.offsets[f]! + len);
+    // A plain loop: Buffer#copy makes a view object per call, and frames are ~100 bytes.
+    const src = sp.data;
+    for (let i = 0, o = sp.offsets[f]!; i < len; i++) b[p + i] = src[o + i]!;
     return p + len;
   }
 

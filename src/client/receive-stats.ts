@@ -2,6 +2,7 @@
 // highest sequence number), interarrival jitter (RFC 3550 A.8) and a one-way latency
 // histogram from abs-capture-time. Fixed fields and typed arrays only: nothing is
 // allocated per packet.
+import { readAbsCaptureTimeMs, readAudioLevel, type RtpView } from '../rtp/index.js';
 import { NTP_UNIX_OFFSET_MS, wallMs } from './opus-sender.js';
 
 /** Log-scale latency histogram: bin = floor(16 * log2(1 + ms * 100)), 256 bins (~4 % wide, up to ~650 ms). */
@@ -42,17 +43,14 @@ export class TrackReceiveStats {
   packets = 0;
   bytes = 0;
   duplicates = 0;
-  /** RFC 3550 interarrival jitter, in RTP timestamp units. */
-  jitter = 0;
   latencyCount = 0;
-  latencySumMs = 0;
-  latencyMaxMs = 0;
+  /** Doubles in a typed array: updating them per packet never allocates a number box. */
+  readonly #d = new Float64Array(4); // jitter, lastTransit, latency sum, latency max
   readonly latency = new Uint32Array(LATENCY_BINS);
   lastAudioLevel = 127;
   #baseSeq = -1;
   #maxSeq = 0;
   #cycles = 0;
-  #lastTransit = 0;
   #haveTransit = false;
 
   constructor(o: { ssrc: number; trackSid: string; publisherSid: string; clockRate: number; absCaptureTimeId: number; audioLevelId: number }) {
@@ -62,6 +60,24 @@ export class TrackReceiveStats {
     this.clockRate = o.clockRate;
     this.absCaptureTimeId = o.absCaptureTimeId;
     this.audioLevelId = o.audioLevelId;
+  }
+
+  /**
+   * One packet from a view (reset on it by the caller): reads seq, timestamp, payload
+   * length, abs-capture-time and audio level from the buffer. The hot path: taking the
+   * view (not the values) keeps 32-bit timestamps and NTP times from being boxed per call.
+   */
+  onRtp(v: RtpView, nowMs: number): void {
+    let cap = NaN;
+    if (this.absCaptureTimeId > 0) {
+      const off = v.findExtension(this.absCaptureTimeId);
+      if (off >= 0 && v.extValueLength >= 8) cap = readAbsCaptureTimeMs(v.buf, off);
+    }
+    if (this.audioLevelId > 0) {
+      const off = v.findExtension(this.audioLevelId);
+      if (off >= 0) this.lastAudioLevel = readAudioLevel(v.buf, off);
+    }
+    this.onPacket(v.sequenceNumber, v.timestamp, v.payloadLength, nowMs, cap);
   }
 
   /**
@@ -83,21 +99,22 @@ export class TrackReceiveStats {
       }
     }
     // Jitter: transit = arrival (in RTP units) - RTP timestamp; J += (|D| - J) / 16.
+    const d64 = this.#d;
     const transit = (nowMs * this.clockRate) / 1000 - ts;
     if (this.#haveTransit) {
-      let d = transit - this.#lastTransit;
+      let d = transit - d64[1]!;
       // The RTP timestamp is 32-bit: unwrap the difference.
       if (d > 2147483648) d -= 4294967296; else if (d < -2147483648) d += 4294967296;
       if (d < 0) d = -d;
-      this.jitter += (d - this.jitter) / 16;
+      d64[0] = d64[0]! + (d - d64[0]!) / 16;
     }
-    this.#lastTransit = transit;
+    d64[1] = transit;
     this.#haveTransit = true;
     if (captureNtpMs === captureNtpMs) {
       const lat = wallMs(nowMs) - (captureNtpMs - NTP_UNIX_OFFSET_MS);
       this.latencyCount++;
-      this.latencySumMs += lat;
-      if (lat > this.latencyMaxMs) this.latencyMaxMs = lat;
+      d64[2] = d64[2]! + lat;
+      if (lat > d64[3]!) d64[3] = lat;
       this.latency[latencyBin(lat)]!++;
     }
   }
@@ -112,7 +129,12 @@ export class TrackReceiveStats {
     return Math.max(0, this.expected - (this.packets - this.duplicates));
   }
 
+  /** RFC 3550 interarrival jitter, in RTP timestamp units. */
+  get jitter(): number { return this.#d[0]!; }
+  get latencySumMs(): number { return this.#d[2]!; }
+  get latencyMaxMs(): number { return this.#d[3]!; }
+
   get jitterMs(): number {
-    return (this.jitter * 1000) / this.clockRate;
+    return (this.#d[0]! * 1000) / this.clockRate;
   }
 }

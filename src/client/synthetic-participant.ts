@@ -4,7 +4,7 @@
 // (recvonly, setup:active: the server is the DTLS server there too) and counts what
 // arrives per subscribed track.
 import { randomBytes } from 'node:crypto';
-import { RtpStatus, RtpView, readAbsCaptureTimeMs, readAudioLevel } from '../rtp/index.js';
+import { RtpStatus, RtpView } from '../rtp/index.js';
 import { TrackSource, TrackType, type TrackInfo } from '../signal/index.js';
 import type { UdpMux } from '../net/index.js';
 import { randomIceString, type WebRtcTransport } from '../transport/index.js';
@@ -208,16 +208,7 @@ export class SyntheticParticipant {
     if (view.reset(buf, 0, len) !== RtpStatus.OK) return;
     const s = this.received.get(view.ssrc);
     if (s === undefined) { this.unknownSsrc++; return; }
-    let cap = NaN;
-    if (s.absCaptureTimeId > 0) {
-      const off = view.findExtension(s.absCaptureTimeId);
-      if (off >= 0 && view.extValueLength >= 8) cap = readAbsCaptureTimeMs(buf, off);
-    }
-    if (s.audioLevelId > 0) {
-      const off = view.findExtension(s.audioLevelId);
-      if (off >= 0) s.lastAudioLevel = readAudioLevel(buf, off);
-    }
-    s.onPacket(view.sequenceNumber, view.timestamp, view.payloadLength, nowMs, cap);
+    s.onRtp(view, nowMs);
   };
 
   /** Stops publishing, sends leave, closes both transports (idempotent). */
