@@ -14,6 +14,8 @@ test('1 room, 2 publishers, 2 subscribers, ~5 s through the in-process server', 
   assert.is(s.totals.subscriptions, 4, 'each subscriber got both tracks');
   assert.ok(s.totals.recvPackets > 0, 'packets received');
   assert.ok(s.totals.lossPct < 1, `loss ${s.totals.lossPct} %`);
+  assert.ok(s.totals.steadyLossPct < 1, `steady loss ${s.totals.steadyLossPct} %`);
+  assert.ok(Number.isFinite(s.totals.steadyLatP50) && s.totals.steadyLatP50 <= s.totals.steadyLatP99, 'steady-window latency measured');
   for (const t of s.tracks) {
     assert.is(t.subscribers, 2, `${t.sid} reached both subscribers`);
     assert.ok(t.recvPackets > 0 && t.sentPackets > 0);

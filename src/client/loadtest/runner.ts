@@ -121,6 +121,9 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
     let extPrev = extPid ? otherProcessUsage(extPid) : undefined;
     let serverPeakRss = extPrev?.rssBytes ?? 0;
     let steadySince = -1;
+    // Cumulative counters one second into the steady window: the summary's steady-state
+    // latency and loss are the difference to the end (the ramp's handshakes excluded).
+    let steadyBase: { hist: number[]; expected: number; lost: number } | undefined;
     let peakRss = process.memoryUsage().rss;
     let peakClientHeap = 0;
     let seq = 0;
@@ -175,6 +178,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
       samples.push(s);
       hooks.onSample?.(s, plans.length);
       prev = { t: now, sent, recv, expected, lost, clientCpu, proc, main, hist };
+      if (steadySince >= 0 && !steadyBase && now - steadySince >= 1000) steadyBase = { hist, expected, lost };
       if (fatal.length) { log(`fatal: ${fatal.join('; ')}`); break; }
       if (steadySince < 0 && joined + failed >= plans.length) steadySince = now;
       if (steadySince >= 0 && now - steadySince >= o.durationMs) break;
@@ -190,7 +194,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
     while (finals.some((f) => !f) && performance.now() < finBy) await sleep(20);
     return summarize({
       options: o, samples, finals: finals.filter((f): f is WorkerFinal => !!f), joinMs, participants: plans.length,
-      rss: { beforeBytes: rssBefore, serverIdleBytes: rssServerIdle, idleBytes: rssIdle, peakBytes: peakRss, externalServerPeakBytes: serverPeakRss, clientHeapPeakBytes: Math.max(0, peakClientHeap - clientHeapIdle) }, runMs, steadyFromS: steadySince >= 0 ? (steadySince - t0) / 1000 : NaN,
+      rss: { beforeBytes: rssBefore, serverIdleBytes: rssServerIdle, idleBytes: rssIdle, peakBytes: peakRss, externalServerPeakBytes: serverPeakRss, clientHeapPeakBytes: Math.max(0, peakClientHeap - clientHeapIdle) }, runMs, steady: steadyBase ? { hist: prev.hist.map((v, k) => v - steadyBase!.hist[k]!), expected: prev.expected - steadyBase.expected, lost: prev.lost - steadyBase.lost } : undefined, steadyFromS: steadySince >= 0 ? (steadySince - t0) / 1000 : NaN,
       inProcessServer: !!server, serverWorkers: server?.workers.length ?? 0, clientWorkers: n, speechSource,
       missingWorkers: finals.filter((f) => !f).length, serverUdpDrops, loadAvg: [loadStart, loadavg()[0]!],
     });

@@ -56,7 +56,10 @@ export interface LoadTestSummary {
     /** Averages over the steady window (after the last join). */
     steadySentPps: number; steadyRecvPps: number; steadyRecvKbps: number;
     jitterMsMean: number; jitterMsMax: number;
+    /** Whole run, ramp included. */
     latP50: number; latP95: number; latP99: number; latMax: number;
+    /** Steady window only (from 1 s after the last join to the end). */
+    steadyLatP50: number; steadyLatP95: number; steadyLatP99: number; steadyLossPct: number;
   };
   /**
    * % of one core, steady window. clientUsPerPacket: client CPU per packet sent or received;
@@ -88,6 +91,8 @@ export interface SummarizeInput {
   rss: { beforeBytes: number; serverIdleBytes: number; idleBytes: number; peakBytes: number; externalServerPeakBytes: number; clientHeapPeakBytes: number };
   runMs: number;
   steadyFromS: number;
+  /** Latency histogram and loss counters of the steady window (from 1 s after the last join). */
+  steady: { hist: number[]; expected: number; lost: number } | undefined;
   inProcessServer: boolean;
   serverWorkers: number;
   clientWorkers: number;
@@ -178,6 +183,9 @@ export function summarize(i: SummarizeInput): LoadTestSummary {
       steadyRecvKbps: r2((steadyRecvPps * avgPayload * 8) / 1000),
       jitterMsMean: r2(mean(jitters)), jitterMsMax: r2(jitters.length ? Math.max(...jitters) : NaN),
       latP50: r2(histogramPercentile(totalHist, 0.5)), latP95: r2(histogramPercentile(totalHist, 0.95)), latP99: r2(histogramPercentile(totalHist, 0.99)), latMax: r2(latMax),
+      steadyLatP50: r2(i.steady ? histogramPercentile(i.steady.hist, 0.5) : NaN), steadyLatP95: r2(i.steady ? histogramPercentile(i.steady.hist, 0.95) : NaN),
+      steadyLatP99: r2(i.steady ? histogramPercentile(i.steady.hist, 0.99) : NaN),
+      steadyLossPct: i.steady && i.steady.expected > 0 ? Math.round((1e6 * Math.max(0, i.steady.lost)) / i.steady.expected) / 1e4 : 0,
     },
     cpu: {
       clientPct: r2(clientPct), serverPct: r2(serverPct), mainPct: r2(mean(steady.map((s) => s.mainCpuPct))),
@@ -228,7 +236,8 @@ export function summaryText(s: LoadTestSummary, maxTracks = 30): string {
   if (s.tracks.length > maxTracks) out.push(`(${s.tracks.length - maxTracks} more tracks in the JSON)`);
   out.push('');
   out.push(`Participants: ${s.participants.joined}/${s.participants.planned} joined, ${s.participants.failed} failed; join time p50 ${f(s.joinMs.p50, 0)} ms p95 ${f(s.joinMs.p95, 0)} ms max ${f(s.joinMs.max, 0)} ms`);
-  out.push(`Steady state: sent ${f(T.steadySentPps, 0)} pps, received ${f(T.steadyRecvPps, 0)} pps (${f(T.steadyRecvKbps / 1000, 2)} Mbit/s payload); loss ${f(T.lossPct, 3)}% (${T.lost}/${T.expected}); jitter mean ${f(T.jitterMsMean, 2)} ms max ${f(T.jitterMsMax, 2)} ms; one-way latency p50 ${f(T.latP50, 2)} p95 ${f(T.latP95, 2)} p99 ${f(T.latP99, 2)} max ${f(T.latMax, 1)} ms`);
+  out.push(`Steady state: sent ${f(T.steadySentPps, 0)} pps, received ${f(T.steadyRecvPps, 0)} pps (${f(T.steadyRecvKbps / 1000, 2)} Mbit/s payload); loss ${f(T.steadyLossPct, 3)}%; one-way latency p50 ${f(T.steadyLatP50, 2)} p95 ${f(T.steadyLatP95, 2)} p99 ${f(T.steadyLatP99, 2)} ms`);
+  out.push(`Whole run (ramp included): loss ${f(T.lossPct, 3)}% (${T.lost}/${T.expected}); jitter mean ${f(T.jitterMsMean, 2)} ms max ${f(T.jitterMsMax, 2)} ms; one-way latency p50 ${f(T.latP50, 2)} p95 ${f(T.latP95, 2)} p99 ${f(T.latP99, 2)} max ${f(T.latMax, 1)} ms`);
   const elu = s.cpu.serverWorkerEluPct.length ? `; server workers event-loop busy ${s.cpu.serverWorkerEluPct.map((x) => `${f(x, 0)}%`).join(' ')}` : '';
   out.push(`CPU (% of one core, steady): clients ${f(s.cpu.clientPct, 0)}%, ${c.inProcessServer ? `server ${f(s.cpu.serverPct, 0)}%` : Number.isFinite(s.cpu.serverPct) ? `external server process ${f(s.cpu.serverPct, 0)}%` : 'server external (not measured: --server-pid)'}, runner main ${f(s.cpu.mainPct, 0)}%${elu}; clients ${f(s.cpu.clientUsPerPacket, 1)} us/packet, server ${f(s.cpu.serverUsPerPacketOut, 1)} us/forwarded packet`);
   out.push(`RSS: ${f(s.rss.beforeMb, 0)} MB before, ${f(s.rss.serverIdleMb, 0)} MB with idle server, ${f(s.rss.idleMb, 0)} MB with idle client threads, peak ${f(s.rss.peakMb, 0)} MB; ${f(s.rss.perParticipantKb, 0)} KB per participant (clients${c.inProcessServer ? ' + server' : ''}), client heap ${f(s.rss.clientHeapPerParticipantKb, 0)} KB per participant${s.rss.externalServerPeakMb !== null ? `; external server peak ${f(s.rss.externalServerPeakMb, 0)} MB` : ''}`);
