@@ -52,6 +52,9 @@ export class SyntheticParticipant {
   readonly received = new Map<number, TrackReceiveStats>();
   /** ms from connect() to joined, published and connected. */
   joinMs = NaN;
+  /** ms from start() to the first media packet received (subscribers). */
+  firstMediaMs = NaN;
+  #t0 = 0;
   /** Packets on the subscriber transport with an SSRC no offer announced. */
   unknownSsrc = 0;
   /** Errors after start (transport failure, signal close), by kind. */
@@ -80,6 +83,7 @@ export class SyntheticParticipant {
     const o = this.#o;
     const timeoutMs = o.timeoutMs ?? 10_000;
     const t0 = performance.now();
+    this.#t0 = t0;
     const subscribe = o.subscribe !== false;
     const signal = await SignalClient.connect({ url: o.url, token: o.token, autoSubscribe: subscribe, timeoutMs });
     this.signal = signal;
@@ -208,6 +212,7 @@ export class SyntheticParticipant {
     if (view.reset(buf, 0, len) !== RtpStatus.OK) return;
     const s = this.received.get(view.ssrc);
     if (s === undefined) { this.unknownSsrc++; return; }
+    if (this.firstMediaMs !== this.firstMediaMs) this.firstMediaMs = performance.now() - this.#t0;
     s.onRtp(view, nowMs);
   };
 

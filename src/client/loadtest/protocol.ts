@@ -42,6 +42,8 @@ export interface WorkerSnapshot {
   /** Subscriber transports connected. */
   subscribed: number;
   joinMs: number[];
+  /** Time from start to the first media packet, of subscribers that got one since the last snapshot. */
+  firstMediaMs: number[];
   errors: Record<string, number>;
   cpuMs: number;
   tid: number;

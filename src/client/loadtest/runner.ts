@@ -86,6 +86,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
   const last: (WorkerSnapshot | undefined)[] = new Array(n).fill(undefined);
   const finals: (WorkerFinal | undefined)[] = new Array(n).fill(undefined);
   const joinMs: number[] = [];
+  const firstMediaMs: number[] = [];
   const fatal: string[] = [];
   const exited = new Set<Worker>();
   let clientHeapIdle = 0;
@@ -95,7 +96,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
     for (let i = 0; i < n; i++) {
       const w = newClientWorker({ index: i, url, participants: slices[i]!, dtx: o.dtx, bitrate: o.bitrate, timeoutMs: o.timeoutMs, ...(o.wavPath ? { wavPath: o.wavPath } : {}) });
       w.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') { ready++; speechSource = m.speechSource; clientHeapIdle += m.heapBytes; } else if (m.type === 'snapshot') { last[m.index] = m; joinMs.push(...m.joinMs); } else if (m.type === 'final') { finals[m.index] = m; joinMs.push(...m.snapshot.joinMs); last[m.index] = m.snapshot; } else if (m.type === 'fatal') fatal.push(m.message);
+        if (m.type === 'ready') { ready++; speechSource = m.speechSource; clientHeapIdle += m.heapBytes; } else if (m.type === 'snapshot') { last[m.index] = m; joinMs.push(...m.joinMs); firstMediaMs.push(...m.firstMediaMs); } else if (m.type === 'final') { finals[m.index] = m; joinMs.push(...m.snapshot.joinMs); firstMediaMs.push(...m.snapshot.firstMediaMs); last[m.index] = m.snapshot; } else if (m.type === 'fatal') fatal.push(m.message);
       });
       w.on('error', (e) => fatal.push(`client worker ${i}: ${e.message}`));
       w.once('exit', () => exited.add(w));
@@ -193,7 +194,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
     const finBy = performance.now() + 15_000;
     while (finals.some((f) => !f) && performance.now() < finBy) await sleep(20);
     return summarize({
-      options: o, samples, finals: finals.filter((f): f is WorkerFinal => !!f), joinMs, participants: plans.length,
+      options: o, samples, finals: finals.filter((f): f is WorkerFinal => !!f), joinMs, firstMediaMs, participants: plans.length,
       rss: { beforeBytes: rssBefore, serverIdleBytes: rssServerIdle, idleBytes: rssIdle, peakBytes: peakRss, externalServerPeakBytes: serverPeakRss, clientHeapPeakBytes: Math.max(0, peakClientHeap - clientHeapIdle) }, runMs, steady: steadyBase ? { hist: prev.hist.map((v, k) => v - steadyBase!.hist[k]!), expected: prev.expected - steadyBase.expected, lost: prev.lost - steadyBase.lost } : undefined, steadyFromS: steadySince >= 0 ? (steadySince - t0) / 1000 : NaN,
       inProcessServer: !!server, serverWorkers: server?.workers.length ?? 0, clientWorkers: n, speechSource,
       missingWorkers: finals.filter((f) => !f).length, serverUdpDrops, loadAvg: [loadStart, loadavg()[0]!],

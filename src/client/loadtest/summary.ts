@@ -49,7 +49,10 @@ export interface LoadTestSummary {
   bench: 'loadtest';
   config: { rooms: number; publishers: number; subscribers: number; tracks: number; durationS: number; rampPerSec: number; dtx: boolean; bitrate: number; inProcessServer: boolean; serverWorkers: number; clientWorkers: number; speech: string };
   participants: { planned: number; joined: number; failed: number };
+  /** Join: token to joined + published + publisher transport connected. */
   joinMs: { p50: number; p95: number; max: number };
+  /** Subscribers: start to the first media packet received. */
+  firstMediaMs: { p50: number; p95: number; max: number; count: number };
   totals: {
     publishedTracks: number; subscriptions: number;
     sentPackets: number; recvPackets: number; expected: number; lost: number; lossPct: number;
@@ -86,6 +89,7 @@ export interface SummarizeInput {
   samples: LoadTestSample[];
   finals: WorkerFinal[];
   joinMs: number[];
+  firstMediaMs: number[];
   participants: number;
   /** Before the server, with the idle server, with idle client workers too, and the peak. */
   rss: { beforeBytes: number; serverIdleBytes: number; idleBytes: number; peakBytes: number; externalServerPeakBytes: number; clientHeapPeakBytes: number };
@@ -161,6 +165,7 @@ export function summarize(i: SummarizeInput): LoadTestSummary {
   tracks.sort((a, b) => a.room.localeCompare(b.room) || a.publisher.localeCompare(b.publisher) || a.sid.localeCompare(b.sid));
   const steady = i.samples.filter((s) => Number.isFinite(i.steadyFromS) && s.t > i.steadyFromS + 1);
   const sorted = [...i.joinMs].sort((a, b) => a - b);
+  const media = [...i.firstMediaMs].sort((a, b) => a - b);
   const subscriptions = i.finals.reduce((a, f) => a + f.received.length, 0);
   const steadyRecvPps = mean(steady.map((s) => s.recvPps));
   const avgPayload = recvPackets ? i.finals.reduce((a, f) => a + f.received.reduce((b, r) => b + r.bytes, 0), 0) / recvPackets : 0;
@@ -176,6 +181,7 @@ export function summarize(i: SummarizeInput): LoadTestSummary {
     },
     participants: { planned: i.participants, joined, failed },
     joinMs: { p50: r2(pct(sorted, 0.5)), p95: r2(pct(sorted, 0.95)), max: r2(sorted[sorted.length - 1] ?? NaN) },
+    firstMediaMs: { p50: r2(pct(media, 0.5)), p95: r2(pct(media, 0.95)), max: r2(media[media.length - 1] ?? NaN), count: media.length },
     totals: {
       publishedTracks: [...bySid.values()].filter((e) => e.pub).length, subscriptions,
       sentPackets, recvPackets, expected, lost, lossPct: expected ? Math.round((1e4 * lost) / expected) / 1e4 * 100 : 0,
@@ -235,7 +241,7 @@ export function summaryText(s: LoadTestSummary, maxTracks = 30): string {
   out.push(table(['room', 'publisher', 'track', 'sent pkts', 'RTP kbps', 'subs', 'recv pkts', 'loss %', 'jitter ms', 'lat p50', 'p95', 'p99'], rows));
   if (s.tracks.length > maxTracks) out.push(`(${s.tracks.length - maxTracks} more tracks in the JSON)`);
   out.push('');
-  out.push(`Participants: ${s.participants.joined}/${s.participants.planned} joined, ${s.participants.failed} failed; join time p50 ${f(s.joinMs.p50, 0)} ms p95 ${f(s.joinMs.p95, 0)} ms max ${f(s.joinMs.max, 0)} ms`);
+  out.push(`Participants: ${s.participants.joined}/${s.participants.planned} joined, ${s.participants.failed} failed; join time p50 ${f(s.joinMs.p50, 0)} ms p95 ${f(s.joinMs.p95, 0)} ms max ${f(s.joinMs.max, 0)} ms; first audio at subscribers p50 ${f(s.firstMediaMs.p50, 0)} ms p95 ${f(s.firstMediaMs.p95, 0)} ms (${s.firstMediaMs.count})`);
   out.push(`Steady state: sent ${f(T.steadySentPps, 0)} pps, received ${f(T.steadyRecvPps, 0)} pps (${f(T.steadyRecvKbps / 1000, 2)} Mbit/s payload); loss ${f(T.steadyLossPct, 3)}%; one-way latency p50 ${f(T.steadyLatP50, 2)} p95 ${f(T.steadyLatP95, 2)} p99 ${f(T.steadyLatP99, 2)} ms`);
   out.push(`Whole run (ramp included): loss ${f(T.lossPct, 3)}% (${T.lost}/${T.expected}); jitter mean ${f(T.jitterMsMean, 2)} ms max ${f(T.jitterMsMax, 2)} ms; one-way latency p50 ${f(T.latP50, 2)} p95 ${f(T.latP95, 2)} p99 ${f(T.latP99, 2)} max ${f(T.latMax, 1)} ms`);
   const elu = s.cpu.serverWorkerEluPct.length ? `; server workers event-loop busy ${s.cpu.serverWorkerEluPct.map((x) => `${f(x, 0)}%`).join(' ')}` : '';

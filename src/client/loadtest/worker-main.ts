@@ -19,7 +19,7 @@ const post = (m: FromWorker): void => port.postMessage(m);
 const tid = threadId();
 const speech = encodeSpeech({ bitrate: init.bitrate, ...(init.wavPath ? { wavPath: init.wavPath } : {}) });
 const network = new ClientNetwork();
-const live: { plan: ParticipantPlan; p: SyntheticParticipant }[] = [];
+const live: { plan: ParticipantPlan; p: SyntheticParticipant; mediaReported: boolean }[] = [];
 const errors: Record<string, number> = {};
 let joined = 0, failed = 0;
 let newJoinMs: number[] = [];
@@ -39,7 +39,7 @@ async function join(plan: ParticipantPlan): Promise<void> {
     network, url: init.url, token: plan.token, publishTracks: plan.publishTracks, speech, subscribe: plan.subscribe,
     dtx: init.dtx, seed: plan.seed, timeoutMs: init.timeoutMs,
   });
-  live.push({ plan, p });
+  live.push({ plan, p, mediaReported: false });
   try {
     await p.start();
     joined++;
@@ -68,9 +68,13 @@ function snapshot(seq: number): WorkerSnapshot {
   }
   const joinMs = newJoinMs;
   newJoinMs = [];
+  const firstMediaMs: number[] = [];
+  for (const x of live) {
+    if (!x.mediaReported && x.p.firstMediaMs === x.p.firstMediaMs) { x.mediaReported = true; firstMediaMs.push(x.p.firstMediaMs); }
+  }
   return {
     type: 'snapshot', index: init.index, seq, sentPackets, sentBytes, recvPackets, recvBytes, expected, lost, latency,
-    joined, failed, subscribed, joinMs, errors: errs, cpuMs: threadCpuMs(), tid, sockets: network.socketCount,
+    joined, failed, subscribed, joinMs, firstMediaMs, errors: errs, cpuMs: threadCpuMs(), tid, sockets: network.socketCount,
     udpDrops: seq === 0 ? udpDrops(network.ports) : 0, heapBytes: heapBytes(),
   };
 }
