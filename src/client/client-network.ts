@@ -36,6 +36,8 @@ export class ClientNetwork {
   readonly host: string;
   readonly #transports = new Set<WebRtcTransport>();
   readonly #senders = new Set<OpusSender>();
+  readonly #reporters = new Set<(nowMs: number) => void>();
+  #lastReportMs = 0;
   readonly #sendSlots: number;
   readonly #recvBufferSize: number;
   readonly #ports = new Set<number>();
@@ -53,6 +55,10 @@ export class ClientNetwork {
     this.#tick = setInterval(() => {
       const now = performance.now();
       for (const t of this.#transports) t.tick(now);
+      if (now - this.#lastReportMs >= 1000) {
+        this.#lastReportMs = now;
+        for (const r of this.#reporters) r(now);
+      }
     }, o.tickMs ?? 20);
     this.#pace = setInterval(() => {
       const now = performance.now();
@@ -104,6 +110,10 @@ export class ClientNetwork {
     return t;
   }
 
+  /** Called about once a second (RTCP sender/receiver reports). */
+  addReporter(fn: (nowMs: number) => void): void { this.#reporters.add(fn); }
+  removeReporter(fn: (nowMs: number) => void): void { this.#reporters.delete(fn); }
+
   addSender(s: OpusSender): void { this.#senders.add(s); }
   removeSender(s: OpusSender): void { this.#senders.delete(s); }
 
@@ -115,5 +125,6 @@ export class ClientNetwork {
     for (const t of [...this.#transports]) t.close();
     for (const m of [...this.#muxPorts.keys()]) this.closeSocket(m);
     this.#senders.clear();
+    this.#reporters.clear();
   }
 }

@@ -2,7 +2,7 @@
 // highest sequence number), interarrival jitter (RFC 3550 A.8) and a one-way latency
 // histogram from abs-capture-time. Fixed fields and typed arrays only: nothing is
 // allocated per packet.
-import { readAbsCaptureTimeMs, readAudioLevel, type RtpView } from '../rtp/index.js';
+import { readAbsCaptureTimeMs, readAudioLevel, type ReportBlockInit, type RtpView } from '../rtp/index.js';
 import { NTP_UNIX_OFFSET_MS, wallMs } from './opus-sender.js';
 
 /** Log-scale latency histogram: bin = floor(16 * log2(1 + ms * 100)), 256 bins (~4 % wide, up to ~650 ms). */
@@ -133,6 +133,28 @@ export class TrackReceiveStats {
   get jitter(): number { return this.#d[0]!; }
   get latencySumMs(): number { return this.#d[2]!; }
   get latencyMaxMs(): number { return this.#d[3]!; }
+
+  #expectedPrior = 0;
+  #receivedPrior = 0;
+
+  /** An RFC 3550 reception report block for this SSRC (fraction lost since the last one). Once a second, not per packet. */
+  reportBlock(): ReportBlockInit {
+    const expected = this.expected;
+    const received = this.packets - this.duplicates;
+    const expInt = expected - this.#expectedPrior;
+    const lostInt = expInt - (received - this.#receivedPrior);
+    this.#expectedPrior = expected;
+    this.#receivedPrior = received;
+    return {
+      ssrc: this.ssrc,
+      fractionLost: expInt > 0 && lostInt > 0 ? Math.min(255, Math.floor((lostInt * 256) / expInt)) : 0,
+      cumulativeLost: Math.min(0x7fffff, this.lost),
+      highestSeq: this.#baseSeq < 0 ? 0 : (this.#cycles + this.#maxSeq) >>> 0,
+      jitter: Math.floor(this.#d[0]!) >>> 0,
+      lsr: 0,
+      dlsr: 0,
+    };
+  }
 
   get jitterMs(): number {
     return (this.#d[0]! * 1000) / this.clockRate;

@@ -4,13 +4,13 @@
 // (recvonly, setup:active: the server is the DTLS server there too) and counts what
 // arrives per subscribed track.
 import { randomBytes } from 'node:crypto';
-import { RtpStatus, RtpView } from '../rtp/index.js';
+import { RtpStatus, RtpView, writeReceiverReport, writeSenderReport } from '../rtp/index.js';
 import { TrackSource, TrackType, type TrackInfo } from '../signal/index.js';
 import type { UdpMux } from '../net/index.js';
 import { randomIceString, type WebRtcTransport } from '../transport/index.js';
 import { ClientError } from './errors.js';
 import type { ClientNetwork } from './client-network.js';
-import { OpusSender } from './opus-sender.js';
+import { NTP_UNIX_OFFSET_MS, OpusSender, wallMs } from './opus-sender.js';
 import { TrackReceiveStats } from './receive-stats.js';
 import { answerSubscriberOffer, buildPublisherOffer, newClientSessionId, readPublisherAnswer } from './sdp.js';
 import { SignalClient } from './signal-client.js';
@@ -42,6 +42,7 @@ export interface PublishedTrack {
 }
 
 const view = new RtpView();
+const rtcpOut = Buffer.allocUnsafe(1500);
 
 export class SyntheticParticipant {
   signal: SignalClient | undefined;
@@ -61,6 +62,29 @@ export class SyntheticParticipant {
   readonly errors = new Map<string, number>();
   readonly #o: SyntheticParticipantOptions;
   readonly #twcc = { seq: 1 };
+  readonly #rtcpSsrc = randomBytes(4).readUInt32BE(0) || 1;
+  /** RTCP reports once a second: an SR per published track, one RR for the subscribed ones. */
+  readonly #report = (nowMs: number): void => {
+    if (this.#closed) return;
+    const pub = this.publisher;
+    if (pub?.state === 'connected') {
+      const ntpMs = wallMs(nowMs) + NTP_UNIX_OFFSET_MS;
+      const sec = Math.floor(ntpMs / 1000);
+      const frac = Math.floor(((ntpMs - sec * 1000) / 1000) * 4294967296) >>> 0;
+      for (const t of this.published) {
+        const st = t.sender.stats;
+        const n = writeSenderReport(rtcpOut, 0, { ssrc: t.sender.ssrc, ntpSeconds: sec >>> 0, ntpFraction: frac, rtpTimestamp: t.sender.timestamp, packetCount: st.packets >>> 0, octetCount: st.bytes >>> 0 });
+        if (n > 0) pub.sendRtcp(rtcpOut, 0, n);
+      }
+    }
+    const sub = this.subscriber;
+    if (sub?.state === 'connected' && this.received.size > 0) {
+      const blocks = [];
+      for (const r of this.received.values()) if (r.packets > 0 && blocks.length < 31) blocks.push(r.reportBlock());
+      const n = writeReceiverReport(rtcpOut, 0, this.#rtcpSsrc, blocks);
+      if (n > 0) sub.sendRtcp(rtcpOut, 0, n);
+    }
+  };
   readonly #subSessionId = newClientSessionId();
   #subVersion = 0;
   #subMux: UdpMux | undefined;
@@ -96,6 +120,7 @@ export class SyntheticParticipant {
     this.joinMs = performance.now() - t0;
     const now = performance.now();
     for (const p of this.published) { p.sender.start(now); o.network.addSender(p.sender); }
+    o.network.addReporter(this.#report);
   }
 
   /** Resolves when the subscriber transport is connected (after the first subscriber offer). */
@@ -221,6 +246,7 @@ export class SyntheticParticipant {
     if (this.#closed) return;
     this.#closed = true;
     for (const p of this.published) { p.sender.stop(); this.#o.network.removeSender(p.sender); }
+    this.#o.network.removeReporter(this.#report);
     this.signal?.leave();
     this.publisher?.close();
     this.subscriber?.close();

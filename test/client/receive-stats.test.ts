@@ -18,6 +18,22 @@ test('loss across the 16-bit wrap, with a gap and a duplicate', () => {
   assert.is(s.latencyCount, 0, 'no abs-capture-time, no latency sample');
 });
 
+test('reception report block: fraction lost per interval, cumulative lost, extended highest seq', () => {
+  const s = mk();
+  for (const q of [65534, 65535, 0, 2, 3]) s.onPacket(q, q * 960, 80, q, NaN); // 1 of 6 lost
+  const a = s.reportBlock();
+  assert.is(a.ssrc, 1);
+  assert.is(a.cumulativeLost, 1);
+  assert.is(a.fractionLost, Math.floor(256 / 6));
+  assert.is(a.highestSeq, 0x10000 + 3);
+  for (const q of [4, 5, 6, 7]) s.onPacket(q, q * 960, 80, q, NaN); // none lost in this interval
+  const b = s.reportBlock();
+  assert.is(b.fractionLost, 0);
+  assert.is(b.cumulativeLost, 1);
+  assert.is(b.highestSeq, 0x10000 + 7);
+  assert.is(b.lsr, 0, 'no SR received: LSR and DLSR are zero (RFC 3550 6.4.1)');
+});
+
 test('late (reordered) packets do not move the highest sequence back', () => {
   const s = mk();
   [10, 12, 11, 13].forEach((q, i) => s.onPacket(q, q * 960, 50, i * 20, NaN));
