@@ -136,9 +136,18 @@ export class TrackReceiveStats {
 
   #expectedPrior = 0;
   #receivedPrior = 0;
+  /** Middle 32 bits of the last SR's NTP time for this SSRC, and when it arrived (ms). */
+  #lsr = 0;
+  #lsrAtMs = 0;
+
+  /** An SR for this SSRC arrived: echo it as LSR/DLSR so the sender can measure RTT (RFC 3550 6.4.1). */
+  onSenderReport(ntpMiddle: number, nowMs: number): void {
+    this.#lsr = ntpMiddle >>> 0;
+    this.#lsrAtMs = nowMs;
+  }
 
   /** An RFC 3550 reception report block for this SSRC (fraction lost since the last one). Once a second, not per packet. */
-  reportBlock(): ReportBlockInit {
+  reportBlock(nowMs = 0): ReportBlockInit {
     const expected = this.expected;
     const received = this.packets - this.duplicates;
     const expInt = expected - this.#expectedPrior;
@@ -151,8 +160,9 @@ export class TrackReceiveStats {
       cumulativeLost: Math.min(0x7fffff, this.lost),
       highestSeq: this.#baseSeq < 0 ? 0 : (this.#cycles + this.#maxSeq) >>> 0,
       jitter: Math.floor(this.#d[0]!) >>> 0,
-      lsr: 0,
-      dlsr: 0,
+      lsr: this.#lsr,
+      // Delay since the last SR in 1/65536 s.
+      dlsr: this.#lsr === 0 ? 0 : Math.max(0, Math.floor(((nowMs - this.#lsrAtMs) * 65536) / 1000)) >>> 0,
     };
   }
 

@@ -4,7 +4,7 @@
 // (recvonly, setup:active: the server is the DTLS server there too) and counts what
 // arrives per subscribed track.
 import { randomBytes } from 'node:crypto';
-import { RtpStatus, RtpView, writeReceiverReport, writeSenderReport } from '../rtp/index.js';
+import { ReportView, RtcpCompoundView, RtcpType, RtpStatus, RtpView, writeReceiverReport, writeSenderReport } from '../rtp/index.js';
 import { TrackSource, TrackType, type TrackInfo } from '../signal/index.js';
 import type { UdpMux } from '../net/index.js';
 import { randomIceString, type WebRtcTransport } from '../transport/index.js';
@@ -43,6 +43,8 @@ export interface PublishedTrack {
 
 const view = new RtpView();
 const rtcpOut = Buffer.allocUnsafe(1500);
+const compound = new RtcpCompoundView();
+const report = new ReportView();
 
 export class SyntheticParticipant {
   signal: SignalClient | undefined;
@@ -80,7 +82,7 @@ export class SyntheticParticipant {
     const sub = this.subscriber;
     if (sub?.state === 'connected' && this.received.size > 0) {
       const blocks = [];
-      for (const r of this.received.values()) if (r.packets > 0 && blocks.length < 31) blocks.push(r.reportBlock());
+      for (const r of this.received.values()) if (r.packets > 0 && blocks.length < 31) blocks.push(r.reportBlock(nowMs));
       const n = writeReceiverReport(rtcpOut, 0, this.#rtcpSsrc, blocks);
       if (n > 0) sub.sendRtcp(rtcpOut, 0, n);
     }
@@ -227,6 +229,7 @@ export class SyntheticParticipant {
         remoteCandidates: ans.remote.candidates,
       });
       t.events.onRtp = this.#onRtp;
+      t.events.onRtcp = this.#onRtcp;
       t.events.onClose = (reason) => { if (!this.#closed) this.#error(`subscriber-${reason}`); };
       this.subscriber = t;
     }
@@ -239,6 +242,15 @@ export class SyntheticParticipant {
     if (s === undefined) { this.unknownSsrc++; return; }
     if (this.firstMediaMs !== this.firstMediaMs) this.firstMediaMs = performance.now() - this.#t0;
     s.onRtp(view, nowMs);
+  };
+
+  /** Sender reports from the server, remembered per SSRC for the LSR/DLSR of our RRs. */
+  readonly #onRtcp = (buf: Buffer, len: number, nowMs: number): void => {
+    if (compound.reset(buf, 0, len) !== RtpStatus.OK) return;
+    while (compound.next() === RtpStatus.OK) {
+      if (compound.type !== RtcpType.SR || report.reset(buf, compound.offset, compound.length) !== RtpStatus.OK) continue;
+      this.received.get(report.ssrc)?.onSenderReport(report.ntpMiddle, nowMs);
+    }
   };
 
   /** Stops publishing, sends leave, closes both transports (idempotent). */

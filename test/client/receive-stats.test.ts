@@ -32,6 +32,10 @@ test('reception report block: fraction lost per interval, cumulative lost, exten
   assert.is(b.cumulativeLost, 1);
   assert.is(b.highestSeq, 0x10000 + 7);
   assert.is(b.lsr, 0, 'no SR received: LSR and DLSR are zero (RFC 3550 6.4.1)');
+  s.onSenderReport(0xabcd1234, 1000);
+  const c = s.reportBlock(1500);
+  assert.is(c.lsr, 0xabcd1234);
+  assert.is(c.dlsr, 32768, '0.5 s in 1/65536 s units');
 });
 
 test('late (reordered) packets do not move the highest sequence back', () => {

@@ -63,16 +63,18 @@ test('publisher -> server -> subscriber: Opus RTP arrives in order, latency and 
     assert.equal([...pub.errors, ...sub.errors], []);
     // RTCP: the server counted our sender reports (publisher) and receiver reports (subscriber).
     const room = sb.engine.rooms.get('c2')!;
-    const rtcpEnd = Date.now() + 4000;
+    const rtcpEnd = Date.now() + 6000;
     let ps = await room.participants.get(pub.sid)!.stats();
     let ss = await room.participants.get(sub.sid)!.stats();
-    while ((ps.tracks.some((t) => t.senderReports === 0) || ss.subscriber.rtcpIn === 0) && Date.now() < rtcpEnd) {
+    while ((ps.tracks.some((t) => t.senderReports === 0) || ss.subscriber.rtcpIn === 0 || !ss.downTracks.every((d) => d.rttMs > 0)) && Date.now() < rtcpEnd) {
       await new Promise((r) => setTimeout(r, 100));
       ps = await room.participants.get(pub.sid)!.stats();
       ss = await room.participants.get(sub.sid)!.stats();
     }
     assert.ok(ps.tracks.length === 2 && ps.tracks.every((t) => t.senderReports > 0), 'SRs reached the server for both tracks');
     assert.ok(ss.subscriber.rtcpIn > 0, 'RRs reached the server');
+    assert.is(ss.downTracks.length, 2);
+    assert.ok(ss.downTracks.every((d) => d.rttMs > 0 && d.rttMs < 1000), `RTT from our LSR/DLSR: ${ss.downTracks.map((d) => d.rttMs)}`);
     assert.is(ps.publisher.srtpInDropped, 0);
   } finally {
     pub.close();
