@@ -5,4 +5,6 @@ export { Receiver, type ReceiverOptions, type ReceiverCodec, type ReceiverCounte
 export { DownTrack, type DownTrackOptions, type DownTrackCounters, type RtpSink } from './down-track.js';
 export { ReceiveStats } from './receive-stats.js';
 export { SubscriberRtcp, PublisherRtcp, type RtcpRouterCounters } from './rtcp-router.js';
+export { SubscriberSender, SLOT_BYTES, type SubscriberSenderOptions, type SubscriberSenderCounters, type SubscriberSenderStats, type KindSink, type PacketSink, type PacerMode } from './subscriber-sender.js';
+export { PublisherTwcc, type PublisherTwccCounters, type RtcpOut } from './publisher-twcc.js';
 export { ntpSeconds, ntpFraction, ntpMiddle } from './ntp-time.js';

@@ -1,0 +1,294 @@
+// SubscriberSender: the way out of one subscriber transport, between its DownTracks and
+// the socket (DESIGN.md: "-> Pacer (per subscriber transport) -> SRTP protect -> send").
+//
+//   DownTrack / Retransmitter --sinkFor(kind).sendRtp(buf, off, len, nowMs)-->
+//     copy into a slot of this transport's preallocated slab (handle = slot index)
+//     -> pacer.enqueue(kind, handle, size)        audio | RTX | video priority classes
+//     -> pacer releases (now, or from a 1 ms poll timer while packets wait)
+//     -> our transport-wide seq written into the subscriber's TWCC extension (release
+//        order = seq order), SendHistory.onSent(seq, time, size), transport.sendRtp
+//        (SRTP-protects a copy into a send-queue slot), the slab slot is free again.
+//
+// Feedback from the subscriber (routed by SubscriberRtcp): TWCC -> SendHistory ->
+// SendSideBwe; REMB -> cap; RR fraction lost -> loss input while no TWCC came. tick()
+// (every ~20 ms) updates the estimate, sets the pacer's rate and reports a changed
+// target through `onEstimate(bps)` (the StreamAllocator's input).
+//
+// No allocation per packet: slots are Buffers cut from one slab at construction; the
+// release callback and the per-kind sinks are made once.
+import { RtpStatus, RtpView, writeRtpWithExtension } from '../rtp/index.js';
+import { SubscriberCongestionControl, type BweEstimate, type SubscriberCcOptions } from './bwe/index.js';
+import { LeakyBucketPacer, PacketKind, PassThroughPacer, QueueDelaySummary, type Pacer, type PacerConfig } from './pacer/index.js';
+import { SentFlags } from './twcc/index.js';
+import { byteCopier } from './buffer/index.js';
+
+/** The transport under the sender (WebRtcTransport fits). */
+export interface PacketSink {
+  sendRtp(buf: Buffer, off: number, len: number): boolean;
+  sendRtcp(buf: Buffer, off: number, len: number): boolean;
+}
+
+/** What DownTracks and Retransmitters send through: one object per packet kind, made once. */
+export interface KindSink extends PacketSink {
+  /** `nowMs` from the caller's datagram batch; the sender's clock when absent. */
+  sendRtp(buf: Buffer, off: number, len: number, nowMs?: number): boolean;
+}
+
+export type PacerMode = 'leaky-bucket' | 'pass-through';
+
+export interface SubscriberSenderOptions {
+  transport: PacketSink;
+  /** The subscriber's transport-wide-cc extension id; 0 (default): not negotiated (no seq written, no TWCC). */
+  twccExtId?: number;
+  /** Default 'leaky-bucket' when TWCC is negotiated, else 'pass-through' (no estimate to pace at). */
+  pacer?: PacerMode;
+  pacerConfig?: Partial<PacerConfig>;
+  /** Estimator / history options (the pacer is wired here). */
+  cc?: Omit<SubscriberCcOptions, 'pacer'>;
+  /** Slab slots (packets queued at most, +1). Default 1025 (the pacer's default queue bound + 1). */
+  slots?: number;
+  /** Called from tick() when the target bitrate changed (bps; `e` is a reused object). */
+  onEstimate?: (bps: number, e: BweEstimate) => void;
+  /** Clock (ms) for timer-driven polls and callers that pass no time. Default performance.now. */
+  now?: () => number;
+  /** Poll the pacer from a 1 ms timer while packets wait. Default true; tests drive poll() by hand. */
+  timer?: boolean;
+}
+
+export interface SubscriberSenderCounters {
+  /** Packets handed in, per kind. */
+  audio: number;
+  video: number;
+  rtx: number;
+  /** Released to the transport, and how many of those the transport refused. */
+  released: number;
+  sendFailed: number;
+  /** Dropped: the pacer's queue was full (oldest video first), or the packet was too big / malformed. */
+  dropped: number;
+  tooBig: number;
+  /** Packets that lacked the TWCC element and got one inserted (copied through the builder). */
+  extInserted: number;
+  /** target changes reported through onEstimate. */
+  estimates: number;
+}
+
+export const SLOT_BYTES = 1500;
+const SEQ_ZERO = new Uint8Array(2);
+
+class Sink implements KindSink {
+  constructor(private readonly s: SubscriberSender, private readonly kind: number) {}
+  sendRtp(buf: Buffer, off: number, len: number, nowMs?: number): boolean { return this.s.send(this.kind, buf, off, len, nowMs ?? this.s.clock()); }
+  sendRtcp(buf: Buffer, off: number, len: number): boolean { return this.s.transport.sendRtcp(buf, off, len); }
+}
+
+export class SubscriberSender {
+  readonly transport: PacketSink;
+  readonly cc: SubscriberCongestionControl;
+  readonly pacer: Pacer;
+  readonly pacerMode: PacerMode;
+  readonly twccExtId: number;
+  readonly counters: SubscriberSenderCounters = { audio: 0, video: 0, rtx: 0, released: 0, sendFailed: 0, dropped: 0, tooBig: 0, extInserted: 0, estimates: 0 };
+  readonly audio: KindSink;
+  readonly video: KindSink;
+  readonly rtx: KindSink;
+  readonly clock: () => number;
+  onEstimate: ((bps: number, e: BweEstimate) => void) | undefined;
+  readonly #slots: Buffer[] = [];
+  readonly #len: Int32Array;
+  readonly #seqOff: Int32Array; // offset of the TWCC value in the slot, -1: none
+  readonly #kind: Uint8Array;
+  readonly #free: Int32Array; // stack of free handles
+  #freeTop: number;
+  readonly #view = new RtpView();
+  readonly #srcView = new RtpView();
+  // [release time ms, last reported target bps]: doubles in a typed array never box.
+  readonly #t = new Float64Array(2);
+  readonly #releaseFn = (h: number): void => this.#release(h);
+  readonly #freeFn = (h: number): void => this.#freeSlot(h);
+  readonly #useTimer: boolean;
+  #timer: NodeJS.Timeout | undefined;
+  #timerArmed = false;
+  #closed = false;
+
+  constructor(o: SubscriberSenderOptions) {
+    this.transport = o.transport;
+    this.twccExtId = o.twccExtId ?? 0;
+    this.pacerMode = o.pacer ?? (this.twccExtId > 0 ? 'leaky-bucket' : 'pass-through');
+    const n = o.slots ?? 1025;
+    const pc: Partial<PacerConfig> = { maxPackets: n - 1, ...o.pacerConfig };
+    this.pacer = this.pacerMode === 'leaky-bucket' ? new LeakyBucketPacer(pc) : new PassThroughPacer(pc);
+    this.cc = new SubscriberCongestionControl({ ...o.cc, pacer: this.pacer });
+    this.clock = o.now ?? (() => performance.now());
+    this.onEstimate = o.onEstimate;
+    this.#useTimer = o.timer ?? true;
+    const slab = Buffer.allocUnsafeSlow(n * SLOT_BYTES);
+    for (let i = 0; i < n; i++) this.#slots.push(slab.subarray(i * SLOT_BYTES, (i + 1) * SLOT_BYTES));
+    this.#len = new Int32Array(n);
+    this.#seqOff = new Int32Array(n);
+    this.#kind = new Uint8Array(n);
+    this.#free = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.#free[i] = n - 1 - i;
+    this.#freeTop = n;
+    this.#t[1] = -1;
+    this.audio = new Sink(this, PacketKind.AUDIO);
+    this.video = new Sink(this, PacketKind.VIDEO);
+    this.rtx = new Sink(this, PacketKind.RTX);
+  }
+
+  /** The sink for a DownTrack of this kind (its retransmissions use `rtx`). */
+  sinkFor(kind: 'audio' | 'video'): KindSink { return kind === 'audio' ? this.audio : this.video; }
+
+  /** Slots in use (queued in the pacer). */
+  get queued(): number { return this.#slots.length - this.#freeTop; }
+
+  /** The last target reported (bps), -1 before the first tick. */
+  get estimateBps(): number { return this.#t[1]; }
+
+  /**
+   * One munged RTP packet of `kind` (PacketKind): copied into a slot and queued; goes out
+   * now if the pacer lets it. Returns false when dropped at once.
+   */
+  send(kind: number, buf: Buffer, off: number, len: number, nowMs: number): boolean {
+    if (this.#closed) return false;
+    if (kind === PacketKind.AUDIO) this.counters.audio++; else if (kind === PacketKind.RTX) this.counters.rtx++; else this.counters.video++;
+    if (len > SLOT_BYTES || len < 12 || this.#freeTop === 0) { this.counters.tooBig++; this.counters.dropped++; return false; }
+    const h = this.#free[--this.#freeTop];
+    const slot = this.#slots[h];
+    let n = len;
+    let seqOff = -1;
+    const id = this.twccExtId;
+    if (id > 0) {
+      const v = this.#view;
+      byteCopier.copy(buf, off, slot, 0, len);
+      if (v.reset(slot, 0, len) === RtpStatus.OK) {
+        seqOff = v.findExtension(id);
+        if (seqOff >= 0 && v.extValueLength !== 2) seqOff = -1;
+        if (seqOff < 0) {
+          // No 2-byte TWCC element (the publisher sent none): insert one (rare path).
+          const sv = this.#srcView;
+          if (sv.reset(buf, off, len) === RtpStatus.OK) {
+            const w = writeRtpWithExtension(sv, id, SEQ_ZERO, 0, 2, slot, 0);
+            if (w > 0 && v.reset(slot, 0, w) === RtpStatus.OK && v.findExtension(id) >= 0) { n = w; seqOff = v.extValueOffset; this.counters.extInserted++; }
+          }
+        }
+      }
+    } else {
+      byteCopier.copy(buf, off, slot, 0, len);
+    }
+    this.#len[h] = n;
+    this.#seqOff[h] = seqOff;
+    this.#kind[h] = kind;
+    const dropped = this.pacer.enqueue(kind, h, n, nowMs);
+    if (dropped >= 0) {
+      this.#freeSlot(dropped);
+      this.counters.dropped++;
+      if (dropped === h) return false;
+    }
+    this.poll(nowMs);
+    return true;
+  }
+
+  /** Release what the pacer lets go now; arms the poll timer while packets wait. */
+  poll(nowMs: number): number {
+    this.#t[0] = nowMs;
+    const p = this.pacer;
+    const n = p.poll(nowMs, this.#releaseFn);
+    if (p.queuedPackets > 0 && this.#useTimer && !this.#closed) this.#armTimer();
+    return n;
+  }
+
+  #armTimer(): void {
+    if (this.#timerArmed) return;
+    this.#timerArmed = true;
+    if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => { this.#timerArmed = false; if (!this.#closed) this.poll(this.clock()); }, 1);
+      this.#timer.unref();
+    } else this.#timer.refresh();
+  }
+
+  #release(h: number): void {
+    const slot = this.#slots[h];
+    const len = this.#len[h];
+    const so = this.#seqOff[h];
+    if (so >= 0) {
+      const cc = this.cc;
+      const seq = cc.nextTransportSeq();
+      slot[so] = seq >>> 8; slot[so + 1] = seq;
+      const k = this.#kind[h];
+      cc.onSent(seq, this.#t[0] * 1000, len, k === PacketKind.AUDIO ? SentFlags.AUDIO : k === PacketKind.RTX ? SentFlags.RTX : SentFlags.NONE);
+    }
+    this.counters.released++;
+    if (!this.transport.sendRtp(slot, 0, len)) this.counters.sendFailed++;
+    this.#freeSlot(h);
+  }
+
+  #freeSlot(h: number): void { this.#free[this.#freeTop++] = h; }
+
+  // ---- feedback from the subscriber (SubscriberRtcp) ----
+
+  /** RTPFB FMT 15 at buf[off, off+len). */
+  onTwccFeedback(buf: Uint8Array, off: number, len: number, nowMs: number): void { this.cc.onTwccFeedback(buf, off, len, nowMs); }
+  /** PSFB FMT 15 (REMB) at buf[off, off+len). */
+  onRemb(buf: Uint8Array, off: number, len: number, nowMs: number): void { this.cc.onRemb(buf, off, len, nowMs); }
+  /** A report block's fraction lost (0..255): the loss input while no TWCC feedback came. */
+  onFractionLost(fractionLost: number, nowMs: number): void {
+    if (this.cc.counters.feedbacks === 0) this.cc.onLossReport(fractionLost / 256, nowMs);
+  }
+  onRtt(rttMs: number): void { this.cc.onRtt(rttMs); }
+
+  /** Periodic (~20 ms): estimate -> pacer rate and onEstimate; releases what waited. Returns the target (bps). */
+  tick(nowMs: number): number {
+    if (this.#closed) return 0;
+    const e = this.cc.update(nowMs);
+    const bps = e.targetBitrateBps;
+    if (bps !== this.#t[1]) {
+      this.#t[1] = bps;
+      this.counters.estimates++;
+      this.onEstimate?.(bps, e);
+    }
+    if (this.pacer.queuedPackets > 0) this.poll(nowMs);
+    return bps;
+  }
+
+  /** Queue delay percentiles (ms) over the last `windowMs`. */
+  queueDelay(nowMs: number, windowMs = 10_000): QueueDelaySummary { return this.pacer.queueDelay(nowMs, new QueueDelaySummary(), windowMs); }
+
+  /** A plain summary for stats (not the packet path). */
+  stats(nowMs: number): SubscriberSenderStats {
+    const e = this.cc.bwe.estimate(nowMs);
+    const q = this.queueDelay(nowMs);
+    return {
+      pacer: this.pacerMode, twccExtId: this.twccExtId, estimateBps: e.targetBitrateBps, delayBasedBps: e.delayBasedBps, lossBasedBps: e.lossBasedBps,
+      ackedBps: e.ackedBitrateBps, rembBps: e.rembBps, twccFeedbacks: this.cc.counters.feedbacks, rembs: this.cc.counters.rembs,
+      historySent: this.cc.history.counters.sent, queuedPackets: this.pacer.queuedPackets, queueDelayP50Ms: q.p50, queueDelayP99Ms: q.p99, queueDelayMaxMs: q.max,
+      ...this.counters,
+    };
+  }
+
+  get closed(): boolean { return this.#closed; }
+
+  /** Idempotent: drops what is queued, stops the timer. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.pacer.clear(this.#freeFn);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+  }
+}
+
+export interface SubscriberSenderStats extends SubscriberSenderCounters {
+  pacer: PacerMode;
+  twccExtId: number;
+  estimateBps: number;
+  delayBasedBps: number;
+  lossBasedBps: number;
+  ackedBps: number;
+  rembBps: number;
+  twccFeedbacks: number;
+  rembs: number;
+  historySent: number;
+  queuedPackets: number;
+  queueDelayP50Ms: number;
+  queueDelayP99Ms: number;
+  queueDelayMaxMs: number;
+}
