@@ -8,7 +8,7 @@
 import { writeSdes, type RtpView, writeSenderReport, type SdesChunkInit, type SenderReportInit } from '../rtp/index.js';
 import { MungeResult, RtpMunger } from './rtp-munger.js';
 import { ntpFraction, ntpSeconds } from './ntp-time.js';
-import type { Receiver } from './receiver.js';
+import type { TrackSource } from './track-source.js';
 
 /** Where the rewritten packets go (the subscriber's WebRtcTransport fits). */
 export interface RtpSink {
@@ -17,7 +17,8 @@ export interface RtpSink {
 }
 
 export interface DownTrackOptions {
-  receiver: Receiver;
+  /** A Receiver, or a SimulcastReceiver (one Receiver per layer, see simulcast-receiver.ts). */
+  receiver: TrackSource;
   transport: RtpSink;
   /** Our SSRC towards this subscriber (unique on its transport). */
   ssrc: number;
@@ -54,7 +55,7 @@ const srScratch: SenderReportInit = { ssrc: 0, ntpSeconds: 0, ntpFraction: 0, rt
 function rand32(): number { return (Math.random() * 0x100000000) >>> 0; }
 
 export class DownTrack {
-  readonly receiver: Receiver;
+  readonly receiver: TrackSource;
   readonly ssrc: number;
   readonly payloadType: number;
   readonly counters: DownTrackCounters = {

@@ -8,7 +8,7 @@
 // subscriber comes or goes, so iterating it never sees a half-updated list.
 import { codecFromName, isKeyframe, writePli, writeReceiverReport, type RtpView } from '../rtp/index.js';
 import { ReceiveStats } from './receive-stats.js';
-import type { DownTrack } from './down-track.js';
+import type { FanoutSink } from './track-source.js';
 
 /** Where RTCP for the publisher goes (the publisher's WebRtcTransport fits). */
 export interface RtcpSink {
@@ -61,7 +61,7 @@ export class Receiver {
   readonly stats: ReceiveStats;
   readonly counters: ReceiverCounters = { packets: 0, otherPayloadType: 0, extensionTooLarge: 0, keyframes: 0, keyframeRequests: 0, senderReports: 0 };
   /** Iterated per packet; replaced on change. */
-  downTracks: readonly DownTrack[] = [];
+  downTracks: readonly FanoutSink[] = [];
   /** The publisher's last SR: NTP middle bits, RTP timestamp, local arrival time (-1: none yet). */
   srRtpTs = 0;
   srArrivalMs = -1;
@@ -145,12 +145,12 @@ export class Receiver {
     return this.#upstream.sendRtcp(scratch, 0, n);
   }
 
-  addDownTrack(dt: DownTrack): void {
+  addDownTrack(dt: FanoutSink): void {
     if (this.#closed || this.downTracks.includes(dt)) return;
     this.downTracks = [...this.downTracks, dt];
   }
 
-  removeDownTrack(dt: DownTrack): void {
+  removeDownTrack(dt: FanoutSink): void {
     if (this.downTracks.includes(dt)) this.downTracks = this.downTracks.filter((x) => x !== dt);
   }
 

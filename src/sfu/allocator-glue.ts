@@ -1,0 +1,205 @@
+// The StreamAllocator of one subscriber, wired to its simulcast DownTracks: every
+// `intervalMs` it feeds the allocator the measured layer bitrates and frame sizes of each
+// subscribed simulcast track, the subscriber's requested sizes, and the bandwidth
+// estimate; it applies each 'target' decision to the track's Forwarder (the switch then
+// happens at the target layer's next key frame) and reports paused/resumed/switches, and
+// tells each track's Dynacast which layer this subscriber wants.
+//
+// The estimate comes from an EstimateSource when one is set (the transport's send-side
+// BWE: `onEstimate(cb)`). Without one, LossBasedEstimate is the fallback: the receiver
+// reports' loss against what we sent (cut to the delivered rate at > 10 % loss, hold at
+// 2-10 %, grow slowly for 10 s after a loss and faster later).
+import { StreamAllocator, type AllocationEvent, type StreamAllocatorConfig } from './allocation/index.js';
+import type { DownTrack } from './down-track.js';
+import type { SimulcastReceiver } from './simulcast-receiver.js';
+
+/** A bandwidth estimate for one subscriber's downlink (e.g. the TWCC send-side BWE). */
+export interface EstimateSource {
+  onEstimate(cb: (bps: number, nowMs: number) => void): void;
+}
+
+export interface LossBasedEstimateConfig {
+  initialBps: number;
+  minBps: number;
+  maxBps: number;
+  /** Growth per update while a loss is recent (< recentLossMs ago), and later. */
+  slowGrowth: number;
+  fastGrowth: number;
+  recentLossMs: number;
+  /** Per-packet bytes added to the payload octets (RTP header, SRTP tag, UDP/IP). */
+  overheadBytes: number;
+}
+
+export const defaultLossBasedEstimateConfig: Readonly<LossBasedEstimateConfig> = Object.freeze({
+  initialBps: 5_000_000, minBps: 100_000, maxBps: 20_000_000, slowGrowth: 1.02, fastGrowth: 1.12, recentLossMs: 10_000, overheadBytes: 50,
+});
+
+/** Loss-based estimate from sent counters and the subscriber's RR cumulative loss. Pure: pass nowMs and totals. */
+export class LossBasedEstimate {
+  readonly config: Readonly<LossBasedEstimateConfig>;
+  estimateBps: number;
+  /** Last update's sent rate (bps) and loss fraction. */
+  sentBps = 0;
+  loss = 0;
+  #lastMs = -1;
+  #octets = 0;
+  #packets = 0;
+  #lost = 0;
+  #lastLossMs = -Infinity;
+
+  constructor(config: Partial<LossBasedEstimateConfig> = {}) {
+    this.config = Object.freeze({ ...defaultLossBasedEstimateConfig, ...config });
+    this.estimateBps = this.config.initialBps;
+  }
+
+  /** Totals over the subscriber's DownTracks: payload octets sent, packets sent, cumulative lost (from RRs). */
+  update(nowMs: number, octets: number, packets: number, lost: number): number {
+    const c = this.config;
+    if (this.#lastMs < 0) { this.#lastMs = nowMs; this.#octets = octets; this.#packets = packets; this.#lost = lost; return this.estimateBps; }
+    const dt = nowMs - this.#lastMs;
+    if (dt <= 0) return this.estimateBps;
+    const dp = packets - this.#packets;
+    const dl = Math.max(0, lost - this.#lost);
+    this.sentBps = ((octets - this.#octets + dp * c.overheadBytes) * 8000) / dt;
+    this.#lastMs = nowMs; this.#octets = octets; this.#packets = packets; this.#lost = lost;
+    if (dp < 10) return this.estimateBps; // too little sent to judge
+    const loss = Math.min(1, dl / dp);
+    this.loss = loss;
+    let e = this.estimateBps;
+    if (loss > 0.1) {
+      e = Math.min(e * (1 - 0.5 * loss), this.sentBps * (1 - loss));
+      this.#lastLossMs = nowMs;
+    } else if (loss < 0.02) {
+      e *= nowMs - this.#lastLossMs < c.recentLossMs ? c.slowGrowth : c.fastGrowth;
+    }
+    this.estimateBps = Math.min(c.maxBps, Math.max(c.minBps, e));
+    return this.estimateBps;
+  }
+}
+
+interface VideoEntry {
+  trackId: string;
+  sim: SimulcastReceiver;
+  dt: DownTrack;
+  maxWidth: number;
+  maxHeight: number;
+  maxSpatial: number;
+  disabled: boolean;
+}
+
+export type SubscriberAllocationEvent =
+  | { type: 'target'; trackId: string; spatial: number; estimateBps: number }
+  | { type: 'paused' | 'resumed'; trackId: string };
+
+export interface SubscriberAllocationOptions {
+  /** Used in each track's Dynacast. */
+  subscriberId: string;
+  intervalMs?: number;
+  allocator?: Partial<StreamAllocatorConfig>;
+  fallback?: Partial<LossBasedEstimateConfig>;
+  onEvent?: (e: SubscriberAllocationEvent, nowMs: number) => void;
+}
+
+export class SubscriberAllocation {
+  readonly allocator: StreamAllocator;
+  readonly fallback: LossBasedEstimate;
+  readonly subscriberId: string;
+  readonly #videos = new Map<string, VideoEntry>();
+  readonly #intervalMs: number;
+  readonly #onEvent: SubscriberAllocationOptions['onEvent'];
+  #external = NaN;
+  #lastMs = -Infinity;
+  #audioCount = 0;
+
+  constructor(o: SubscriberAllocationOptions) {
+    this.subscriberId = o.subscriberId;
+    this.allocator = new StreamAllocator(o.allocator);
+    this.fallback = new LossBasedEstimate(o.fallback);
+    this.#intervalMs = o.intervalMs ?? 500;
+    this.#onEvent = o.onEvent;
+  }
+
+  /** Use this estimate instead of the loss-based fallback from now on. */
+  setEstimateSource(src: EstimateSource): void {
+    src.onEstimate((bps) => this.setExternalEstimate(bps));
+  }
+
+  /** The latest external estimate (bps); from then on the fallback is not used. */
+  setExternalEstimate(bps: number): void { if (bps >= 0) this.#external = bps; }
+
+  /** 'external' once an EstimateSource reported, else 'loss-fallback'. */
+  get estimateKind(): 'external' | 'loss-fallback' { return Number.isNaN(this.#external) ? 'loss-fallback' : 'external'; }
+  get estimateBps(): number { return Number.isNaN(this.#external) ? this.fallback.estimateBps : this.#external; }
+
+  setAudioCount(n: number): void { this.allocator.setAudioTrackCount(n); this.#audioCount = n; }
+  get audioCount(): number { return this.#audioCount; }
+
+  addVideo(trackId: string, sim: SimulcastReceiver, dt: DownTrack): void {
+    this.#videos.set(trackId, { trackId, sim, dt, maxWidth: 0, maxHeight: 0, maxSpatial: 2, disabled: false });
+    this.#lastMs = -Infinity; // allocate at the next tick
+  }
+
+  removeVideo(trackId: string): void {
+    const v = this.#videos.get(trackId);
+    if (!v) return;
+    this.#videos.delete(trackId);
+    this.allocator.removeTrack(trackId);
+    v.sim.dynacast.removeSubscriber(this.subscriberId);
+  }
+
+  has(trackId: string): boolean { return this.#videos.has(trackId); }
+
+  /** The subscriber's visible size of a track (0: no limit) and quality cap (0..2), as UpdateTrackSettings gives them. */
+  setPreferences(trackId: string, p: { width?: number; height?: number; maxSpatial?: number; disabled?: boolean }): boolean {
+    const v = this.#videos.get(trackId);
+    if (!v) return false;
+    if (p.width !== undefined) v.maxWidth = Math.max(0, p.width);
+    if (p.height !== undefined) v.maxHeight = Math.max(0, p.height);
+    if (p.maxSpatial !== undefined) v.maxSpatial = Math.max(0, Math.min(2, p.maxSpatial));
+    if (p.disabled !== undefined) v.disabled = p.disabled;
+    this.#lastMs = -Infinity;
+    return true;
+  }
+
+  /** Call often (every engine tick); works every intervalMs. `downTracks`: all of the subscriber's, for the fallback estimate. */
+  tick(nowMs: number, downTracks: Iterable<DownTrack>): void {
+    if (nowMs - this.#lastMs < this.#intervalMs) return;
+    this.#lastMs = nowMs;
+    let octets = 0, packets = 0, lost = 0;
+    for (const d of downTracks) { octets += d.counters.octetsSent; packets += d.counters.packetsSent; lost += d.counters.cumulativeLost; }
+    this.fallback.update(nowMs, octets, packets, lost);
+    if (this.#videos.size === 0) return;
+    for (const v of this.#videos.values()) {
+      const b = v.sim.layerBitrates(nowMs);
+      const widths = [0, 0, 0], heights = [0, 0, 0];
+      for (let s = 0; s < 3; s++) { const z = v.sim.layerSize(s); widths[s] = z.width; heights[s] = z.height; }
+      this.allocator.setTrack(v.trackId, {
+        muted: v.disabled || v.dt.muted || v.dt.paused, maxWidth: v.maxWidth, maxHeight: v.maxHeight, maxSpatial: v.maxSpatial, maxTemporal: 0,
+        layerWidths: widths, layerHeights: heights, bitrates: [[b[0]!], [b[1]!], [b[2]!]],
+      });
+    }
+    const est = this.estimateBps;
+    const r = this.allocator.allocate(nowMs, est);
+    for (const e of r.events) this.#apply(e, nowMs, est);
+    for (const v of this.#videos.values()) {
+      v.sim.dynacast.setWanted(this.subscriberId, this.allocator.wantedSpatial(v.trackId));
+      v.sim.tick(nowMs);
+    }
+  }
+
+  #apply(e: AllocationEvent, nowMs: number, est: number): void {
+    const v = this.#videos.get(e.trackId);
+    if (!v) return;
+    if (e.type === 'target') {
+      v.sim.setTargetLayer(v.dt, e.spatial, nowMs);
+      this.#onEvent?.({ type: 'target', trackId: e.trackId, spatial: e.spatial, estimateBps: est }, nowMs);
+    } else {
+      this.#onEvent?.({ type: e.type, trackId: e.trackId }, nowMs);
+    }
+  }
+
+  close(): void {
+    for (const id of [...this.#videos.keys()]) this.removeVideo(id);
+  }
+}
+

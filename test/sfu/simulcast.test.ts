@@ -1,0 +1,159 @@
+// Simulcast receive + Forwarder: three VP8 layers on SSRCs that are only announced by the
+// rid header extension, one DownTrack that starts on the low layer and is switched up and
+// down. The subscriber must see one continuous stream (werift-rtp parses it), switches
+// only at a key frame of the target layer, PLIs go to the target layer's SSRC.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { RtpPacket, RtcpPacketConverter, RtcpPayloadSpecificFeedback, PictureLossIndication } from 'werift-rtp';
+import { RtpView, writeRtpPacket } from '../../src/rtp/index.js';
+import { DownTrack, Forwarder, FwdDecision, PublisherRtcp, Receiver, SimulcastDemux, SimulcastReceiver, spatialOfRid } from '../../src/sfu/index.js';
+import { FakeTransport } from './fake-transport.js';
+
+const MID_ID = 1, RID_ID = 5, RRID_ID = 6;
+const SSRC = [0x1000, 0x2000, 0x3000];
+const RIDS = ['q', 'h', 'f'];
+const SIZES = [[320, 180], [640, 360], [1280, 720]];
+const view = new RtpView();
+const buf = Buffer.alloc(1500);
+const codec = { name: 'VP8', clockRate: 90000, payloadType: 96 };
+/** A layer Receiver as the engine makes it (no packet cache: layer RTX is not mapped). */
+function layerOptions(ssrc: number, up: FakeTransport, rtcpSsrc: number): ConstructorParameters<typeof Receiver>[0] {
+  const o = { trackId: 'TR_v', kind: 'video' as const, ssrc, codec, upstream: up, rtcpSsrc, nack: false };
+  return o;
+}
+
+/** A VP8 packet of layer s: picture id pid (15 bit), key frame header with the layer's size when key. */
+function vp8(s: number, seq: number, ts: number, pid: number, key: boolean, withRid: boolean, ssrc = SSRC[s]!, extra: { id: number; value: number[] }[] = []): Buffer {
+  const desc = [0x90, 0x80, 0x80 | ((pid >> 8) & 0x7f), pid & 0xff];
+  const [w, h] = SIZES[s]!;
+  const body = key ? [0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, w & 0xff, w >> 8, h & 0xff, h >> 8, 1, 2, 3] : [0x11, 0x02, 0x00, 7, 7, 7];
+  const exts = withRid ? [{ id: MID_ID, value: [...Buffer.from('1')] }, { id: RID_ID, value: [...Buffer.from(RIDS[s]!)] }] : [];
+  const n = writeRtpPacket(buf, 0, { payloadType: 96, sequenceNumber: seq & 0xffff, timestamp: ts >>> 0, ssrc, marker: true,
+    extensions: [...exts, ...extra].map((e) => ({ id: e.id, value: Uint8Array.from(e.value) })) }, Uint8Array.from([...desc, ...body]));
+  assert.ok(n > 0);
+  return buf.subarray(0, n);
+}
+
+function setup(): { sim: SimulcastReceiver; demux: SimulcastDemux; rtcp: PublisherRtcp; up: FakeTransport; out: FakeTransport; dt: DownTrack; route: (p: Buffer, now: number) => void } {
+  const up = new FakeTransport();
+  const rtcp = new PublisherRtcp(0x5555);
+  const sim = new SimulcastReceiver({
+    trackId: 'TR_v', codec, rids: RIDS,
+    factory: (_s, _rid, ssrc) => { const r = new Receiver(layerOptions(ssrc, up, 0x5555)); rtcp.add(r); return r; },
+  });
+  const demux = new SimulcastDemux();
+  demux.add('1', sim, { mid: MID_ID, rid: RID_ID, repairedRid: RRID_ID });
+  const out = new FakeTransport();
+  const dt = new DownTrack({ receiver: sim, transport: out, ssrc: 0xabcdef, payloadType: 100, extMap: new Uint8Array(256), cname: 'c', initialSeq: 500, initialTs: 1000 });
+  const route = (p: Buffer, now: number): void => {
+    assert.is(view.reset(p, 0, p.length), 0);
+    const r = rtcp.get(view.ssrc) ?? demux.route(p, view);
+    if (r) r.onRtp(p, view, now);
+  };
+  return { sim, demux, rtcp, up, out, dt, route };
+}
+
+function plisTo(up: FakeTransport): number[] {
+  const ssrcs: number[] = [];
+  for (const b of up.rtcp) for (const p of RtcpPacketConverter.deSerialize(b)) {
+    if (p instanceof RtcpPayloadSpecificFeedback && p.feedback instanceof PictureLossIndication) ssrcs.push(p.feedback.mediaSsrc);
+  }
+  return ssrcs;
+}
+
+test('rid names and list order map to spatial layers', () => {
+  assert.equal(['q', 'h', 'f'].map((r) => spatialOfRid(r, ['f', 'h', 'q'])), [0, 1, 2]);
+  assert.equal(['a', 'b', 'c'].map((r) => spatialOfRid(r, ['a', 'b', 'c'])), [0, 1, 2]);
+  assert.is(spatialOfRid('x', ['a', 'b']), -1);
+});
+
+test('Forwarder: forwards the current layer until a key frame of the target, then switches; -1 stops', () => {
+  const f = new Forwarder(0);
+  assert.is(f.accept(1, true, 0), FwdDecision.Drop, 'not the target');
+  assert.is(f.accept(0, false, 0), FwdDecision.Drop, 'start needs a key frame');
+  assert.is(f.accept(0, true, 1), FwdDecision.Switch);
+  assert.is(f.accept(0, false, 2), FwdDecision.Forward);
+  assert.ok(f.setTarget(2));
+  assert.ok(f.switching);
+  assert.is(f.accept(2, false, 3), FwdDecision.Drop, 'delta frame of the target: wait');
+  assert.is(f.accept(0, false, 3), FwdDecision.Forward, 'current keeps flowing meanwhile');
+  assert.is(f.accept(1, true, 4), FwdDecision.Drop, 'key frame of a layer that is not the target');
+  assert.is(f.accept(2, true, 5), FwdDecision.Switch);
+  assert.is(f.accept(0, false, 6), FwdDecision.Drop);
+  assert.equal([f.current, f.counters.switchesUp, f.counters.switchesDown, f.lastSwitchMs], [2, 1, 0, 5]);
+  f.setTarget(-1);
+  assert.is(f.current, -1);
+  assert.is(f.accept(2, true, 7), FwdDecision.Drop);
+});
+
+test('layers appear by rid; one continuous stream across switches up and down; PLIs to the target SSRC', () => {
+  const { sim, up, out, dt, route, rtcp } = setup();
+  dt.start(0);
+  const seq = [100, 30000, 65530], ts0 = [1000, 50000, 900000], pid = [10, 2000, 32760];
+  const layerOf: number[] = []; // source layer of each packet the subscriber got
+  let sentBefore = 0;
+  const frame = (i: number, keyLayers: number[]): void => {
+    for (let s = 0; s < 3; s++) {
+      const p = vp8(s, seq[s]! + i, ts0[s]! + 3000 * i, pid[s]! + i, i === 0 || keyLayers.includes(s), i < 3);
+      route(p, i * 33);
+      if (out.rtp.length > sentBefore) { layerOf.push(s); sentBefore = out.rtp.length; }
+    }
+  };
+  for (let i = 0; i < 10; i++) frame(i, []);
+  assert.equal(sim.layers.map((r) => r?.ssrc), SSRC, 'a Receiver per rid, by first packet');
+  assert.is(rtcp.size, 3);
+  assert.equal(sim.layerSize(2), { width: 1280, height: 720 }, 'size read from the VP8 key frame');
+  assert.ok(!layerOf.some((s) => s !== 0) && layerOf.length === 10, `initial layer 0: ${layerOf}`);
+  const plisBefore = plisTo(up).length;
+  sim.setTargetLayer(dt, 2, 400);
+  assert.equal(plisTo(up).slice(plisBefore), [SSRC[2]], 'PLI with the target layer SSRC');
+  for (let i = 10; i < 15; i++) frame(i, []);
+  assert.ok(!layerOf.slice(10).some((s) => s !== 0), 'low layer flows until the high key frame');
+  frame(15, [2]);
+  for (let i = 16; i < 20; i++) frame(i, []);
+  assert.is(layerOf[15], 0, 'frame 15: the low packet came before the high key frame');
+  assert.ok(layerOf.slice(16).every((s) => s === 2), `then only the high layer: ${layerOf.slice(16)}`);
+  sim.setTargetLayer(dt, 1, 700);
+  frame(20, [1]);
+  for (let i = 21; i < 25; i++) frame(i, []);
+  assert.ok(layerOf.slice(21).every((s) => s === 1), `${layerOf.slice(21)}`);
+  assert.is(layerOf.length, 26);
+  const f = sim.forwarderOf(dt)!;
+  assert.equal([f.current, f.counters.switchesUp, f.counters.switchesDown], [1, 1, 1]);
+  // The subscriber's view: one SSRC, seq +1 each packet, timestamps rising (3000 a frame within a layer).
+  const pk = out.rtp.map((b) => RtpPacket.deSerialize(b));
+  assert.is(pk.length, 26);
+  for (let i = 0; i < pk.length; i++) {
+    assert.is(pk[i]!.header.ssrc, 0xabcdef);
+    assert.is(pk[i]!.header.payloadType, 100);
+    assert.is(pk[i]!.header.sequenceNumber, 500 + i);
+    if (i > 0) assert.ok(((pk[i]!.header.timestamp - pk[i - 1]!.header.timestamp) >>> 0) > 0 && ((pk[i]!.header.timestamp - pk[i - 1]!.header.timestamp) >>> 0) < 90000, `ts step at ${i}`);
+    if (i > 0 && layerOf[i] === layerOf[i - 1]) assert.is((pk[i]!.header.timestamp - pk[i - 1]!.header.timestamp) >>> 0, 3000);
+  }
+  assert.is(pk[16]!.payload[0], 0x90, 'payload forwarded as is');
+  assert.is(pk[16]!.payload[4]! & 1, 0, 'the switch packet is the key frame');
+  dt.close();
+  sim.close();
+});
+
+test('RTX of a layer (repaired-rid) is ignored; an unknown mid or rid makes no layer', () => {
+  const { sim, demux, route, rtcp } = setup();
+  route(vp8(0, 1, 0, 1, true, false, 0x7777, [{ id: MID_ID, value: [0x31] }, { id: RRID_ID, value: [0x71] }]), 0);
+  route(vp8(0, 1, 0, 1, true, false, 0x8888, [{ id: MID_ID, value: [0x32] }, { id: RID_ID, value: [0x71] }]), 0);
+  route(vp8(0, 1, 0, 1, true, false, 0x9999, [{ id: MID_ID, value: [0x31] }, { id: RID_ID, value: [0x7a] }]), 0);
+  assert.is(rtcp.size, 0);
+  assert.ok(sim.layers.every((r) => r === null));
+  assert.is(demux.unmapped, 2);
+});
+
+test('layer bitrates are measured per layer over 500 ms windows; a silent layer reads 0', () => {
+  const { sim, route } = setup();
+  sim.layerBitrates(0);
+  for (let i = 0; i < 30; i++) for (let s = 0; s < (i < 15 ? 3 : 2); s++) route(vp8(s, i, i * 3000, i, i === 0, i < 3), i * 33);
+  const b = sim.layerBitrates(990);
+  assert.ok(b[0]! > 0 && b[1]! > 0 && b[2]! > 0, `${[...b]}`);
+  const b2 = [...sim.layerBitrates(2100)];
+  assert.is(b2[2], 0, 'f stopped 1.6 s ago');
+});
+
+test.run();
