@@ -6,7 +6,7 @@ import { engineDiagnostics, setStageTimers, type HostDiagnostics, type StageTime
 import { BenchNetwork, BenchSubscriber, ReplayPublisher } from './clients.js';
 import type { Fixture } from './fixture.js';
 import { udpDrops } from '../../src/client/loadtest/udp-drops.js';
-import { Histogram, latencyOf, myThreadCpuMs, round, sleep, type Latency } from './stats.js';
+import { Histogram, latencyOf, machineBusyMs, myThreadCpuMs, processCpuMs, round, sleep, type Latency } from './stats.js';
 
 export interface RunConfig {
   fixture: Fixture;
@@ -24,7 +24,7 @@ export interface RunConfig {
   log?: (s: string) => void;
 }
 
-export interface WorkerUse { port: number; cpuCores: number; elu: number; heapGrowthMB: number; gcMs: number; gcCount: number }
+export interface WorkerUse { port: number; cpuCores: number; elu: number; heapGrowthMB: number; externalGrowthMB: number; gcMs: number; gcCount: number }
 
 export interface EngineRunResult {
   ppsIn: number;
@@ -57,9 +57,11 @@ export interface EngineRunResult {
   cpuNsPerPacketOut: number;
   otherNsPerPacketOut: number;
   setupMs: number;
+  /** CPU used on the machine in the window by processes other than this benchmark (noise), cores. */
+  otherProcessesCores: number;
 }
 
-interface Snap { dropsEngine: number; dropsLoad: number; t: number; diag: HostDiagnostics[]; loadCpu: number; sent: number; sentBytes: number; recv: number; recvBytes: number; hist: Histogram }
+interface Snap { busy: number; proc: number; dropsEngine: number; dropsLoad: number; t: number; diag: HostDiagnostics[]; loadCpu: number; sent: number; sentBytes: number; recv: number; recvBytes: number; hist: Histogram }
 
 export async function runEngine(c: RunConfig): Promise<EngineRunResult> {
   const log = c.log ?? (() => undefined);
@@ -95,7 +97,7 @@ export async function runEngine(c: RunConfig): Promise<EngineRunResult> {
       const hist = new Histogram();
       let recv = 0, recvBytes = 0;
       for (const s of subs) { recv += s.stats?.packets ?? 0; recvBytes += s.wireBytes; if (s.stats) hist.add(s.stats.latency); }
-      return { dropsEngine: udpDrops(engine.ports), dropsLoad: udpDrops(net.ports), t: performance.now(), diag, loadCpu: myThreadCpuMs(), sent: pubs.reduce((a, p) => a + p.sent, 0), sentBytes: pubs.reduce((a, p) => a + p.bytes + 10 * p.sent, 0), recv, recvBytes, hist };
+      return { busy: machineBusyMs(), proc: processCpuMs(), dropsEngine: udpDrops(engine.ports), dropsLoad: udpDrops(net.ports), t: performance.now(), diag, loadCpu: myThreadCpuMs(), sent: pubs.reduce((a, p) => a + p.sent, 0), sentBytes: pubs.reduce((a, p) => a + p.bytes + 10 * p.sent, 0), recv, recvBytes, hist };
     };
 
     await sleep(c.warmupMs);
@@ -120,7 +122,7 @@ export async function runEngine(c: RunConfig): Promise<EngineRunResult> {
       const active = d.elu.active - e.elu.active, idle = d.elu.idle - e.elu.idle;
       return {
         port: d.udpPort, cpuCores: round((d.cpuMs - e.cpuMs) / 1000 / sec, 3), elu: round(active / Math.max(1e-9, active + idle), 3),
-        heapGrowthMB: round((d.heapUsed - e.heapUsed) / 1e6, 2), gcMs: round(d.gcMs - e.gcMs, 1), gcCount: d.gcCount - e.gcCount,
+        heapGrowthMB: round((d.heapUsed - e.heapUsed) / 1e6, 2), externalGrowthMB: round((d.external - e.external) / 1e6, 2), gcMs: round(d.gcMs - e.gcMs, 1), gcCount: d.gcCount - e.gcCount,
       };
     });
     const engineCpuCores = workers.reduce((x, w) => x + w.cpuCores, 0);
@@ -151,6 +153,7 @@ export async function runEngine(c: RunConfig): Promise<EngineRunResult> {
       engineSendDropped: b.diag.reduce((x, d) => x + d.sendQueue.dropped, 0) - a.diag.reduce((x, d) => x + d.sendQueue.dropped, 0),
       udpDropsEngine: b.dropsEngine - a.dropsEngine, udpDropsLoad: b.dropsLoad - a.dropsLoad,
       latencyMs: latencyOf(b.hist.minus(a.hist)), stages, setupMs: round(setupMs),
+      otherProcessesCores: round(Math.max(0, (b.busy - a.busy) - (b.proc - a.proc)) / 1000 / sec, 2),
       cpuNsPerPacketOut: round(cpuNsOut), otherNsPerPacketOut: round(otherNs),
     };
   } finally {

@@ -1,12 +1,12 @@
 // The replay benchmark's outputs: a human table, the JSON summary (printed as ONE line)
 // and an SVG chart (pps out per core of engine CPU against the baselines, and latency).
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import type { EngineRunResult } from './engine-run.js';
 import type { BaselineResult } from './baselines.js';
 
-export interface Machine { cpuModel: string; cores: number; node: string; kernel: string }
+export interface Machine { cpuModel: string; cores: number; node: string; kernel: string; loadavg: number[] }
 export function machine(): Machine {
-  return { cpuModel: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, kernel: release() };
+  return { cpuModel: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, kernel: release(), loadavg: loadavg().map((x) => Math.round(x * 100) / 100) };
 }
 
 export interface RunRow {
@@ -36,7 +36,7 @@ const k = (x: number | undefined): string => (x === undefined || !Number.isFinit
 
 export function table(s: ReplaySummary): string {
   const out: string[] = [];
-  out.push(`replay ${s.fixture.path} (${s.fixture.codec}, ${s.fixture.packets} packets, ${s.fixture.durationS.toFixed(1)} s, ${s.fixture.pps.toFixed(1)} pps) on ${s.machine.cpuModel} x${s.machine.cores}, node ${s.machine.node}, ${s.config.workers} worker(s)`);
+  out.push(`replay ${s.fixture.path} (${s.fixture.codec}, ${s.fixture.packets} packets, ${s.fixture.durationS.toFixed(1)} s, ${s.fixture.pps.toFixed(1)} pps) on ${s.machine.cpuModel} x${s.machine.cores}, node ${s.machine.node}, ${s.config.workers} worker(s), load average ${s.machine.loadavg.join(' ')}`);
   out.push('');
   const head = ['pub×sub', 'rate', 'pps in', 'pps out', 'Mb/s in', 'Mb/s out', 'eng CPU', 'load CPU', 'out pps/core', 'dgram pps/core', 'x dgram', 'ms pps/core', 'x ms', 'p50 ms', 'p95 ms', 'p99 ms', 'loss %', 'reord', 'heap +MB', 'GC ms'];
   const rows = s.runs.map((r) => {
@@ -63,7 +63,7 @@ export function table(s: ReplaySummary): string {
     if (sk) out.push(`  mediasoup baseline skipped: ${sk}`);
     const e = r.engine;
     if (e.lost || e.payloadMismatch || e.engineSendDropped) out.push(`  lost ${e.lost}: kernel drops at the engine's socket ${e.udpDropsEngine}, at the load side's sockets ${e.udpDropsLoad}; engine send-queue drops ${e.engineSendDropped}; payload mismatches ${e.payloadMismatch}`);
-    out.push(`  verified (decrypted + compared) ${r.engine.verified} packets; engine workers: ${r.engine.workers.map((x) => `cpu ${x.cpuCores} ELU ${x.elu} gc ${x.gcCount}/${x.gcMs} ms`).join('; ')}; RSS ${r.engine.rssMB} MB`);
+    out.push(`  other processes on the machine used ${r.engine.otherProcessesCores} cores during the window (noise); verified (decrypted + compared) ${r.engine.verified} packets; engine workers: ${r.engine.workers.map((x) => `cpu ${x.cpuCores} ELU ${x.elu} gc ${x.gcCount}/${x.gcMs} ms, off-heap +${x.externalGrowthMB} MB`).join('; ')}; RSS ${r.engine.rssMB} MB`);
   }
   return out.join('\n');
 }

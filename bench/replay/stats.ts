@@ -31,3 +31,15 @@ export function latencyOf(h: Histogram): Latency {
 
 export function round(x: number, d = 1): number { const k = 10 ** d; return Number.isFinite(x) ? Math.round(x * k) / k : x; }
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Busy CPU time of the whole machine (all processes), ms, from /proc/stat (USER_HZ = 100). */
+export function machineBusyMs(): number {
+  try {
+    const f = readFileSync('/proc/stat', 'latin1').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...
+    return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) * 10;
+  } catch { return NaN; }
+}
+
+/** CPU ms of this whole process (every thread). */
+export function processCpuMs(): number { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }

@@ -18,6 +18,9 @@ export interface ThreadDiagnostics {
   elu: EventLoopUtilization;
   heapUsed: number;
   heapTotal: number;
+  /** Off-heap memory of this isolate (Buffers' backing stores are in arrayBuffers). */
+  external: number;
+  arrayBuffers: number;
   /** GC events and their total duration since the observer started. */
   gcCount: number;
   gcMs: number;
@@ -67,11 +70,12 @@ export function threadCpuMs(): number {
 export function threadDiagnostics(): ThreadDiagnostics {
   startGcObserver();
   const h = getHeapStatistics();
+  const m = process.memoryUsage();
   const nowMs = performance.now();
   return {
     threadId, tid: linuxTid(), cpuMs: threadCpuMs(), elu: performance.eventLoopUtilization(),
-    heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, gcCount, gcMs,
-    rss: process.memoryUsage.rss(), nowMs, wallMs: performance.timeOrigin + nowMs,
+    heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: m.external, arrayBuffers: m.arrayBuffers, gcCount, gcMs,
+    rss: m.rss, nowMs, wallMs: performance.timeOrigin + nowMs,
   };
 }
 
