@@ -125,6 +125,7 @@ export function parseLoadTestArgs(argv: string[]): LoadTestOptions & { help: boo
       default: throw new ClientError('bad-params', `unknown option ${flag} (see --help)`);
     }
   }
+  if (o.help) return o;
   if (!o.startServer && !clientWorkersSet) o.clientWorkers = Math.max(1, availableParallelism());
   if (o.durationMs < 1000 || o.durationMs > 600_000) throw new ClientError('bad-params', '--duration must be 1s..10m');
   if (o.rooms * (o.publishers + o.subscribers) > 5000) throw new ClientError('bad-params', 'at most 5000 participants');
