@@ -4,6 +4,10 @@
 // subscriber receives every published track with < 1 % loss. Nothing here is timed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseLoadTestArgs, runLoadTest, summaryText, chartHtml } from '../../src/client/loadtest/index.js';
 
 test('1 room, 2 publishers, 2 subscribers, ~5 s through the in-process server', async () => {
@@ -29,6 +33,30 @@ test('1 room, 2 publishers, 2 subscribers, ~5 s through the in-process server', 
   assert.match(text, /TOTAL/);
   assert.match(chartHtml(s, text), /<svg/);
   assert.not.throws(() => JSON.parse(JSON.stringify(s)));
+});
+
+test('the CLI prints progress, the table and ONE JSON line, and writes the JSON and HTML chart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-loadtest-'));
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', 'src/cli/loadtest.ts', '--start-server', '--rooms', '1', '--publishers', '1', '--subscribers', '1', '--duration', '2s', '--out', dir],
+        { timeout: 60_000, maxBuffer: 8 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+    });
+    const jsonLines = out.split('\n').filter((l) => l.startsWith('{'));
+    assert.is(jsonLines.length, 1);
+    const j = JSON.parse(jsonLines[0]!);
+    assert.is(j.bench, 'loadtest');
+    assert.is(j.participants.joined, 2);
+    assert.match(out, /t=\d+s joined/);
+    assert.match(out, /TOTAL/);
+    const files = readdirSync(dir).sort();
+    assert.is(files.length, 2);
+    assert.ok(files[0]!.endsWith('.html') && files[1]!.endsWith('.json'));
+    assert.equal(JSON.parse(readFileSync(join(dir, files[1]!), 'utf8')), j);
+    assert.match(readFileSync(join(dir, files[0]!), 'utf8'), /<svg[\s\S]*polyline/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('options: loopback only, bounded duration, keys needed without --start-server', () => {
