@@ -13,6 +13,7 @@ export async function loadCases(): Promise<MicroCase[]> {
     import('./sdp.bench.js'),
     import('./signal.bench.js'),
     import('./sfu.bench.js'),
+    import('./sfu-nack.bench.js'),
     import('./sfu-cc.bench.js'),
     import('./client.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);

@@ -42,8 +42,12 @@ export interface JoinParams {
 export interface ParticipantStats {
   publisher: { state: ConnectionState | 'none'; rtpIn: number; rtcpIn: number; rtcpOut: number; srtpInDropped: number };
   subscriber: { state: ConnectionState | 'none'; rtpOut: number; rtcpIn: number; rtcpOut: number; sendDropped: number };
-  tracks: { sid: string; kind: MediaKind; packets: number; keyframes: number; keyframeRequests: number; senderReports: number; lost: number }[];
-  downTracks: { trackSid: string; ssrc: number; packetsSent: number; dropped: number; plis: number; firs: number; nacks: number; muted: boolean; paused: boolean }[];
+  tracks: { sid: string; kind: MediaKind; packets: number; keyframes: number; keyframeRequests: number; senderReports: number; lost: number;
+    /** Sequence numbers NACKed to the publisher; originals recovered from its RTX; packets received twice (not forwarded again). */
+    nackedSeqs: number; rtxReceived: number; duplicates: number }[];
+  downTracks: { trackSid: string; ssrc: number; packetsSent: number; dropped: number; plis: number; firs: number; nacks: number;
+    /** Retransmissions sent in answer to this subscriber's NACKs (RTX or plain), how many were RTX, RTT from its RRs (0: unknown). */
+    retransmits: number; rtxSent: number; rttMs: number; muted: boolean; paused: boolean }[];
 }
 
 export type Request =

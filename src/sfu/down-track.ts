@@ -4,10 +4,14 @@
 // source changes — then hands it to the subscriber transport (which copies it into a
 // send slot and protects it). Video starts (and restarts after an unmute) on a key frame:
 // until one arrives packets are held back and a PLI goes upstream (rate-limited by the
-// Receiver). Also writes this stream's RTCP sender report.
-import { writeSdes, type RtpView, writeSenderReport, type SdesChunkInit, type SenderReportInit } from '../rtp/index.js';
+// Receiver). Also writes this stream's RTCP sender report. When the Receiver keeps a
+// packet cache, a Retransmitter (retransmitter.ts) records each packet sent and answers
+// this subscriber's NACKs from the cache (RTX when negotiated).
+import { writeSdes, type NackView, type RtpView, writeSenderReport, type SdesChunkInit, type SenderReportInit } from '../rtp/index.js';
 import { MungeResult, RtpMunger } from './rtp-munger.js';
-import { ntpFraction, ntpSeconds } from './ntp-time.js';
+import { ntpFraction, ntpMiddle, ntpSeconds } from './ntp-time.js';
+import { Retransmitter } from './retransmitter.js';
+import type { NackResponderConfig } from './nack/index.js';
 import type { TrackSource } from './track-source.js';
 
 /** Where the rewritten packets go (the subscriber's WebRtcTransport fits). */
@@ -30,6 +34,10 @@ export interface DownTrackOptions {
   /** First sequence number / timestamp sent (random when absent). */
   initialSeq?: number;
   initialTs?: number;
+  /** The subscriber's RTX SSRC and payload type (video, when it accepted our RTX offer). */
+  rtx?: { ssrc: number; payloadType: number };
+  /** NACK answers (rate limits, retries); see NackResponder. */
+  nackResponder?: Partial<NackResponderConfig>;
 }
 
 export interface DownTrackCounters {
@@ -42,6 +50,9 @@ export interface DownTrackCounters {
   plisReceived: number;
   firsReceived: number;
   nacksReceived: number;
+  /** Retransmissions sent in answer to NACKs (RTX or plain), and how many were RTX. */
+  retransmits: number;
+  rtxSent: number;
   /** From the subscriber's receiver reports. */
   fractionLost: number;
   cumulativeLost: number;
@@ -59,10 +70,12 @@ export class DownTrack {
   readonly ssrc: number;
   readonly payloadType: number;
   readonly counters: DownTrackCounters = {
-    packetsSent: 0, octetsSent: 0, dropped: 0, sendFailed: 0, plisReceived: 0, firsReceived: 0, nacksReceived: 0,
+    packetsSent: 0, octetsSent: 0, dropped: 0, sendFailed: 0, plisReceived: 0, firsReceived: 0, nacksReceived: 0, retransmits: 0, rtxSent: 0,
     fractionLost: 0, cumulativeLost: 0, jitter: 0,
   };
   readonly munger: RtpMunger;
+  /** Loss repair for this subscriber (null when the Receiver keeps no cache). */
+  readonly retransmitter: Retransmitter | null;
   readonly #transport: RtpSink;
   readonly #extMap: Uint8Array;
   readonly #clockRate: number;
@@ -85,6 +98,11 @@ export class DownTrack {
     this.munger = new RtpMunger(this.#clockRate, o.initialSeq ?? (rand32() & 0x7fff), o.initialTs ?? rand32());
     this.#waitingKeyframe = o.receiver.kind === 'video';
     this.#sdes = [{ ssrc: this.ssrc, cname: o.cname }];
+    const cache = o.receiver.cache ?? null;
+    this.retransmitter = cache === null ? null : new Retransmitter({
+      cache, transport: o.transport, kind: o.receiver.kind, ssrc: this.ssrc, payloadType: this.payloadType, extMap: o.extMap,
+      ...(o.rtx ? { rtx: o.rtx } : {}), ...(o.nackResponder ? { responder: o.nackResponder } : {}),
+    });
   }
 
   get muted(): boolean { return this.#muted; }
@@ -100,11 +118,11 @@ export class DownTrack {
   }
 
   /**
-   * One source packet (`v` reset on buf) with its original seq/ts (read once by the
-   * Receiver); `keyframe` from the Receiver. Rewrites the packet IN PLACE for this
-   * subscriber and hands it to the transport, which copies it into a send slot.
+   * One source packet (`v` reset on buf) with its extended seq and original ts (read
+   * once by the Receiver); `keyframe` from the Receiver. Rewrites the packet IN PLACE for
+   * this subscriber and hands it to the transport, which copies it into a send slot.
    */
-  writeRtp(buf: Buffer, v: RtpView, seq: number, ts: number, keyframe: boolean, nowMs: number): void {
+  writeRtp(buf: Buffer, v: RtpView, extSeq: number, ts: number, keyframe: boolean, nowMs: number): void {
     if (this.#muted || this.#paused) { this.counters.dropped++; return; }
     if (this.#waitingKeyframe) {
       if (!keyframe) {
@@ -116,7 +134,7 @@ export class DownTrack {
       this.munger.switchSource();
     }
     const m = this.munger;
-    if (m.translate(seq, ts, nowMs) !== MungeResult.Forward) { this.counters.dropped++; return; }
+    if (m.translate(extSeq & 0xffff, ts, nowMs) !== MungeResult.Forward) { this.counters.dropped++; return; }
     v.setSsrc(this.ssrc);
     v.setSequenceNumber(m.outSeq);
     v.setTimestamp(m.outTs);
@@ -125,6 +143,7 @@ export class DownTrack {
     if (!this.#transport.sendRtp(buf, v.off, v.len)) { this.counters.sendFailed++; return; }
     this.counters.packetsSent++;
     this.counters.octetsSent += v.payloadLength;
+    if (this.retransmitter !== null) this.retransmitter.onSent(m.outSeq, extSeq, m.outTs, v.len, nowMs);
     if (m.outSeq === m.lastSeq) {
       this.#lastInTs = ts;
       this.#lastOutTs = m.outTs;
@@ -167,14 +186,26 @@ export class DownTrack {
     this.receiver.requestKeyframe(nowMs);
   }
 
-  /** NACKs are counted only (retransmission is a later issue). */
-  onNack(): void { this.counters.nacksReceived++; }
+  /** A generic NACK (view reset on it) from the subscriber: resend what the cache still has. */
+  onNack(nack: NackView, nowMs: number): void {
+    this.counters.nacksReceived++;
+    const rt = this.retransmitter;
+    if (rt === null || this.#closed) return;
+    rt.onNack(nack, nowMs);
+    this.counters.retransmits = rt.counters.retransmits;
+    this.counters.rtxSent = rt.counters.rtxSent;
+  }
 
-  onReceiverReport(fractionLost: number, cumulativeLost: number, jitter: number): void {
+  /** A report block about our SSRC; lsr/dlsr give the RTT (0 when absent). */
+  onReceiverReport(fractionLost: number, cumulativeLost: number, jitter: number, lsr = 0, dlsr = 0, nowMs = 0): void {
     this.counters.fractionLost = fractionLost;
     this.counters.cumulativeLost = cumulativeLost;
     this.counters.jitter = jitter;
+    if (this.retransmitter !== null && lsr !== 0) this.retransmitter.onReportBlock(lsr, dlsr, nowMs);
   }
+
+  /** Round-trip time to this subscriber in ms (0: not measured yet). */
+  get rttMs(): number { return this.retransmitter?.rttMs ?? 0; }
 
   /** The RTP timestamp that corresponds to `nowMs` on this stream's clock. */
   projectTimestamp(nowMs: number): number {
@@ -203,6 +234,7 @@ export class DownTrack {
     sr.octetCount = this.counters.octetsSent >>> 0;
     const a = writeSenderReport(dst, off, sr);
     if (a < 0) return 0;
+    if (this.retransmitter !== null) this.retransmitter.onSenderReportSent(ntpMiddle(wallMs), nowMs);
     const b = writeSdes(dst, off + a, this.#sdes);
     return b < 0 ? a : a + b;
   }

@@ -3,6 +3,7 @@
 export { RtpMunger, MungeResult, seqDiff } from './rtp-munger.js';
 export { Receiver, type ReceiverOptions, type ReceiverCodec, type ReceiverCounters, type RtcpSink } from './receiver.js';
 export { DownTrack, type DownTrackOptions, type DownTrackCounters, type RtpSink } from './down-track.js';
+export { Retransmitter, type RetransmitterOptions, type RetransmitterCounters, type RetransmitSink } from './retransmitter.js';
 export { ReceiveStats } from './receive-stats.js';
 export { SubscriberRtcp, PublisherRtcp, type RtcpRouterCounters } from './rtcp-router.js';
 export { SubscriberSender, SLOT_BYTES, type SubscriberSenderOptions, type SubscriberSenderCounters, type SubscriberSenderStats, type KindSink, type PacketSink, type PacerMode } from './subscriber-sender.js';

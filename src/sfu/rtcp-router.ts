@@ -1,13 +1,15 @@
 // RTCP arriving on a participant's transports, routed by SSRC:
 //  - SubscriberRtcp: from a subscriber (its receiver reports and feedback about OUR
 //    DownTrack SSRCs): PLI/FIR -> one upstream keyframe request (rate-limited by the
-//    Receiver), NACK -> counted, RR blocks -> loss/jitter on the DownTrack.
+//    Receiver), NACK -> the DownTrack's retransmitter, RR blocks -> loss/jitter/RTT on
+//    the DownTrack.
 //  - PublisherRtcp: from a publisher (its SRs about the tracks it sends) -> Receiver,
-//    and the RR we send back with one block per Receiver.
+//    the RR we send back with one block per Receiver, and the Receivers' periodic
+//    upstream NACK / keyframe work (tick). Also maps RTX SSRCs to their Receiver.
 // RTCP is not the hot path, but nothing here allocates per packet either.
 import {
   FirView, NackView, PliView, PsfbFmt, ReportView, RtcpCompoundView, RtcpType, RtpStatus, RtpfbFmt,
-  rbCumulativeLost, rbFractionLost, rbJitter, rbSsrc, writeRtcpHeader,
+  rbCumulativeLost, rbDlsr, rbFractionLost, rbJitter, rbLsr, rbSsrc, writeRtcpHeader,
 } from '../rtp/index.js';
 import type { DownTrack } from './down-track.js';
 import type { Receiver } from './receiver.js';
@@ -49,13 +51,13 @@ export class SubscriberRtcp {
       } else if (c.type === RtcpType.RTPFB && c.count === RtpfbFmt.NACK) {
         if (nack.reset(buf, off, l) !== RtpStatus.OK) { this.counters.malformed++; continue; }
         const dt = this.#bySsrc.get(nack.mediaSsrc);
-        if (dt) dt.onNack(); else this.counters.unknownSsrc++;
+        if (dt) dt.onNack(nack, nowMs); else this.counters.unknownSsrc++;
       } else if (c.type === RtcpType.RR || c.type === RtcpType.SR) {
         if (report.reset(buf, off, l) !== RtpStatus.OK) { this.counters.malformed++; continue; }
         for (let i = 0; i < report.reportCount; i++) {
           const o = report.blockOffset(i);
           const dt = this.#bySsrc.get(rbSsrc(buf, o));
-          if (dt) dt.onReceiverReport(rbFractionLost(buf, o), rbCumulativeLost(buf, o), rbJitter(buf, o));
+          if (dt) dt.onReceiverReport(rbFractionLost(buf, o), rbCumulativeLost(buf, o), rbJitter(buf, o), rbLsr(buf, o), rbDlsr(buf, o), nowMs);
         }
       }
     }
@@ -64,16 +66,30 @@ export class SubscriberRtcp {
 
 export class PublisherRtcp {
   readonly #bySsrc = new Map<number, Receiver>();
+  readonly #byRtxSsrc = new Map<number, Receiver>();
   readonly counters: RtcpRouterCounters = { packets: 0, malformed: 0, unknownSsrc: 0 };
   /** Our SSRC as the sender of RRs on this transport. */
   readonly rtcpSsrc: number;
 
   constructor(rtcpSsrc: number) { this.rtcpSsrc = rtcpSsrc >>> 0; }
 
-  add(r: Receiver): void { this.#bySsrc.set(r.ssrc, r); }
-  remove(r: Receiver): void { if (this.#bySsrc.get(r.ssrc) === r) this.#bySsrc.delete(r.ssrc); }
+  add(r: Receiver): void {
+    this.#bySsrc.set(r.ssrc, r);
+    if (r.rtxSsrc !== 0) this.#byRtxSsrc.set(r.rtxSsrc, r);
+  }
+  remove(r: Receiver): void {
+    if (this.#bySsrc.get(r.ssrc) === r) this.#bySsrc.delete(r.ssrc);
+    if (r.rtxSsrc !== 0 && this.#byRtxSsrc.get(r.rtxSsrc) === r) this.#byRtxSsrc.delete(r.rtxSsrc);
+  }
   get(ssrc: number): Receiver | undefined { return this.#bySsrc.get(ssrc >>> 0); }
+  /** The Receiver whose RTX stream uses `ssrc`. */
+  getByRtxSsrc(ssrc: number): Receiver | undefined { return this.#byRtxSsrc.get(ssrc >>> 0); }
   get size(): number { return this.#bySsrc.size; }
+
+  /** Every Receiver's upstream NACKs and held keyframe requests (call every ~20 ms). */
+  tick(nowMs: number, rttMs = 0): void {
+    for (const r of this.#bySsrc.values()) r.tick(nowMs, rttMs);
+  }
 
   handle(buf: Buffer, len: number, nowMs: number): void {
     this.counters.packets++;
@@ -92,7 +108,7 @@ export class PublisherRtcp {
     let n = 0;
     let p = off + 8;
     for (const r of this.#bySsrc.values()) {
-      if (n === 31 || r.stats.packets === 0 || p + 24 > dst.length) continue;
+      if (n === 31 || r.stats.received === 0 || p + 24 > dst.length) continue;
       p += r.writeReportBlock(dst, p, nowMs);
       n++;
     }

@@ -3,7 +3,8 @@
 // driven only by `handle(request)` and reports through `emit(event)`; all media work
 // for its rooms happens here.
 import { TransportServer } from '../../transport/index.js';
-import { defaultCapabilities, type Capabilities } from '../../sdp/index.js';
+import type { Capabilities } from '../../sdp/index.js';
+import { engineCapabilities } from './capabilities.js';
 import type { DtlsCertificate } from '../../dtls/index.js';
 import { EngineError } from '../errors.js';
 import type { EngineEvent, ParticipantStats, Request } from '../protocol.js';
@@ -19,8 +20,9 @@ export interface MediaHostOptions {
   port?: number;
   /** Address written into SDP candidates. Default: `host`. */
   announcedAddress?: string;
+  /** Default: src/sdp's defaultCapabilities with NACK for Opus (see capabilities.ts). */
   capabilities?: Capabilities;
-  /** Period of the RTCP report timer. Default 100 ms. */
+  /** Period of the RTCP timer (upstream NACKs, held PLIs; reports go once a second). Default 20 ms. */
   tickMs?: number;
 }
 
@@ -49,11 +51,11 @@ export class MediaHost {
       server: this.server,
       fingerprints: [{ ...o.certificate.fingerprint }],
       candidates: [{ address: o.announcedAddress ?? o.host ?? '127.0.0.1', port }],
-      capabilities: o.capabilities ?? defaultCapabilities,
+      capabilities: o.capabilities ?? engineCapabilities,
       emit: (ev) => { if (!this.#closed) this.#emit(ev); },
       trackSidTaken: (sid) => this.#tracks.has(sid),
     };
-    this.#timer = setInterval(() => this.#tick(), o.tickMs ?? 100);
+    this.#timer = setInterval(() => this.#tick(), o.tickMs ?? 20);
     this.#timer.unref();
     return port;
   }
@@ -138,11 +140,13 @@ export class MediaHost {
       subscriber: st ? { state: st.state, rtpOut: st.stats.rtpOut, rtcpIn: st.stats.rtcpIn, rtcpOut: st.stats.rtcpOut, sendDropped: st.stats.sendDropped } : { state: 'none', rtpOut: 0, rtcpIn: 0, rtcpOut: 0, sendDropped: 0 },
       tracks: [...p.publisher.tracks.values()].map((t) => {
         const c = t.receiver.counters;
-        return { sid: t.sid, kind: t.info.kind, packets: c.packets, keyframes: c.keyframes, keyframeRequests: c.keyframeRequests, senderReports: c.senderReports, lost: t.receiver.stats.cumulativeLost };
+        return { sid: t.sid, kind: t.info.kind, packets: c.packets, keyframes: c.keyframes, keyframeRequests: c.keyframeRequests, senderReports: c.senderReports, lost: t.receiver.stats.lost,
+          nackedSeqs: c.nackedSeqs, rtxReceived: c.rtxRecovered, duplicates: c.duplicates };
       }),
       downTracks: p.subscriber.downTracks().map((d) => ({
         trackSid: d.receiver.trackId, ssrc: d.ssrc, packetsSent: d.counters.packetsSent, dropped: d.counters.dropped,
-        plis: d.counters.plisReceived, firs: d.counters.firsReceived, nacks: d.counters.nacksReceived, muted: d.muted, paused: d.paused,
+        plis: d.counters.plisReceived, firs: d.counters.firsReceived, nacks: d.counters.nacksReceived,
+        retransmits: d.counters.retransmits, rtxSent: d.counters.rtxSent, rttMs: d.rttMs, muted: d.muted, paused: d.paused,
       })),
     };
   }

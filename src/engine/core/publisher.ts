@@ -1,7 +1,9 @@
 // The publisher transport of one participant: the client offers, we answer (ICE-lite,
 // a=setup:passive so we are the DTLS server). Each accepted m-line the client sends on
 // becomes a published track (one SSRC per track for now). Decrypted RTP is routed by
-// SSRC to the track's Receiver; SRs go to the Receiver, and once a second we send an RR.
+// SSRC to the track's Receiver (packets on a track's RTX SSRC are unwrapped by it); SRs
+// go to the Receiver, once a second we send an RR, and every tick the Receivers send due
+// NACKs and held keyframe requests upstream.
 import { answerOffer, type NegotiatedMedia } from '../../sdp/index.js';
 import { randomBytes } from 'node:crypto';
 import { RtpView, RtpStatus } from '../../rtp/index.js';
@@ -49,7 +51,9 @@ export class PublisherSide {
     t.events.onRtp = (buf, len, nowMs) => {
       if (view.reset(buf, 0, len) !== RtpStatus.OK) return;
       const r = this.rtcp.get(view.ssrc);
-      if (r !== undefined) r.onRtp(buf, view, nowMs);
+      if (r !== undefined) { r.onRtp(buf, view, nowMs); return; }
+      const rx = this.rtcp.getByRtxSsrc(view.ssrc);
+      if (rx !== undefined) rx.onRtxRtp(buf, view, nowMs);
       else this.unknownSsrcPackets++;
     };
     t.events.onRtcp = (buf, len, nowMs) => this.rtcp.handle(buf, len, nowMs);
@@ -90,7 +94,11 @@ export class PublisherSide {
     const wanted = trackSids[name] ?? trackSids[m.mid];
     const sid = wanted !== undefined && !this.#ctx.trackSidTaken(wanted) ? wanted : newSid('TR_');
     const codec = { name: c.name, clockRate: c.clockRate, payloadType: c.payloadType, ...(c.channels !== undefined ? { channels: c.channels } : {}) };
-    const receiver = new Receiver({ trackId: sid, kind: m.kind as MediaKind, ssrc, codec, upstream: t, rtcpSsrc: this.rtcp.rtcpSsrc });
+    // Upstream NACK only where the publisher negotiated it; RTX from its FID group.
+    const upstreamNack = c.rtcpFeedback.some((f) => f.type === 'nack' && f.parameter === undefined);
+    const rtxSsrc = m.streams.fidGroups.find((g) => g.primary === ssrc)?.rtx;
+    const rtx = rtxSsrc !== undefined && c.rtxPayloadType !== undefined ? { ssrc: rtxSsrc, payloadType: c.rtxPayloadType } : undefined;
+    const receiver = new Receiver({ trackId: sid, kind: m.kind as MediaKind, ssrc, codec, upstream: t, rtcpSsrc: this.rtcp.rtcpSsrc, upstreamNack, ...(rtx ? { rtx } : {}) });
     const track = new TrackCore({
       sid, participantSid: this.#participantSid, kind: m.kind as MediaKind, mid: m.mid,
       name,
@@ -110,7 +118,9 @@ export class PublisherSide {
 
   tick(nowMs: number): void {
     const t = this.transport;
-    if (!t || t.state !== 'connected' || nowMs - this.#lastReportMs < REPORT_INTERVAL_MS) return;
+    if (!t || t.state !== 'connected') return;
+    this.rtcp.tick(nowMs);
+    if (nowMs - this.#lastReportMs < REPORT_INTERVAL_MS) return;
     this.#lastReportMs = nowMs;
     const n = this.rtcp.writeReceiverReport(rtcpOut, 0, nowMs);
     if (n > 0) t.sendRtcp(rtcpOut, 0, n);

@@ -3,7 +3,9 @@
 // the DTLS server). One negotiation at a time: changes made while an offer is out are
 // folded into the next offer once the answer arrived. A DownTrack is made for a
 // subscription when an answer confirmed its m-line (payload type and extension ids are
-// then known); RTCP from the client is routed to DownTracks by SSRC.
+// then known); RTCP from the client is routed to DownTracks by SSRC. Video is offered
+// with RTX (its own SSRC in an FID group); NACKs are answered as RTX when the answer kept
+// the RTX payload type, as plain retransmissions otherwise.
 import { EXT, SubscriberOffers, type NegotiatedMedia, type SubscriberTrack } from '../../sdp/index.js';
 import { DownTrack, SubscriberRtcp } from '../../sfu/index.js';
 import type { WebRtcTransport } from '../../transport/index.js';
@@ -15,7 +17,7 @@ import type { TrackCore } from './track-core.js';
 const FORWARDED_EXTENSIONS = [EXT.audioLevel, EXT.absCaptureTime, EXT.playoutDelay, EXT.videoOrientation];
 const REPORT_INTERVAL_MS = 1000;
 
-interface Sub { track: TrackCore; ssrc: number; paused?: boolean; downTrack?: DownTrack }
+interface Sub { track: TrackCore; ssrc: number; rtxSsrc?: number; paused?: boolean; downTrack?: DownTrack }
 
 export interface SubscriberHooks {
   offer(sdp: string): void;
@@ -64,7 +66,9 @@ export class SubscriberSide {
     if (this.#closed || this.#subs.has(track.sid)) return;
     const ssrc = randomSsrc(this.#ssrcs);
     this.#ssrcs.add(ssrc);
-    this.#subs.set(track.sid, { track, ssrc });
+    const sub: Sub = { track, ssrc };
+    if (track.info.kind === 'video') { sub.rtxSsrc = randomSsrc(this.#ssrcs); this.#ssrcs.add(sub.rtxSsrc); }
+    this.#subs.set(track.sid, sub);
     this.#schedule();
   }
 
@@ -73,6 +77,7 @@ export class SubscriberSide {
     if (!s) return;
     this.#subs.delete(trackSid);
     this.#ssrcs.delete(s.ssrc);
+    if (s.rtxSsrc !== undefined) this.#ssrcs.delete(s.rtxSsrc);
     if (s.downTrack) {
       this.rtcp.remove(s.downTrack);
       s.track.detach(s.downTrack);
@@ -105,7 +110,7 @@ export class SubscriberSide {
     for (const s of this.#subs.values()) {
       const c = s.track.codec;
       const codec = { name: c.name, clockRate: c.clockRate, ...(c.channels !== undefined ? { channels: c.channels } : {}), ...(s.track.info.kind === 'video' ? { parameters: c.parameters } : {}) };
-      tracks.push({ trackId: s.track.sid, streamId: s.track.info.participantSid, kind: s.track.info.kind, codecs: [codec], ssrc: s.ssrc, cname: s.track.info.participantSid });
+      tracks.push({ trackId: s.track.sid, streamId: s.track.info.participantSid, kind: s.track.info.kind, codecs: [codec], ssrc: s.ssrc, ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}), cname: s.track.info.participantSid });
     }
     const offer = this.#offers.createOffer({ iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.#ctx.candidates, tracks });
     this.#offerOut = true;
@@ -128,9 +133,11 @@ export class SubscriberSide {
       const mid = this.#offers.midOf(s.track.sid);
       const m = mid === undefined ? undefined : n.media.find((x) => x.mid === mid);
       if (!m || s.track.receiver.closed) continue; // offered before it existed; next offer
-      const pt = m.codecs.find((c) => c.name.toLowerCase() === s.track.codec.name.toLowerCase() && c.clockRate === s.track.codec.clockRate)?.payloadType;
-      if (pt === undefined) continue;
-      const dt = new DownTrack({ receiver: s.track.receiver, transport: t, ssrc: s.ssrc, payloadType: pt, extMap: extensionMap(s.track.headerExtensions, m), cname: s.track.info.participantSid });
+      const nc = m.codecs.find((c) => c.name.toLowerCase() === s.track.codec.name.toLowerCase() && c.clockRate === s.track.codec.clockRate);
+      if (nc === undefined) continue;
+      const pt = nc.payloadType;
+      const rtx = s.rtxSsrc !== undefined && nc.rtxPayloadType !== undefined ? { ssrc: s.rtxSsrc, payloadType: nc.rtxPayloadType } : undefined;
+      const dt = new DownTrack({ receiver: s.track.receiver, transport: t, ssrc: s.ssrc, payloadType: pt, extMap: extensionMap(s.track.headerExtensions, m), cname: s.track.info.participantSid, ...(rtx ? { rtx } : {}) });
       s.downTrack = dt;
       if (s.paused) dt.setPaused(true, nowMs);
       this.rtcp.add(dt);
