@@ -5,11 +5,14 @@
 //   new ClientNetwork()                 one certificate + ICE/DTLS timer + pacing timer per thread;
 //                                       one UDP socket per client transport (see client-network.ts)
 //   new SyntheticParticipant({network, url, token, publishTracks, speech, subscribe}).start()
+//                                       publishes Opus, answers subscriber offers, counts per track,
+//                                       sends SR/RR once a second (LSR/DLSR echoed for server RTT)
 //   encodeSpeech() -> EncodedSpeech     16 kHz speech encoded once with Opus (20 ms frames)
 //   OpusSender                          one published track: paced RTP with audio-level,
 //                                       transport-cc, mid and abs-capture-time (send time)
 //   TrackReceiveStats                   per subscribed track: packets, loss, jitter, latency histogram
 //   buildPublisherOffer / readPublisherAnswer / answerSubscriberOffer   client-side SDP
+//   src/client/loadtest                 the load tester behind `npm run loadtest` (worker threads)
 export { ClientError, errorKind, type ClientErrorCode } from './errors.js';
 export { SignalClient, type SignalClientEvents, type SignalConnectOptions } from './signal-client.js';
 export { ClientNetwork, type ClientNetworkOptions } from './client-network.js';
