@@ -48,6 +48,13 @@ export interface ParticipantStats {
   downTracks: { trackSid: string; ssrc: number; packetsSent: number; dropped: number; plis: number; firs: number; nacks: number;
     /** Retransmissions sent in answer to this subscriber's NACKs (RTX or plain), how many were RTX, RTT from its RRs (0: unknown). */
     retransmits: number; rtxSent: number; rttMs: number; muted: boolean; paused: boolean }[];
+  /** Congestion control of the transports (src/sfu SubscriberSender / PublisherTwcc), when they exist. */
+  cc?: {
+    subscriber?: { pacer: string; twccExtId: number; estimateBps: number; delayBasedBps: number; lossBasedBps: number; ackedBps: number; rembBps: number;
+      twccFeedbacks: number; rembs: number; historySent: number; queuedPackets: number; queueDelayP50Ms: number; queueDelayP99Ms: number; queueDelayMaxMs: number;
+      released: number; dropped: number; sendFailed: number; extInserted: number };
+    publisher?: { twccExtId: number; recorded: number; missing: number; feedbacks: number };
+  };
 }
 
 export type Request =

@@ -16,7 +16,8 @@ import type { TrackSource } from './track-source.js';
 
 /** Where the rewritten packets go (the subscriber's WebRtcTransport fits). */
 export interface RtpSink {
-  sendRtp(buf: Buffer, off: number, len: number): boolean;
+  /** `nowMs`: the caller's time (a pacing sink queues with it; a transport may ignore it). */
+  sendRtp(buf: Buffer, off: number, len: number, nowMs?: number): boolean;
   sendRtcp(buf: Buffer, off: number, len: number): boolean;
 }
 
@@ -38,6 +39,8 @@ export interface DownTrackOptions {
   rtx?: { ssrc: number; payloadType: number };
   /** NACK answers (rate limits, retries); see NackResponder. */
   nackResponder?: Partial<NackResponderConfig>;
+  /** Where retransmissions go (a pacer's RTX class, see SubscriberSender.rtx). Default: `transport`. */
+  retransmitTransport?: RtpSink;
 }
 
 export interface DownTrackCounters {
@@ -100,7 +103,7 @@ export class DownTrack {
     this.#sdes = [{ ssrc: this.ssrc, cname: o.cname }];
     const cache = o.receiver.cache ?? null;
     this.retransmitter = cache === null ? null : new Retransmitter({
-      cache, transport: o.transport, kind: o.receiver.kind, ssrc: this.ssrc, payloadType: this.payloadType, extMap: o.extMap,
+      cache, transport: o.retransmitTransport ?? o.transport, kind: o.receiver.kind, ssrc: this.ssrc, payloadType: this.payloadType, extMap: o.extMap,
       ...(o.rtx ? { rtx: o.rtx } : {}), ...(o.nackResponder ? { responder: o.nackResponder } : {}),
     });
   }
@@ -140,7 +143,7 @@ export class DownTrack {
     v.setTimestamp(m.outTs);
     v.setPayloadType(this.payloadType);
     if (v.extProfile >= 0) v.rewriteExtensionIds(this.#extMap);
-    if (!this.#transport.sendRtp(buf, v.off, v.len)) { this.counters.sendFailed++; return; }
+    if (!this.#transport.sendRtp(buf, v.off, v.len, nowMs)) { this.counters.sendFailed++; return; }
     this.counters.packetsSent++;
     this.counters.octetsSent += v.payloadLength;
     if (this.retransmitter !== null) this.retransmitter.onSent(m.outSeq, extSeq, m.outTs, v.len, nowMs);

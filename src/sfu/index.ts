@@ -5,7 +5,7 @@ export { Receiver, type ReceiverOptions, type ReceiverCodec, type ReceiverCounte
 export { DownTrack, type DownTrackOptions, type DownTrackCounters, type RtpSink } from './down-track.js';
 export { Retransmitter, type RetransmitterOptions, type RetransmitterCounters, type RetransmitSink } from './retransmitter.js';
 export { ReceiveStats } from './receive-stats.js';
-export { SubscriberRtcp, PublisherRtcp, type RtcpRouterCounters } from './rtcp-router.js';
-export { SubscriberSender, SLOT_BYTES, type SubscriberSenderOptions, type SubscriberSenderCounters, type SubscriberSenderStats, type KindSink, type PacketSink, type PacerMode } from './subscriber-sender.js';
+export { SubscriberRtcp, PublisherRtcp, type RtcpRouterCounters, type TransportFeedbackSink } from './rtcp-router.js';
+export { SubscriberSender, SLOT_BYTES, type SubscriberSenderOptions, type SubscriberSenderCounters, type SubscriberSenderStats, type KindSink, type PacketSink, type PacerMode, type EstimateListener } from './subscriber-sender.js';
 export { PublisherTwcc, type PublisherTwccCounters, type RtcpOut } from './publisher-twcc.js';
 export { ntpSeconds, ntpFraction, ntpMiddle } from './ntp-time.js';

@@ -2,7 +2,8 @@
 //  - SubscriberRtcp: from a subscriber (its receiver reports and feedback about OUR
 //    DownTrack SSRCs): PLI/FIR -> one upstream keyframe request (rate-limited by the
 //    Receiver), NACK -> the DownTrack's retransmitter, RR blocks -> loss/jitter/RTT on
-//    the DownTrack.
+//    the DownTrack; TWCC feedback, REMB and report-block loss -> `feedback` (the
+//    transport's SubscriberSender: send-side bandwidth estimate).
 //  - PublisherRtcp: from a publisher (its SRs about the tracks it sends) -> Receiver,
 //    the RR we send back with one block per Receiver, and the Receivers' periodic
 //    upstream NACK / keyframe work (tick). Also maps RTX SSRCs to their Receiver.
@@ -22,9 +23,18 @@ const nack = new NackView();
 
 export interface RtcpRouterCounters { packets: number; malformed: number; unknownSsrc: number }
 
+/** Transport-wide feedback from a subscriber: TWCC, REMB, RR loss (SubscriberSender fits). */
+export interface TransportFeedbackSink {
+  onTwccFeedback(buf: Uint8Array, off: number, len: number, nowMs: number): void;
+  onRemb(buf: Uint8Array, off: number, len: number, nowMs: number): void;
+  onFractionLost(fractionLost: number, nowMs: number): void;
+}
+
 export class SubscriberRtcp {
   readonly #bySsrc = new Map<number, DownTrack>();
   readonly counters: RtcpRouterCounters = { packets: 0, malformed: 0, unknownSsrc: 0 };
+  /** Where TWCC / REMB / report-block loss go (the transport's congestion control); null: ignored. */
+  feedback: TransportFeedbackSink | null = null;
 
   add(dt: DownTrack): void { this.#bySsrc.set(dt.ssrc, dt); }
   remove(dt: DownTrack): void { if (this.#bySsrc.get(dt.ssrc) === dt) this.#bySsrc.delete(dt.ssrc); }
@@ -54,11 +64,18 @@ export class SubscriberRtcp {
         if (dt) dt.onNack(nack, nowMs); else this.counters.unknownSsrc++;
       } else if (c.type === RtcpType.RR || c.type === RtcpType.SR) {
         if (report.reset(buf, off, l) !== RtpStatus.OK) { this.counters.malformed++; continue; }
+        let worst = -1;
         for (let i = 0; i < report.reportCount; i++) {
           const o = report.blockOffset(i);
           const dt = this.#bySsrc.get(rbSsrc(buf, o));
           if (dt) dt.onReceiverReport(rbFractionLost(buf, o), rbCumulativeLost(buf, o), rbJitter(buf, o), rbLsr(buf, o), rbDlsr(buf, o), nowMs);
+          if (dt && rbFractionLost(buf, o) > worst) worst = rbFractionLost(buf, o);
         }
+        if (worst >= 0 && this.feedback !== null) this.feedback.onFractionLost(worst, nowMs);
+      } else if (c.type === RtcpType.RTPFB && c.count === RtpfbFmt.TWCC) {
+        if (this.feedback !== null) this.feedback.onTwccFeedback(buf, off, l, nowMs);
+      } else if (c.type === RtcpType.PSFB && c.count === PsfbFmt.AFB) {
+        if (this.feedback !== null) this.feedback.onRemb(buf, off, l, nowMs);
       }
     }
   }

@@ -2,9 +2,10 @@
 // the socket (DESIGN.md: "-> Pacer (per subscriber transport) -> SRTP protect -> send").
 //
 //   DownTrack / Retransmitter --sinkFor(kind).sendRtp(buf, off, len, nowMs)-->
-//     copy into a slot of this transport's preallocated slab (handle = slot index)
+//     a slot of this transport's preallocated slab is the packet's handle
 //     -> pacer.enqueue(kind, handle, size)        audio | RTX | video priority classes
-//     -> pacer releases (now, or from a 1 ms poll timer while packets wait)
+//     -> pacer releases now (sent straight from the caller's buffer: no copy), or the
+//        packet waits: only then is it copied into its slot, released by a 1 ms poll timer
 //     -> our transport-wide seq written into the subscriber's TWCC extension (release
 //        order = seq order), SendHistory.onSent(seq, time, size), transport.sendRtp
 //        (SRTP-protects a copy into a send-queue slot), the slab slot is free again.
@@ -36,6 +37,9 @@ export interface KindSink extends PacketSink {
 
 export type PacerMode = 'leaky-bucket' | 'pass-through';
 
+/** Target bitrate (bps) of the transport when it changed, at `nowMs`; `e` is a reused object (read it now). */
+export type EstimateListener = (bps: number, nowMs: number, e: BweEstimate) => void;
+
 export interface SubscriberSenderOptions {
   transport: PacketSink;
   /** The subscriber's transport-wide-cc extension id; 0 (default): not negotiated (no seq written, no TWCC). */
@@ -47,8 +51,8 @@ export interface SubscriberSenderOptions {
   cc?: Omit<SubscriberCcOptions, 'pacer'>;
   /** Slab slots (packets queued at most, +1). Default 1025 (the pacer's default queue bound + 1). */
   slots?: number;
-  /** Called from tick() when the target bitrate changed (bps; `e` is a reused object). */
-  onEstimate?: (bps: number, e: BweEstimate) => void;
+  /** A first estimate listener (see onEstimate()). */
+  onEstimate?: EstimateListener;
   /** Clock (ms) for timer-driven polls and callers that pass no time. Default performance.now. */
   now?: () => number;
   /** Poll the pacer from a 1 ms timer while packets wait. Default true; tests drive poll() by hand. */
@@ -68,12 +72,15 @@ export interface SubscriberSenderCounters {
   tooBig: number;
   /** Packets that lacked the TWCC element and got one inserted (copied through the builder). */
   extInserted: number;
+  /** Packets that had to wait, so were copied into the slab (the others left from the caller's buffer). */
+  queuedCopies: number;
   /** target changes reported through onEstimate. */
   estimates: number;
 }
 
 export const SLOT_BYTES = 1500;
 const SEQ_ZERO = new Uint8Array(2);
+const EMPTY = Buffer.alloc(0);
 
 class Sink implements KindSink {
   constructor(private readonly s: SubscriberSender, private readonly kind: number) {}
@@ -87,12 +94,12 @@ export class SubscriberSender {
   readonly pacer: Pacer;
   readonly pacerMode: PacerMode;
   readonly twccExtId: number;
-  readonly counters: SubscriberSenderCounters = { audio: 0, video: 0, rtx: 0, released: 0, sendFailed: 0, dropped: 0, tooBig: 0, extInserted: 0, estimates: 0 };
+  readonly counters: SubscriberSenderCounters = { audio: 0, video: 0, rtx: 0, released: 0, sendFailed: 0, dropped: 0, tooBig: 0, extInserted: 0, queuedCopies: 0, estimates: 0 };
   readonly audio: KindSink;
   readonly video: KindSink;
   readonly rtx: KindSink;
   readonly clock: () => number;
-  onEstimate: ((bps: number, e: BweEstimate) => void) | undefined;
+  readonly #listeners: EstimateListener[] = [];
   readonly #slots: Buffer[] = [];
   readonly #len: Int32Array;
   readonly #seqOff: Int32Array; // offset of the TWCC value in the slot, -1: none
@@ -106,6 +113,10 @@ export class SubscriberSender {
   readonly #releaseFn = (h: number): void => this.#release(h);
   readonly #freeFn = (h: number): void => this.#freeSlot(h);
   readonly #useTimer: boolean;
+  // The packet being handed in, while its bytes are still only in the caller's buffer.
+  #pending = -1;
+  #pendingBuf: Buffer = EMPTY;
+  #pendingOff = 0;
   #timer: NodeJS.Timeout | undefined;
   #timerArmed = false;
   #closed = false;
@@ -119,7 +130,7 @@ export class SubscriberSender {
     this.pacer = this.pacerMode === 'leaky-bucket' ? new LeakyBucketPacer(pc) : new PassThroughPacer(pc);
     this.cc = new SubscriberCongestionControl({ ...o.cc, pacer: this.pacer });
     this.clock = o.now ?? (() => performance.now());
-    this.onEstimate = o.onEstimate;
+    if (o.onEstimate) this.#listeners.push(o.onEstimate);
     this.#useTimer = o.timer ?? true;
     const slab = Buffer.allocUnsafeSlow(n * SLOT_BYTES);
     for (let i = 0; i < n; i++) this.#slots.push(slab.subarray(i * SLOT_BYTES, (i + 1) * SLOT_BYTES));
@@ -134,6 +145,12 @@ export class SubscriberSender {
     this.video = new Sink(this, PacketKind.VIDEO);
     this.rtx = new Sink(this, PacketKind.RTX);
   }
+
+  /**
+   * Listen to the estimate (the StreamAllocator's input; fits allocator-glue's EstimateSource):
+   * called from tick() whenever the target bitrate changed.
+   */
+  onEstimate(cb: EstimateListener): void { this.#listeners.push(cb); }
 
   /** The sink for a DownTrack of this kind (its retransmissions use `rtx`). */
   sinkFor(kind: 'audio' | 'video'): KindSink { return kind === 'audio' ? this.audio : this.video; }
@@ -153,38 +170,37 @@ export class SubscriberSender {
     if (kind === PacketKind.AUDIO) this.counters.audio++; else if (kind === PacketKind.RTX) this.counters.rtx++; else this.counters.video++;
     if (len > SLOT_BYTES || len < 12 || this.#freeTop === 0) { this.counters.tooBig++; this.counters.dropped++; return false; }
     const h = this.#free[--this.#freeTop];
-    const slot = this.#slots[h];
     let n = len;
-    let seqOff = -1;
+    let rel = -1; // offset of the TWCC value from the packet start
+    let lazy = true; // bytes still only in the caller's buffer
     const id = this.twccExtId;
     if (id > 0) {
-      const v = this.#view;
-      byteCopier.copy(buf, off, slot, 0, len);
-      if (v.reset(slot, 0, len) === RtpStatus.OK) {
-        seqOff = v.findExtension(id);
-        if (seqOff >= 0 && v.extValueLength !== 2) seqOff = -1;
-        if (seqOff < 0) {
-          // No 2-byte TWCC element (the publisher sent none): insert one (rare path).
-          const sv = this.#srcView;
-          if (sv.reset(buf, off, len) === RtpStatus.OK) {
-            const w = writeRtpWithExtension(sv, id, SEQ_ZERO, 0, 2, slot, 0);
-            if (w > 0 && v.reset(slot, 0, w) === RtpStatus.OK && v.findExtension(id) >= 0) { n = w; seqOff = v.extValueOffset; this.counters.extInserted++; }
-          }
+      const sv = this.#srcView;
+      if (sv.reset(buf, off, len) === RtpStatus.OK) {
+        const p = sv.findExtension(id);
+        if (p >= 0 && sv.extValueLength === 2) rel = p - off;
+        else {
+          // No 2-byte TWCC element (the publisher sent none): copy with one inserted (rare path).
+          const slot = this.#slots[h];
+          const w = writeRtpWithExtension(sv, id, SEQ_ZERO, 0, 2, slot, 0);
+          const v = this.#view;
+          if (w > 0 && v.reset(slot, 0, w) === RtpStatus.OK && v.findExtension(id) >= 0) { n = w; rel = v.extValueOffset; lazy = false; this.counters.extInserted++; }
         }
       }
-    } else {
-      byteCopier.copy(buf, off, slot, 0, len);
     }
     this.#len[h] = n;
-    this.#seqOff[h] = seqOff;
+    this.#seqOff[h] = rel;
     this.#kind[h] = kind;
+    if (lazy) { this.#pending = h; this.#pendingBuf = buf; this.#pendingOff = off; }
     const dropped = this.pacer.enqueue(kind, h, n, nowMs);
     if (dropped >= 0) {
       this.#freeSlot(dropped);
       this.counters.dropped++;
-      if (dropped === h) return false;
+      if (dropped === h) { this.#pending = -1; return false; }
     }
     this.poll(nowMs);
+    // Still queued: only now copy it into its slot (most packets leave at once, uncopied).
+    if (this.#pending === h) { byteCopier.copy(buf, off, this.#slots[h], 0, len); this.#pending = -1; this.counters.queuedCopies++; }
     return true;
   }
 
@@ -207,10 +223,13 @@ export class SubscriberSender {
   }
 
   #release(h: number): void {
-    const slot = this.#slots[h];
+    let slot = this.#slots[h];
+    let base = 0;
+    if (h === this.#pending) { slot = this.#pendingBuf; base = this.#pendingOff; this.#pending = -1; }
     const len = this.#len[h];
-    const so = this.#seqOff[h];
-    if (so >= 0) {
+    const rel = this.#seqOff[h];
+    if (rel >= 0) {
+      const so = base + rel;
       const cc = this.cc;
       const seq = cc.nextTransportSeq();
       slot[so] = seq >>> 8; slot[so + 1] = seq;
@@ -218,7 +237,7 @@ export class SubscriberSender {
       cc.onSent(seq, this.#t[0] * 1000, len, k === PacketKind.AUDIO ? SentFlags.AUDIO : k === PacketKind.RTX ? SentFlags.RTX : SentFlags.NONE);
     }
     this.counters.released++;
-    if (!this.transport.sendRtp(slot, 0, len)) this.counters.sendFailed++;
+    if (!this.transport.sendRtp(slot, base, len)) this.counters.sendFailed++;
     this.#freeSlot(h);
   }
 
@@ -244,7 +263,8 @@ export class SubscriberSender {
     if (bps !== this.#t[1]) {
       this.#t[1] = bps;
       this.counters.estimates++;
-      this.onEstimate?.(bps, e);
+      const ls = this.#listeners;
+      for (let i = 0; i < ls.length; i++) ls[i]!(bps, nowMs, e);
     }
     if (this.pacer.queuedPackets > 0) this.poll(nowMs);
     return bps;

@@ -5,12 +5,17 @@ import type { TransportServer } from '../../transport/index.js';
 import type { Capabilities, LocalCandidate } from '../../sdp/index.js';
 import type { Fingerprint } from '../../dtls/index.js';
 import type { EngineEvent } from '../protocol.js';
+import type { PacerMode } from '../../sfu/index.js';
 
 export interface HostContext {
   readonly server: TransportServer;
   readonly fingerprints: Fingerprint[];
   readonly candidates: LocalCandidate[];
   readonly capabilities: Capabilities;
+  /** Pacer of subscriber transports (default: leaky bucket where TWCC is negotiated). */
+  readonly pacer?: PacerMode;
+  /** Send TWCC feedback to publishers. Default true (false only to measure a call without it). */
+  readonly publisherTwcc?: boolean;
   emit(ev: EngineEvent): void;
   /** True when a published track already uses this sid (on this host). */
   trackSidTaken(sid: string): boolean;

@@ -11,6 +11,12 @@ import type { EngineEvent, ParticipantStats, Request } from '../protocol.js';
 import type { HostContext } from './context.js';
 import { RoomCore, type ParticipantCore } from './room-core.js';
 import type { TrackCore } from './track-core.js';
+import type { PacerMode } from '../../sfu/index.js';
+
+function envPacer(): PacerMode | undefined {
+  const v = process.env.SWITCHBOARD_PACER;
+  return v === 'leaky-bucket' || v === 'pass-through' ? v : undefined;
+}
 
 export interface MediaHostOptions {
   certificate: DtlsCertificate;
@@ -24,6 +30,10 @@ export interface MediaHostOptions {
   capabilities?: Capabilities;
   /** Period of the RTCP timer (upstream NACKs, held PLIs; reports go once a second). Default 20 ms. */
   tickMs?: number;
+  /** Pacer of subscriber transports. Default: env SWITCHBOARD_PACER, else leaky bucket where TWCC is negotiated. */
+  pacer?: PacerMode;
+  /** TWCC feedback to publishers. Default: true unless env SWITCHBOARD_PUBLISHER_TWCC=off (baseline measurements). */
+  publisherTwcc?: boolean;
 }
 
 export class MediaHost {
@@ -52,6 +62,8 @@ export class MediaHost {
       fingerprints: [{ ...o.certificate.fingerprint }],
       candidates: [{ address: o.announcedAddress ?? o.host ?? '127.0.0.1', port }],
       capabilities: o.capabilities ?? engineCapabilities,
+      pacer: o.pacer ?? envPacer(),
+      publisherTwcc: o.publisherTwcc ?? process.env.SWITCHBOARD_PUBLISHER_TWCC !== 'off',
       emit: (ev) => { if (!this.#closed) this.#emit(ev); },
       trackSidTaken: (sid) => this.#tracks.has(sid),
     };
@@ -148,6 +160,7 @@ export class MediaHost {
         plis: d.counters.plisReceived, firs: d.counters.firsReceived, nacks: d.counters.nacksReceived,
         retransmits: d.counters.retransmits, rtxSent: d.counters.rtxSent, rttMs: d.rttMs, muted: d.muted, paused: d.paused,
       })),
+      cc: ccStats(p, performance.now()),
     };
   }
 
@@ -162,4 +175,18 @@ export class MediaHost {
     if (this.#timer) clearInterval(this.#timer);
     this.server.close();
   }
+}
+
+function ccStats(p: ParticipantCore, nowMs: number): NonNullable<ParticipantStats['cc']> {
+  const out: NonNullable<ParticipantStats['cc']> = {};
+  const s = p.subscriber.sender;
+  if (s) {
+    const x = s.stats(nowMs);
+    out.subscriber = { pacer: x.pacer, twccExtId: x.twccExtId, estimateBps: x.estimateBps, delayBasedBps: x.delayBasedBps, lossBasedBps: x.lossBasedBps, ackedBps: x.ackedBps,
+      rembBps: x.rembBps, twccFeedbacks: x.twccFeedbacks, rembs: x.rembs, historySent: x.historySent, queuedPackets: x.queuedPackets, queueDelayP50Ms: x.queueDelayP50Ms,
+      queueDelayP99Ms: x.queueDelayP99Ms, queueDelayMaxMs: x.queueDelayMaxMs, released: x.released, dropped: x.dropped, sendFailed: x.sendFailed, extInserted: x.extInserted };
+  }
+  const t = p.publisher.twcc;
+  if (t) out.publisher = { twccExtId: t.extId, recorded: t.counters.recorded, missing: t.counters.missing, feedbacks: t.counters.feedbacks };
+  return out;
 }

@@ -4,10 +4,10 @@
 // SSRC to the track's Receiver (packets on a track's RTX SSRC are unwrapped by it); SRs
 // go to the Receiver, once a second we send an RR, and every tick the Receivers send due
 // NACKs and held keyframe requests upstream.
-import { answerOffer, type NegotiatedMedia } from '../../sdp/index.js';
+import { EXT, answerOffer, type NegotiatedMedia } from '../../sdp/index.js';
 import { randomBytes } from 'node:crypto';
 import { RtpView, RtpStatus } from '../../rtp/index.js';
-import { PublisherRtcp, Receiver } from '../../sfu/index.js';
+import { PublisherRtcp, PublisherTwcc, Receiver } from '../../sfu/index.js';
 import type { WebRtcTransport } from '../../transport/index.js';
 import { EngineError } from '../errors.js';
 import type { MediaKind } from '../protocol.js';
@@ -27,6 +27,8 @@ const REPORT_INTERVAL_MS = 1000;
 export class PublisherSide {
   transport: WebRtcTransport | undefined;
   readonly rtcp: PublisherRtcp;
+  /** Transport-wide feedback to the publisher (its GCC needs it to raise its bitrate); made with the transport. */
+  twcc: PublisherTwcc | undefined;
   /** mid -> track. */
   readonly tracks = new Map<string, TrackCore>();
   readonly #ctx: HostContext;
@@ -48,8 +50,11 @@ export class PublisherSide {
   #ensureTransport(): WebRtcTransport {
     if (this.transport) return this.transport;
     const t = this.#ctx.server.createTransport({ dtlsRole: 'server' });
+    const tw = new PublisherTwcc(this.rtcp.rtcpSsrc);
+    this.twcc = tw;
     t.events.onRtp = (buf, len, nowMs) => {
       if (view.reset(buf, 0, len) !== RtpStatus.OK) return;
+      if (tw.extId > 0) tw.record(view, nowMs);
       const r = this.rtcp.get(view.ssrc);
       if (r !== undefined) { r.onRtp(buf, view, nowMs); return; }
       const rx = this.rtcp.getByRtxSsrc(view.ssrc);
@@ -73,6 +78,8 @@ export class PublisherSide {
     const n = res.negotiated;
     if (n.dtlsRole !== 'server') throw new EngineError('unsupported', 'the client offered a=setup:passive; we only take the DTLS server role');
     t.setRemoteParameters(n.remoteIce.ufrag, n.remoteIce.pwd, n.remoteFingerprints);
+    // One transport-wide sequence space (BUNDLE): the id of the first m-line that has it.
+    if (this.twcc && this.#ctx.publisherTwcc !== false) this.twcc.extId = n.media.find((m) => m.headerExtensions[EXT.transportCc] !== undefined)?.headerExtensions[EXT.transportCc] ?? 0;
     const live = new Set<string>();
     for (const m of n.media) {
       if (m.kind === 'application' || (m.direction !== 'recvonly' && m.direction !== 'sendrecv')) continue;
@@ -120,6 +127,7 @@ export class PublisherSide {
     const t = this.transport;
     if (!t || t.state !== 'connected') return;
     this.rtcp.tick(nowMs);
+    this.twcc?.tick(nowMs, t);
     if (nowMs - this.#lastReportMs < REPORT_INTERVAL_MS) return;
     this.#lastReportMs = nowMs;
     const n = this.rtcp.writeReceiverReport(rtcpOut, 0, nowMs);

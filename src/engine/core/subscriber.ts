@@ -7,14 +7,18 @@
 // with RTX (its own SSRC in an FID group); NACKs are answered as RTX when the answer kept
 // the RTX payload type, as plain retransmissions otherwise.
 import { EXT, SubscriberOffers, type NegotiatedMedia, type SubscriberTrack } from '../../sdp/index.js';
-import { DownTrack, SubscriberRtcp } from '../../sfu/index.js';
+import { DownTrack, SubscriberRtcp, SubscriberSender } from '../../sfu/index.js';
 import type { WebRtcTransport } from '../../transport/index.js';
 import { EngineError } from '../errors.js';
 import { randomSsrc, type HostContext } from './context.js';
 import type { TrackCore } from './track-core.js';
 
-/** Extensions whose value means the same to every receiver; others (mid, rid, TWCC seq, abs-send-time) are removed. */
-const FORWARDED_EXTENSIONS = [EXT.audioLevel, EXT.absCaptureTime, EXT.playoutDelay, EXT.videoOrientation];
+/**
+ * Extensions whose value means the same to every receiver; others (mid, rid, abs-send-time)
+ * are removed. The TWCC element is kept (moved to the subscriber's id) only to hold OUR
+ * transport-wide seq: the SubscriberSender overwrites its value when the pacer releases it.
+ */
+const FORWARDED_EXTENSIONS = [EXT.audioLevel, EXT.absCaptureTime, EXT.playoutDelay, EXT.videoOrientation, EXT.transportCc];
 const REPORT_INTERVAL_MS = 1000;
 
 interface Sub { track: TrackCore; ssrc: number; rtxSsrc?: number; paused?: boolean; downTrack?: DownTrack }
@@ -28,6 +32,10 @@ export interface SubscriberHooks {
 
 export class SubscriberSide {
   transport: WebRtcTransport | undefined;
+  /** Pacer + TWCC + send-side estimate of the transport; made at the first answer (TWCC ext id known). */
+  sender: SubscriberSender | undefined;
+  /** The StreamAllocator's input: the transport's target bitrate (bps) whenever it changes (set once by the owner). */
+  onEstimate: ((bps: number, nowMs: number) => void) | undefined;
   readonly rtcp = new SubscriberRtcp();
   readonly #subs = new Map<string, Sub>();
   readonly #ssrcs = new Set<number>();
@@ -128,6 +136,7 @@ export class SubscriberSide {
       t.setRemoteParameters(n.remoteIce.ufrag, n.remoteIce.pwd, n.remoteFingerprints);
       this.#remoteSet = true;
     }
+    const sender = this.#ensureSender(n.media, t);
     for (const s of this.#subs.values()) {
       if (s.downTrack) continue;
       const mid = this.#offers.midOf(s.track.sid);
@@ -137,7 +146,7 @@ export class SubscriberSide {
       if (nc === undefined) continue;
       const pt = nc.payloadType;
       const rtx = s.rtxSsrc !== undefined && nc.rtxPayloadType !== undefined ? { ssrc: s.rtxSsrc, payloadType: nc.rtxPayloadType } : undefined;
-      const dt = new DownTrack({ receiver: s.track.receiver, transport: t, ssrc: s.ssrc, payloadType: pt, extMap: extensionMap(s.track.headerExtensions, m), cname: s.track.info.participantSid, ...(rtx ? { rtx } : {}) });
+      const dt = new DownTrack({ receiver: s.track.receiver, transport: sender.sinkFor(s.track.info.kind), retransmitTransport: sender.rtx, ssrc: s.ssrc, payloadType: pt, extMap: extensionMap(s.track.headerExtensions, m), cname: s.track.info.participantSid, ...(rtx ? { rtx } : {}) });
       s.downTrack = dt;
       if (s.paused) dt.setPaused(true, nowMs);
       this.rtcp.add(dt);
@@ -147,8 +156,27 @@ export class SubscriberSide {
     if (this.#dirty) this.#schedule();
   }
 
+  #ensureSender(media: NegotiatedMedia[], t: WebRtcTransport): SubscriberSender {
+    if (this.sender) return this.sender;
+    const twccExtId = media.find((m) => m.headerExtensions[EXT.transportCc] !== undefined)?.headerExtensions[EXT.transportCc] ?? 0;
+    const sender = new SubscriberSender({
+      transport: t, twccExtId, ...(this.#ctx.pacer ? { pacer: this.#ctx.pacer } : {}),
+      onEstimate: (bps, nowMs) => this.onEstimate?.(bps, nowMs),
+    });
+    this.sender = sender;
+    this.rtcp.feedback = sender;
+    return sender;
+  }
+
   tick(nowMs: number, wallMs: number): void {
     const t = this.transport;
+    const sender = this.sender;
+    if (sender && t && t.state === 'connected') {
+      let rtt = 0;
+      for (const dt of this.rtcp.values()) if (dt.rttMs > rtt) rtt = dt.rttMs;
+      if (rtt > 0) sender.onRtt(rtt);
+      sender.tick(nowMs);
+    }
     if (!t || t.state !== 'connected' || nowMs - this.#lastReportMs < REPORT_INTERVAL_MS) return;
     this.#lastReportMs = nowMs;
     for (const s of this.#subs.values()) s.downTrack?.sendSenderReport(nowMs, wallMs);
@@ -160,6 +188,7 @@ export class SubscriberSide {
     if (this.#scheduled) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
     for (const sid of [...this.#subs.keys()]) this.unsubscribe(sid);
+    this.sender?.close();
     this.transport?.close();
   }
 }
