@@ -9,3 +9,7 @@ export { SubscriberRtcp, PublisherRtcp, type RtcpRouterCounters, type TransportF
 export { SubscriberSender, SLOT_BYTES, type SubscriberSenderOptions, type SubscriberSenderCounters, type SubscriberSenderStats, type KindSink, type PacketSink, type PacerMode, type EstimateListener } from './subscriber-sender.js';
 export { PublisherTwcc, type PublisherTwccCounters, type RtcpOut } from './publisher-twcc.js';
 export { ntpSeconds, ntpFraction, ntpMiddle } from './ntp-time.js';
+export { SimulcastReceiver, SimulcastDemux, spatialOfRid, SIMULCAST_LAYERS, type LayerReceiverFactory, type SimulcastReceiverOptions } from './simulcast-receiver.js';
+export { Forwarder, FwdDecision, type ForwarderCounters } from './forwarder.js';
+export { SubscriberAllocation, LossBasedEstimate, defaultLossBasedEstimateConfig, type EstimateSource, type LossBasedEstimateConfig, type SubscriberAllocationEvent, type SubscriberAllocationOptions } from './allocator-glue.js';
+export type { FanoutSink, TrackSource } from './track-source.js';
