@@ -6,7 +6,7 @@
 // the subscriber received, and tshark agrees on the counts and sequence numbers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -118,6 +118,40 @@ test('a room capture holds the decrypted publisher stream (in) and each subscrib
     net.close();
     await engine.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SWITCHBOARD_CAPTURE_DIR captures every room from its first transport (files flushed while running)', async () => {
+  const autoDir = mkdtempSync(join(tmpdir(), 'sb-autocap-'));
+  process.env.SWITCHBOARD_CAPTURE_DIR = autoDir;
+  let engine: Engine | undefined;
+  const net = new BenchNetwork();
+  try {
+    engine = await Engine.create({ workers: 1 }); // the worker reads the variable at start
+    delete process.env.SWITCHBOARD_CAPTURE_DIR;
+    const room = await engine.createRoom('auto room');
+    const pub = new ReplayPublisher(speechFixture(), net);
+    await pub.connect(room, 'pub');
+    pub.start(performance.now(), 0);
+    const end = performance.now() + 1000;
+    while (performance.now() < end) { pub.poll(performance.now()); await new Promise((r) => setTimeout(r, 2)); }
+    await new Promise((r) => setTimeout(r, 600)); // > one 250 ms flush tick
+    const files = readdirSync(autoDir);
+    assert.is(files.length, 1);
+    assert.match(files[0]!, /^auto_room-\d+\.pcapng$/);
+    const r = CaptureReader.openFile(join(autoDir, files[0]!));
+    const loc = new UdpLocation();
+    let n = 0;
+    for (let s; (s = r.next()) === PcapStatus.OK;) {
+      if (locateUdp(r.buf, r.dataOffset, r.capturedLength, r.linkType, loc) === PcapStatus.OK && r.interfaceId === CAPTURE_IF_IN && r.buf.readUInt32BE(loc.payloadOffset + 8) === pub.ssrc) n++;
+    }
+    r.close();
+    assert.ok(n >= pub.sent - 20 && n <= pub.sent, `auto capture holds ${n} of ${pub.sent} sent packets`);
+  } finally {
+    delete process.env.SWITCHBOARD_CAPTURE_DIR;
+    net.close();
+    await engine?.close();
+    rmSync(autoDir, { recursive: true, force: true });
   }
 });
 
