@@ -159,6 +159,13 @@ export class Engine extends Emitter<EngineEvents> {
         p.emit('subscriberOffer', ev.sdp);
         return;
       }
+      case 'subscriptionLayer': {
+        const { type: _t, participant, ...rest } = ev;
+        this.#participants.get(participant)?.emit('subscriptionLayer', rest);
+        return;
+      }
+      case 'subscribedQualityUpdate': this.#participants.get(ev.participant)?.emit('subscribedQualityUpdate', ev.track, ev.maxSpatial, ev.enabled); return;
+      case 'speakersChanged': this.rooms.get(ev.room)?.emit('speakersChanged', ev.speakers); return;
       case 'trackSubscribed': this.#participants.get(ev.participant)?._subscriptionActive(ev.track); return;
       case 'trackUnsubscribed': this.#participants.get(ev.participant)?._subscriptionClosed(ev.track); return;
       case 'connectionState': {

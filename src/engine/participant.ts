@@ -4,7 +4,10 @@
 // published tracks and its subscriptions.
 import { Emitter } from './emitter.js';
 import { EngineError } from './errors.js';
-import type { ConnectionState, ParticipantInfo, ParticipantStats, PcKind } from './protocol.js';
+import type { ConnectionState, ParticipantInfo, ParticipantStats, PcKind, SimulcastEvent } from './protocol.js';
+
+/** A subscription's simulcast layer event (see protocol.ts SimulcastEvent). */
+export type SubscriptionLayerEvent = Omit<Extract<SimulcastEvent, { type: 'subscriptionLayer' }>, 'type' | 'participant'>;
 import type { HostChannel } from './channel.js';
 import { Subscription, type Track } from './track.js';
 import type { Room } from './room.js';
@@ -18,6 +21,10 @@ export type ParticipantEvents = {
   /** A subscription became active (the answer covering it was applied). */
   trackSubscribed: [sub: Subscription];
   trackUnsubscribed: [sub: Subscription];
+  /** Simulcast: this subscriber's allocator / forwarder for one of its subscriptions. */
+  subscriptionLayer: [e: SubscriptionLayerEvent];
+  /** Dynacast: the highest layer any subscriber needs of this participant's track (LiveKit SubscribedQualityUpdate). */
+  subscribedQualityUpdate: [track: string, maxSpatial: number, enabled: boolean[]];
   left: [];
 };
 
@@ -83,6 +90,17 @@ export class Participant extends Emitter<ParticipantEvents> {
     await this.#channel.request({ op: 'setSubscriptionPaused', participant: this.sid, track: sid, paused });
     const sub = this.subscriptions.get(sid);
     if (sub) sub.paused = paused;
+  }
+
+  /**
+   * Simulcast: the size this subscriber shows a track at (0: no limit) and the highest
+   * layer it wants (0..2); layers larger than that are not forwarded. Kept until the
+   * subscription is active when given earlier.
+   */
+  async setSubscriptionPreferences(track: Track | string, prefs: { width?: number; height?: number; maxSpatial?: number }): Promise<void> {
+    this.#check();
+    const sid = typeof track === 'string' ? track : track.sid;
+    await this.#channel.request({ op: 'setSubscriptionPreferences', participant: this.sid, track: sid, ...prefs });
   }
 
   async unsubscribe(track: Track | string): Promise<void> {

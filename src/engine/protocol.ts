@@ -47,7 +47,9 @@ export interface ParticipantStats {
     nackedSeqs: number; rtxReceived: number; duplicates: number }[];
   downTracks: { trackSid: string; ssrc: number; packetsSent: number; dropped: number; plis: number; firs: number; nacks: number;
     /** Retransmissions sent in answer to this subscriber's NACKs (RTX or plain), how many were RTX, RTT from its RRs (0: unknown). */
-    retransmits: number; rtxSent: number; rttMs: number; muted: boolean; paused: boolean }[];
+    retransmits: number; rtxSent: number; rttMs: number; muted: boolean; paused: boolean;
+    /** Simulcast: the spatial layer forwarded (-1: none), the allocator's target, switches taken. */
+    layer?: { current: number; target: number; switchesUp: number; switchesDown: number } }[];
   /** Congestion control of the transports (src/sfu SubscriberSender / PublisherTwcc), when they exist. */
   cc?: {
     subscriber?: { pacer: string; twccExtId: number; estimateBps: number; delayBasedBps: number; lossBasedBps: number; ackedBps: number; rembBps: number;
@@ -68,6 +70,7 @@ export type Request =
   | { op: 'subscribe'; participant: string; track: string }
   | { op: 'unsubscribe'; participant: string; track: string }
   | { op: 'setSubscriptionPaused'; participant: string; track: string; paused: boolean }
+  | { op: 'setSubscriptionPreferences'; participant: string; track: string; width?: number; height?: number; maxSpatial?: number }
   | { op: 'stats'; participant: string }
   | { op: 'load' }
   | { op: 'close' };
@@ -81,7 +84,25 @@ export type EngineEvent =
   | { type: 'subscriberOffer'; participant: string; sdp: string }
   | { type: 'trackSubscribed'; participant: string; track: string }
   | { type: 'trackUnsubscribed'; participant: string; track: string }
-  | { type: 'connectionState'; participant: string; pc: PcKind; state: ConnectionState };
+  | { type: 'connectionState'; participant: string; pc: PcKind; state: ConnectionState }
+  | SimulcastEvent;
+
+/**
+ * Simulcast / allocation / active speaker events (src/engine/core/subscriber-layers.ts,
+ * room-media.ts). `atMs` is epoch ms. 'subscriptionLayer': the subscriber's allocator chose
+ * a target layer ('target', spatial -1 = none), the forwarder switched at a key frame
+ * ('switched'), or the track got no room ('paused') / room again ('resumed'); `estimate`
+ * says what drove it ('external': the transport's BWE, 'loss-fallback': RR loss).
+ * 'subscribedQualityUpdate' (dynacast): the highest layer any subscriber needs of a
+ * publisher's track (the signal proto has no SubscribedQualityUpdate, so it is an event).
+ */
+export type SimulcastEvent =
+  | { type: 'subscriptionLayer'; participant: string; track: string; change: 'target' | 'switched' | 'paused' | 'resumed'; spatial: number; estimateBps: number; estimate: 'external' | 'loss-fallback'; atMs: number }
+  | { type: 'subscribedQualityUpdate'; room: string; participant: string; track: string; maxSpatial: number; enabled: boolean[] }
+  | { type: 'speakersChanged'; room: string; speakers: SpeakerEntry[] };
+
+/** An active speaker: its participant, the audio track, smoothed level 0..1. */
+export interface SpeakerEntry { participant: string; track: string; level: number; active: boolean }
 
 /** Messages on the port: API -> host requests, host -> API replies and events. */
 export type ToHost = { id: number; req: Request };

@@ -3,7 +3,7 @@
 // expect around the engine's state: AddTrackRequests announced before the offer (their
 // sids name the tracks the offer publishes), participant updates broadcast to the room,
 // and the first-subscriber notice to a track's publisher.
-import { DisconnectReason, ParticipantState, RequestReason, type AddTrackRequest, type SessionDescription, type TrackInfo as LkTrackInfo, type UpdateSubscription, type UpdateTrackSettings } from '../signal/messages.js';
+import { DisconnectReason, ParticipantState, RequestReason, VideoQuality, type AddTrackRequest, type SessionDescription, type TrackInfo as LkTrackInfo, type UpdateSubscription, type UpdateTrackSettings } from '../signal/messages.js';
 import { RequestRejectedError } from '../signal/errors.js';
 import type { IceCandidateInit, JoinRequest, JoinResult, RoomService, SignalSink } from '../signal/room-service.js';
 import { randomBytes } from 'node:crypto';
@@ -81,6 +81,11 @@ export class EngineRoomService implements RoomService {
     room.on('trackUnpublished', (t) => update(t.participant, true));
     room.on('trackMuted', (t) => update(t.participant, true));
     room.on('closed', () => this.#roomSids.delete(room.name));
+    // SpeakerInfo.sid is the participant sid (LiveKit); every participant hears of it.
+    room.on('speakersChanged', (speakers) => {
+      const list = speakers.map((s) => ({ sid: s.participant, level: s.level, active: s.active }));
+      for (const o of room.participants.values()) this.#entries.get(o.sid)?.sink.speakersChanged(list);
+    });
   }
 
   /** Sends the subject's ParticipantInfo to the room (the subject too when includeSubject). */
@@ -161,9 +166,19 @@ export class EngineRoomService implements RoomService {
     }
   }
 
-  /** `disabled` pauses/resumes the subscriptions; quality/size/fps are not used yet (no simulcast). */
+  /**
+   * `disabled` pauses/resumes the subscriptions; width/height (the visible size) and
+   * quality (LOW/MEDIUM/HIGH -> highest spatial layer) go to the simulcast allocator.
+   * fps and priority are not used yet.
+   */
   async updateTrackSettings(participantSid: string, settings: UpdateTrackSettings): Promise<void> {
     const e = this.#entry(participantSid);
+    const q = settings.quality;
+    const prefs = {
+      ...(settings.width !== undefined ? { width: settings.width } : {}), ...(settings.height !== undefined ? { height: settings.height } : {}),
+      ...(q !== undefined && q !== VideoQuality.OFF ? { maxSpatial: q } : {}),
+    };
+    if (Object.keys(prefs).length) for (const sid of settings.trackSids ?? []) await rejectable(e.p.setSubscriptionPreferences(sid, prefs));
     if (settings.disabled === undefined) return;
     for (const sid of settings.trackSids ?? []) {
       // Not (yet) subscribed: nothing to pause; LiveKit clients send settings early.

@@ -6,6 +6,7 @@ import { EngineError } from './errors.js';
 import type { HostChannel } from './channel.js';
 import { Participant } from './participant.js';
 import type { Track } from './track.js';
+import type { SpeakerEntry } from './protocol.js';
 
 export type RoomEvents = {
   participantJoined: [p: Participant];
@@ -13,6 +14,8 @@ export type RoomEvents = {
   trackPublished: [t: Track];
   trackUnpublished: [t: Track];
   trackMuted: [t: Track, muted: boolean];
+  /** Active speakers changed: current ones loudest first, then those who stopped (active: false). */
+  speakersChanged: [speakers: SpeakerEntry[]];
   closed: [];
 };
 

@@ -7,8 +7,8 @@
 //
 // The estimate comes from an EstimateSource when one is set (the transport's send-side
 // BWE: `onEstimate(cb)`). Without one, LossBasedEstimate is the fallback: the receiver
-// reports' loss against what we sent (cut to the delivered rate at > 10 % loss, hold at
-// 2-10 %, grow slowly for 10 s after a loss and faster later).
+// reports' loss against what we sent (at > 10 % loss cut to sent x (1 - loss/2), at most
+// once per 1.2 s; hold at 2-10 %; grow slowly for 10 s after a loss and faster later).
 import { StreamAllocator, type AllocationEvent, type StreamAllocatorConfig } from './allocation/index.js';
 import type { DownTrack } from './down-track.js';
 import type { SimulcastReceiver } from './simulcast-receiver.js';
@@ -26,12 +26,17 @@ export interface LossBasedEstimateConfig {
   slowGrowth: number;
   fastGrowth: number;
   recentLossMs: number;
+  /**
+   * After a cut, further cuts wait this long: receiver reports lag (RR interval, queue),
+   * so the loss right after a cut still describes the rate before it. Default 1200.
+   */
+  decreaseHoldMs: number;
   /** Per-packet bytes added to the payload octets (RTP header, SRTP tag, UDP/IP). */
   overheadBytes: number;
 }
 
 export const defaultLossBasedEstimateConfig: Readonly<LossBasedEstimateConfig> = Object.freeze({
-  initialBps: 5_000_000, minBps: 100_000, maxBps: 20_000_000, slowGrowth: 1.02, fastGrowth: 1.12, recentLossMs: 10_000, overheadBytes: 50,
+  initialBps: 5_000_000, minBps: 100_000, maxBps: 20_000_000, slowGrowth: 1.02, fastGrowth: 1.12, recentLossMs: 10_000, decreaseHoldMs: 1200, overheadBytes: 50,
 });
 
 /** Loss-based estimate from sent counters and the subscriber's RR cumulative loss. Pure: pass nowMs and totals. */
@@ -46,6 +51,7 @@ export class LossBasedEstimate {
   #packets = 0;
   #lost = 0;
   #lastLossMs = -Infinity;
+  #lastCutMs = -Infinity;
 
   constructor(config: Partial<LossBasedEstimateConfig> = {}) {
     this.config = Object.freeze({ ...defaultLossBasedEstimateConfig, ...config });
@@ -67,7 +73,12 @@ export class LossBasedEstimate {
     this.loss = loss;
     let e = this.estimateBps;
     if (loss > 0.1) {
-      e = Math.min(e * (1 - 0.5 * loss), this.sentBps * (1 - loss));
+      if (nowMs - this.#lastCutMs >= c.decreaseHoldMs) {
+        // GCC's loss rule, from what was actually sent (an estimate far above the sending
+        // rate says nothing); the RR loss lags, so not sent x (1 - loss), which undershoots.
+        e = Math.min(e, this.sentBps) * (1 - 0.5 * loss);
+        this.#lastCutMs = nowMs;
+      }
       this.#lastLossMs = nowMs;
     } else if (loss < 0.02) {
       e *= nowMs - this.#lastLossMs < c.recentLossMs ? c.slowGrowth : c.fastGrowth;
@@ -178,7 +189,13 @@ export class SubscriberAllocation {
         layerWidths: widths, layerHeights: heights, bitrates: [[b[0]!], [b[1]!], [b[2]!]],
       });
     }
-    const est = this.estimateBps;
+    let est = this.estimateBps;
+    if (this.estimateKind === 'loss-fallback') {
+      // The loss-based guess never pauses video: it is allowed the lowest layers (+ audio).
+      let floor = this.allocator.config.audioBitrateBps * this.#audioCount;
+      for (const v of this.#videos.values()) if (!v.disabled) floor += v.sim.layerBitrates(nowMs)[0]! * 1.05;
+      if (est < floor) est = floor;
+    }
     const r = this.allocator.allocate(nowMs, est);
     for (const e of r.events) this.#apply(e, nowMs, est);
     for (const v of this.#videos.values()) {

@@ -11,11 +11,14 @@
 // that completes a switch) and passes it on; the DownTrack's RtpMunger keeps sequence
 // numbers and timestamps continuous across switches.
 //
-// Not here yet: the layers' RTX (repaired-rid) streams are not mapped (their packets are
-// counted and dropped), so there is no upstream NACK and no packet cache for simulcast
-// tracks; loss is repaired with key frames (subscriber PLIs reach the layer forwarded).
+// Subscriber NACKs: each layer Receiver keeps its packet cache; the tap hands the
+// DownTrack extended sequence numbers offset by layer x 2^40, and LayeredCache (the
+// TrackSource's cache, what the DownTrack's Retransmitter reads) sends a lookup to the
+// layer it came from. Not here yet: the layers' own RTX (repaired-rid) streams are not
+// mapped (their packets are dropped), so nothing is NACKed upstream for simulcast.
 import { Codec, Vp8Descriptor, codecFromName, type RtpView } from '../rtp/index.js';
 import { Dynacast } from './allocation/index.js';
+import { PacketCache } from './buffer/index.js';
 import { Forwarder, FwdDecision } from './forwarder.js';
 import { Receiver, type ReceiverCodec } from './receiver.js';
 import type { FanoutSink, TrackSource } from './track-source.js';
@@ -59,9 +62,24 @@ class LayerMeter implements FanoutSink {
   close(): void {}
 }
 
+/** Extended sequence numbers of layer s are handed to DownTracks as ext + s x LAYER_SEQ_SPAN. */
+export const LAYER_SEQ_SPAN = 2 ** 40;
+
+/** The layers' packet caches behind one PacketCache face (only the lookups; nothing is put here). */
+class LayeredCache extends PacketCache {
+  constructor(readonly layers: readonly (Receiver | null)[]) { super({ slotSize: 12, slots: 1 }); }
+  #split(ext: number): PacketCache | null { return this.layers[Math.floor(ext / LAYER_SEQ_SPAN)]?.cache ?? null; }
+  override get(extSeq: number): number { return this.#split(extSeq)?.get(extSeq % LAYER_SEQ_SPAN) ?? -1; }
+  override has(extSeq: number): boolean { return this.#split(extSeq)?.has(extSeq % LAYER_SEQ_SPAN) ?? false; }
+  override copyTo(extSeq: number, dst: Uint8Array, dstOff: number): number {
+    return this.#split(extSeq)?.copyTo(extSeq % LAYER_SEQ_SPAN, dst, dstOff) ?? -1;
+  }
+}
+
 /** One DownTrack's view of one layer. */
 class LayerTap implements FanoutSink {
-  constructor(readonly layer: number, readonly dt: DownTrack, readonly fwd: Forwarder, readonly sim: SimulcastReceiver) {}
+  readonly #seqBase: number;
+  constructor(readonly layer: number, readonly dt: DownTrack, readonly fwd: Forwarder, readonly sim: SimulcastReceiver) { this.#seqBase = layer * LAYER_SEQ_SPAN; }
   writeRtp(buf: Buffer, v: RtpView, extSeq: number, ts: number, keyframe: boolean, nowMs: number): void {
     const prev = this.fwd.current;
     const d = this.fwd.accept(this.layer, keyframe, nowMs);
@@ -70,7 +88,7 @@ class LayerTap implements FanoutSink {
       this.dt.munger.switchSource();
       this.sim.onSwitch(this.dt, prev, this.layer, nowMs);
     }
-    this.dt.writeRtp(buf, v, extSeq, ts, keyframe, nowMs);
+    this.dt.writeRtp(buf, v, extSeq + this.#seqBase, ts, keyframe, nowMs);
   }
   close(): void {}
 }
@@ -93,7 +111,8 @@ export class SimulcastReceiver implements TrackSource {
   readonly trackId: string;
   readonly kind = 'video' as const;
   readonly codec: ReceiverCodec;
-  readonly cache = null;
+  /** The layers' caches (LayeredCache), for the DownTracks' NACK answers. */
+  readonly cache: PacketCache;
   /** Per-layer SR timestamps differ; DownTracks project their SR timestamps from their own clock. */
   readonly srRtpTs = 0;
   readonly srArrivalMs = -1;
@@ -124,6 +143,7 @@ export class SimulcastReceiver implements TrackSource {
     this.#onSwitch = o.onSwitch;
     const id = codecFromName(o.codec.name);
     this.#meters = [new LayerMeter(id), new LayerMeter(id), new LayerMeter(id)];
+    this.cache = new LayeredCache(this.layers);
     const idle = { trackId: o.trackId, kind: 'video' as const, ssrc: 0, codec: o.codec, upstream: { sendRtcp: () => false }, rtcpSsrc: 0, nack: false };
     this.#idle = new Receiver(idle);
   }

@@ -16,12 +16,12 @@ function layerOptions(ssrc: number, up: FakeTransport, rtcpSsrc: number): Constr
 const view = new RtpView();
 const buf = Buffer.alloc(1500);
 
-test('LossBasedEstimate: > 10 % loss cuts to the delivered rate; < 2 % grows slowly after a loss, faster 10 s later', () => {
+test('LossBasedEstimate: > 10 % loss cuts to sent x (1 - loss/2); < 2 % grows slowly after a loss, faster 10 s later', () => {
   const e = new LossBasedEstimate({ initialBps: 5_000_000 });
   e.update(0, 0, 0, 0);
   // 500 ms: 120 packets of 1000 B sent (~2 Mbps with overhead), 96 lost.
   e.update(500, 120_000, 120, 96);
-  const delivered = e.sentBps * 0.2;
+  const delivered = e.sentBps * 0.6;
   assert.ok(Math.abs(e.sentBps - (120_000 + 120 * 50) * 16) < 1);
   assert.ok(Math.abs(e.estimateBps - delivered) < 1, `${e.estimateBps} vs ${delivered}`);
   const cut = e.estimateBps;
@@ -33,6 +33,14 @@ test('LossBasedEstimate: > 10 % loss cuts to the delivered rate; < 2 % grows slo
   t += 500; oct += 50_000; pk += 100; e.update(t, oct, pk, 96);
   assert.ok(Math.abs(e.estimateBps / before - 1.12) < 1e-9, 'fast growth once the loss is 10 s old');
   const held = e.estimateBps;
+  const e2 = new LossBasedEstimate({ initialBps: 5_000_000 });
+  e2.update(0, 0, 0, 0);
+  e2.update(500, 120_000, 120, 96);
+  const first = e2.estimateBps;
+  e2.update(1000, 150_000, 200, 150); // 67 % loss 500 ms later: still the old rate's loss, no second cut
+  assert.is(e2.estimateBps, first);
+  e2.update(1750, 180_000, 280, 200); // 62 % after the hold: cut again
+  assert.ok(e2.estimateBps < first);
   t += 500; oct += 50_000; pk += 100; e.update(t, oct, pk, 101); // 5 %: hold
   assert.is(e.estimateBps, held);
   t += 500; e.update(t, oct + 500, pk + 5, 101); // too few packets to judge

@@ -5,8 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RtpPacket, RtcpPacketConverter, RtcpPayloadSpecificFeedback, PictureLossIndication } from 'werift-rtp';
-import { RtpView, writeRtpPacket } from '../../src/rtp/index.js';
-import { DownTrack, Forwarder, FwdDecision, PublisherRtcp, Receiver, SimulcastDemux, SimulcastReceiver, spatialOfRid } from '../../src/sfu/index.js';
+import { RtpView, writeNack, writeReceiverReport, writeRtpPacket } from '../../src/rtp/index.js';
+import { DownTrack, Forwarder, FwdDecision, PublisherRtcp, Receiver, SimulcastDemux, SimulcastReceiver, SubscriberRtcp, spatialOfRid } from '../../src/sfu/index.js';
 import { FakeTransport } from './fake-transport.js';
 
 const MID_ID = 1, RID_ID = 5, RRID_ID = 6;
@@ -17,8 +17,8 @@ const view = new RtpView();
 const buf = Buffer.alloc(1500);
 const codec = { name: 'VP8', clockRate: 90000, payloadType: 96 };
 /** A layer Receiver as the engine makes it (no packet cache: layer RTX is not mapped). */
-function layerOptions(ssrc: number, up: FakeTransport, rtcpSsrc: number): ConstructorParameters<typeof Receiver>[0] {
-  const o = { trackId: 'TR_v', kind: 'video' as const, ssrc, codec, upstream: up, rtcpSsrc, nack: false };
+function layerOptions(ssrc: number, up: FakeTransport, rtcpSsrc: number, nack = false): ConstructorParameters<typeof Receiver>[0] {
+  const o = { trackId: 'TR_v', kind: 'video' as const, ssrc, codec, upstream: up, rtcpSsrc, nack, upstreamNack: false };
   return o;
 }
 
@@ -34,12 +34,12 @@ function vp8(s: number, seq: number, ts: number, pid: number, key: boolean, with
   return buf.subarray(0, n);
 }
 
-function setup(): { sim: SimulcastReceiver; demux: SimulcastDemux; rtcp: PublisherRtcp; up: FakeTransport; out: FakeTransport; dt: DownTrack; route: (p: Buffer, now: number) => void } {
+function setup(nack = false): { sim: SimulcastReceiver; demux: SimulcastDemux; rtcp: PublisherRtcp; up: FakeTransport; out: FakeTransport; dt: DownTrack; route: (p: Buffer, now: number) => void } {
   const up = new FakeTransport();
   const rtcp = new PublisherRtcp(0x5555);
   const sim = new SimulcastReceiver({
     trackId: 'TR_v', codec, rids: RIDS,
-    factory: (_s, _rid, ssrc) => { const r = new Receiver(layerOptions(ssrc, up, 0x5555)); rtcp.add(r); return r; },
+    factory: (_s, _rid, ssrc) => { const r = new Receiver(layerOptions(ssrc, up, 0x5555, nack)); rtcp.add(r); return r; },
   });
   const demux = new SimulcastDemux();
   demux.add('1', sim, { mid: MID_ID, rid: RID_ID, repairedRid: RRID_ID });
@@ -134,6 +134,31 @@ test('layers appear by rid; one continuous stream across switches up and down; P
   assert.is(pk[16]!.payload[4]! & 1, 0, 'the switch packet is the key frame');
   dt.close();
   sim.close();
+});
+
+test('subscriber NACKs are answered from the cache of the layer each packet came from, across a switch', () => {
+  const { sim, out, dt, route } = setup(true);
+  dt.start(0);
+  for (let i = 0; i < 6; i++) for (let s = 0; s < 3; s++) route(vp8(s, 100 * (s + 1) + i, 1000 * s + 3000 * i, i, i === 0, i < 3), i * 33);
+  sim.setTargetLayer(dt, 2, 200);
+  for (let i = 6; i < 10; i++) for (let s = 0; s < 3; s++) route(vp8(s, 100 * (s + 1) + i, 1000 * s + 3000 * i, i, i === 6, false), i * 33);
+  const sent = out.rtp.map((b) => RtpPacket.deSerialize(b));
+  assert.is(sent.length, 11, '7 low (frame 6 low came before the high key frame) + 4 high');
+  out.rtp.length = 0;
+  const rtcp = new SubscriberRtcp();
+  rtcp.add(dt);
+  const b = Buffer.alloc(200);
+  let n = writeReceiverReport(b, 0, 42, []);
+  n += writeNack(b, n, 42, 0xabcdef, [sent[2]!.header.sequenceNumber, sent[9]!.header.sequenceNumber]);
+  rtcp.handle(b, n, 600);
+  const re = out.rtp.map((x) => RtpPacket.deSerialize(x));
+  assert.is(re.length, 2, 'both resent (no RTX negotiated: plain retransmissions)');
+  for (const [k, j] of [[0, 2], [1, 9]] as const) {
+    assert.is(re[k]!.header.sequenceNumber, sent[j]!.header.sequenceNumber);
+    assert.is(re[k]!.header.timestamp, sent[j]!.header.timestamp);
+    assert.equal([...re[k]!.payload], [...sent[j]!.payload], `payload of packet ${j} from its own layer`);
+  }
+  assert.is(dt.counters.retransmits, 2);
 });
 
 test('RTX of a layer (repaired-rid) is ignored; an unknown mid or rid makes no layer', () => {

@@ -11,6 +11,7 @@ import type { EngineEvent, ParticipantStats, Request } from '../protocol.js';
 import type { HostContext } from './context.js';
 import { RoomCore, type ParticipantCore } from './room-core.js';
 import type { TrackCore } from './track-core.js';
+import type { SubscriberLayers } from './subscriber-layers.js';
 import type { PacerMode } from '../../sfu/index.js';
 
 function envPacer(): PacerMode | undefined {
@@ -123,6 +124,7 @@ export class MediaHost {
         const t = this.#track(req.track);
         if (t.setMuted(req.muted, performance.now())) {
           const p = this.#participant(t.info.participantSid);
+          p.room.media.setMuted(t.sid, req.muted);
           ctx.emit({ type: 'trackMuted', room: p.room.name, participant: p.sid, track: t.sid, muted: req.muted });
         }
         return undefined;
@@ -132,6 +134,11 @@ export class MediaHost {
         const t = this.#track(req.track);
         if (t.info.participantSid === p.sid) throw new EngineError('invalid-state', 'a participant cannot subscribe to its own track');
         p.subscriber.subscribe(t);
+        return undefined;
+      }
+      case 'setSubscriptionPreferences': {
+        const { width, height, maxSpatial } = req;
+        this.#participant(req.participant).subscriber.layers.setPreferences(req.track, { ...(width !== undefined ? { width } : {}), ...(height !== undefined ? { height } : {}), ...(maxSpatial !== undefined ? { maxSpatial } : {}) });
         return undefined;
       }
       case 'setSubscriptionPaused': {
@@ -159,6 +166,7 @@ export class MediaHost {
         trackSid: d.receiver.trackId, ssrc: d.ssrc, packetsSent: d.counters.packetsSent, dropped: d.counters.dropped,
         plis: d.counters.plisReceived, firs: d.counters.firsReceived, nacks: d.counters.nacksReceived,
         retransmits: d.counters.retransmits, rtxSent: d.counters.rtxSent, rttMs: d.rttMs, muted: d.muted, paused: d.paused,
+        ...layerStats(p.subscriber.layers.layerOf(d.receiver.trackId)),
       })),
       cc: ccStats(p, performance.now()),
     };
@@ -189,4 +197,9 @@ function ccStats(p: ParticipantCore, nowMs: number): NonNullable<ParticipantStat
   const t = p.publisher.twcc;
   if (t) out.publisher = { twccExtId: t.extId, recorded: t.counters.recorded, missing: t.counters.missing, feedbacks: t.counters.feedbacks };
   return out;
+}
+
+/** Simulcast forwarder state for the stats (nothing for a plain track). */
+function layerStats(l: ReturnType<SubscriberLayers['layerOf']>): { layer?: { current: number; target: number; switchesUp: number; switchesDown: number } } {
+  return l ? { layer: l } : {};
 }

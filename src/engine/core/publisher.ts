@@ -7,7 +7,8 @@
 import { EXT, answerOffer, type NegotiatedMedia } from '../../sdp/index.js';
 import { randomBytes } from 'node:crypto';
 import { RtpView, RtpStatus } from '../../rtp/index.js';
-import { PublisherRtcp, PublisherTwcc, Receiver } from '../../sfu/index.js';
+import { PublisherRtcp, PublisherTwcc, Receiver, SimulcastDemux, SimulcastReceiver } from '../../sfu/index.js';
+import { createSimulcastReceiver, isRidSimulcast, removeSimulcastReceiver } from './simulcast-publish.js';
 import type { WebRtcTransport } from '../../transport/index.js';
 import { EngineError } from '../errors.js';
 import type { MediaKind } from '../protocol.js';
@@ -38,6 +39,8 @@ export class PublisherSide {
   #version = 0;
   #lastReportMs = 0;
   unknownSsrcPackets = 0;
+  /** rid simulcast: new SSRCs -> layer Receivers (simulcast-publish.ts). */
+  readonly simulcast = new SimulcastDemux();
   #closed = false;
 
   constructor(ctx: HostContext, participantSid: string, hooks: PublisherHooks) {
@@ -58,7 +61,9 @@ export class PublisherSide {
       const r = this.rtcp.get(view.ssrc);
       if (r !== undefined) { r.onRtp(buf, view, nowMs); return; }
       const rx = this.rtcp.getByRtxSsrc(view.ssrc);
-      if (rx !== undefined) rx.onRtxRtp(buf, view, nowMs);
+      if (rx !== undefined) { rx.onRtxRtp(buf, view, nowMs); return; }
+      const lr = this.simulcast.route(buf, view);
+      if (lr !== null) lr.onRtp(buf, view, nowMs);
       else this.unknownSsrcPackets++;
     };
     t.events.onRtcp = (buf, len, nowMs) => this.rtcp.handle(buf, len, nowMs);
@@ -83,8 +88,9 @@ export class PublisherSide {
     const live = new Set<string>();
     for (const m of n.media) {
       if (m.kind === 'application' || (m.direction !== 'recvonly' && m.direction !== 'sendrecv')) continue;
+      if (isRidSimulcast(m) && m.codecs.length) { this.#publishSimulcast(m, t, trackSids, live); continue; }
       const ssrc = primarySsrc(m);
-      if (ssrc === undefined || m.codecs.length === 0) continue; // rid-only simulcast: later
+      if (ssrc === undefined || m.codecs.length === 0) continue;
       live.add(m.mid);
       const old = this.tracks.get(m.mid);
       if (old && old.info.ssrc === ssrc && old.codec.payloadType === m.codecs[0]!.payloadType) continue;
@@ -116,9 +122,27 @@ export class PublisherSide {
     this.#hooks.published(track);
   }
 
+  /** A rid-simulcast video m-line: one track, layer Receivers made as their SSRCs appear. */
+  #publishSimulcast(m: NegotiatedMedia, t: WebRtcTransport, trackSids: Record<string, string>, live: Set<string>): void {
+    live.add(m.mid);
+    const c = m.codecs[0]!;
+    const old = this.tracks.get(m.mid);
+    if (old && old.receiver instanceof SimulcastReceiver && old.codec.payloadType === c.payloadType) return;
+    if (old) this.#unpublish(m.mid, old);
+    const name = m.streams.msid?.trackId ?? m.mid;
+    const wanted = trackSids[name] ?? trackSids[m.mid];
+    const sid = wanted !== undefined && !this.#ctx.trackSidTaken(wanted) ? wanted : newSid('TR_');
+    const codec = { name: c.name, clockRate: c.clockRate, payloadType: c.payloadType };
+    const sim = createSimulcastReceiver({ trackId: sid, m, codec, upstream: t, rtcp: this.rtcp, demux: this.simulcast });
+    const track = new TrackCore({ sid, participantSid: this.#participantSid, kind: 'video', mid: m.mid, name, ssrc: 0, codec, muted: false }, sim, c, { ...m.headerExtensions });
+    this.tracks.set(m.mid, track);
+    this.#hooks.published(track);
+  }
+
   #unpublish(mid: string, tr: TrackCore): void {
     this.tracks.delete(mid);
-    this.rtcp.remove(tr.receiver);
+    if (tr.receiver instanceof SimulcastReceiver) removeSimulcastReceiver(tr.receiver, mid, this.rtcp, this.simulcast);
+    else this.rtcp.remove(tr.receiver);
     tr.close();
     this.#hooks.unpublished(tr);
   }

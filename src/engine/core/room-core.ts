@@ -5,6 +5,7 @@ import type { HostContext } from './context.js';
 import { PublisherSide } from './publisher.js';
 import { SubscriberSide } from './subscriber.js';
 import type { TrackCore } from './track-core.js';
+import { RoomMedia } from './room-media.js';
 
 export interface RoomIndex {
   tracks: Map<string, TrackCore>;
@@ -57,12 +58,15 @@ export class RoomCore {
   readonly participants = new Map<string, ParticipantCore>();
   readonly #ctx: HostContext;
   readonly #index: RoomIndex;
+  /** Active speakers and dynacast (room-media.ts). */
+  readonly media: RoomMedia;
   #closed = false;
 
   constructor(ctx: HostContext, name: string, index: RoomIndex) {
     this.#ctx = ctx;
     this.name = name;
     this.#index = index;
+    this.media = new RoomMedia(ctx, name);
   }
 
   join(p: JoinParams): ParticipantCore {
@@ -81,12 +85,14 @@ export class RoomCore {
 
   trackPublished(from: ParticipantCore, t: TrackCore): void {
     this.#index.tracks.set(t.sid, t);
+    this.media.trackPublished(t, performance.now());
     this.#ctx.emit({ type: 'trackPublished', room: this.name, track: { ...t.info, codec: { ...t.info.codec } } });
     for (const p of this.participants.values()) if (p !== from && p.autoSubscribe && !p.closed) p.subscriber.subscribe(t);
   }
 
   trackUnpublished(from: ParticipantCore, t: TrackCore): void {
     this.#index.tracks.delete(t.sid);
+    this.media.trackUnpublished(t);
     for (const p of this.participants.values()) p.subscriber.unsubscribe(t.sid);
     this.#ctx.emit({ type: 'trackUnpublished', room: this.name, participant: from.sid, track: t.sid });
   }
@@ -102,6 +108,7 @@ export class RoomCore {
 
   tick(nowMs: number, wallMs: number): void {
     for (const p of this.participants.values()) p.tick(nowMs, wallMs);
+    this.media.tick(nowMs);
   }
 
   get closed(): boolean { return this.#closed; }

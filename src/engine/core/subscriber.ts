@@ -12,6 +12,7 @@ import type { WebRtcTransport } from '../../transport/index.js';
 import { EngineError } from '../errors.js';
 import { randomSsrc, type HostContext } from './context.js';
 import type { TrackCore } from './track-core.js';
+import { SubscriberLayers } from './subscriber-layers.js';
 
 /**
  * Extensions whose value means the same to every receiver; others (mid, rid, abs-send-time)
@@ -37,6 +38,8 @@ export class SubscriberSide {
   /** The StreamAllocator's input: the transport's target bitrate (bps) whenever it changes (set once by the owner). */
   onEstimate: ((bps: number, nowMs: number) => void) | undefined;
   readonly rtcp = new SubscriberRtcp();
+  /** Simulcast layer selection (StreamAllocator, Forwarders, dynacast wishes). */
+  readonly layers: SubscriberLayers;
   readonly #subs = new Map<string, Sub>();
   readonly #ssrcs = new Set<number>();
   readonly #offers: SubscriberOffers;
@@ -55,6 +58,8 @@ export class SubscriberSide {
     this.#hooks = hooks;
     this.#cname = participantSid;
     this.#offers = new SubscriberOffers({ capabilities: ctx.capabilities });
+    this.layers = new SubscriberLayers(ctx, participantSid);
+    this.onEstimate = (bps) => this.layers.onEstimate(bps);
   }
 
   has(trackSid: string): boolean { return this.#subs.has(trackSid); }
@@ -88,6 +93,7 @@ export class SubscriberSide {
     if (s.rtxSsrc !== undefined) this.#ssrcs.delete(s.rtxSsrc);
     if (s.downTrack) {
       this.rtcp.remove(s.downTrack);
+      this.layers.detach(trackSid);
       s.track.detach(s.downTrack);
       this.#hooks.unsubscribed(trackSid);
     }
@@ -151,6 +157,7 @@ export class SubscriberSide {
       if (s.paused) dt.setPaused(true, nowMs);
       this.rtcp.add(dt);
       s.track.attach(dt, nowMs);
+      this.layers.attach(s.track, dt);
       this.#hooks.subscribed(s.track.sid);
     }
     if (this.#dirty) this.#schedule();
@@ -170,6 +177,7 @@ export class SubscriberSide {
 
   tick(nowMs: number, wallMs: number): void {
     const t = this.transport;
+    if (t && t.state === 'connected') this.layers.tick(nowMs, this.rtcp.values());
     const sender = this.sender;
     if (sender && t && t.state === 'connected') {
       let rtt = 0;

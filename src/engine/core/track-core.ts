@@ -1,17 +1,18 @@
 // A published track inside a media host: its Receiver and the DownTracks made from it.
-import { Receiver, type DownTrack } from '../../sfu/index.js';
+import type { DownTrack, Receiver, SimulcastReceiver } from '../../sfu/index.js';
 import type { NegotiatedCodec } from '../../sdp/index.js';
 import type { TrackInfo } from '../protocol.js';
 
 export class TrackCore {
   readonly info: TrackInfo;
-  readonly receiver: Receiver;
+  /** One Receiver, or a SimulcastReceiver (rid simulcast: a Receiver per layer). */
+  readonly receiver: Receiver | SimulcastReceiver;
   /** The publisher's negotiated codec and header extension ids (uri -> id). */
   readonly codec: NegotiatedCodec;
   readonly headerExtensions: Record<string, number>;
   readonly #downTracks = new Set<DownTrack>();
 
-  constructor(info: TrackInfo, receiver: Receiver, codec: NegotiatedCodec, headerExtensions: Record<string, number>) {
+  constructor(info: TrackInfo, receiver: Receiver | SimulcastReceiver, codec: NegotiatedCodec, headerExtensions: Record<string, number>) {
     this.info = info;
     this.receiver = receiver;
     this.codec = codec;
