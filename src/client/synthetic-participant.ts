@@ -32,6 +32,8 @@ export interface SyntheticParticipantOptions {
   seed?: number;
   /** Bound on each wait (join, track published, answer, transports connected). Default 10 000 ms. */
   timeoutMs?: number;
+  /** Send RTCP sender/receiver reports once a second. Default true. */
+  rtcp?: boolean;
 }
 
 export interface PublishedTrack {
@@ -122,7 +124,7 @@ export class SyntheticParticipant {
     this.joinMs = performance.now() - t0;
     const now = performance.now();
     for (const p of this.published) { p.sender.start(now); o.network.addSender(p.sender); }
-    o.network.addReporter(this.#report);
+    if (o.rtcp !== false) o.network.addReporter(this.#report);
   }
 
   /** Resolves when the subscriber transport is connected (after the first subscriber offer). */

@@ -24,6 +24,8 @@ export interface LoadTestOptions {
   /** Client worker threads. */
   clientWorkers: number;
   dtx: boolean;
+  /** Clients send RTCP SR/RR once a second. */
+  rtcp: boolean;
   bitrate: number;
   seed: number;
   /** Bound on each client wait (join, answer, connected), ms. */
@@ -55,6 +57,7 @@ protobuf) and media path (ICE, DTLS, SRTP) on loopback. Bounded: stops by itself
   --server-workers N      media worker threads of that server           [cores/2]
   --client-workers N      client worker threads                         [cores - server workers]
   --dtx                   skip silent frames (Opus DTX; timestamps keep advancing)
+  --no-rtcp               clients send no SR/RR (default: once a second)
   --bitrate B             Opus bitrate, bits/s                          [32000]
   --seed N                pacing jitter / start frame seed              [1]
   --timeout 10s           bound on each join step                       [10s]
@@ -82,7 +85,7 @@ export function defaultLoadTestOptions(): LoadTestOptions {
   return {
     rooms: 1, publishers: 1, subscribers: 1, tracks: 1, durationMs: 30_000, rampPerSec: 10,
     url: 'ws://127.0.0.1:7880', apiKey: '', apiSecret: '', startServer: false,
-    serverWorkers, clientWorkers: Math.max(1, cores - serverWorkers), dtx: false, bitrate: 32_000, seed: 1,
+    serverWorkers, clientWorkers: Math.max(1, cores - serverWorkers), dtx: false, rtcp: true, bitrate: 32_000, seed: 1,
     timeoutMs: 10_000, outDir: 'bench/loadtest', roomPrefix: 'load',
   };
 }
@@ -114,6 +117,7 @@ export function parseLoadTestArgs(argv: string[]): LoadTestOptions & { help: boo
       case '--server-workers': o.serverWorkers = int(flag, val(), 0, 64); break;
       case '--client-workers': o.clientWorkers = int(flag, val(), 1, 64); clientWorkersSet = true; break;
       case '--dtx': o.dtx = true; break;
+      case '--no-rtcp': o.rtcp = false; break;
       case '--bitrate': o.bitrate = int(flag, val(), 6000, 510_000); break;
       case '--seed': o.seed = int(flag, val(), 0, 0xffffffff); break;
       case '--timeout': o.timeoutMs = duration(flag, val()); break;

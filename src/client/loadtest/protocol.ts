@@ -18,6 +18,7 @@ export interface WorkerInit {
   dtx: boolean;
   bitrate: number;
   timeoutMs: number;
+  rtcp: boolean;
   wavPath?: string;
 }
 

@@ -94,7 +94,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
   let speechSource = '';
   try {
     for (let i = 0; i < n; i++) {
-      const w = newClientWorker({ index: i, url, participants: slices[i]!, dtx: o.dtx, bitrate: o.bitrate, timeoutMs: o.timeoutMs, ...(o.wavPath ? { wavPath: o.wavPath } : {}) });
+      const w = newClientWorker({ index: i, url, participants: slices[i]!, dtx: o.dtx, bitrate: o.bitrate, timeoutMs: o.timeoutMs, rtcp: o.rtcp, ...(o.wavPath ? { wavPath: o.wavPath } : {}) });
       w.on('message', (m: FromWorker) => {
         if (m.type === 'ready') { ready++; speechSource = m.speechSource; clientHeapIdle += m.heapBytes; } else if (m.type === 'snapshot') { last[m.index] = m; joinMs.push(...m.joinMs); firstMediaMs.push(...m.firstMediaMs); } else if (m.type === 'final') { finals[m.index] = m; joinMs.push(...m.snapshot.joinMs); firstMediaMs.push(...m.snapshot.firstMediaMs); last[m.index] = m.snapshot; } else if (m.type === 'fatal') fatal.push(m.message);
       });

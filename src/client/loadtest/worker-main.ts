@@ -37,7 +37,7 @@ async function join(plan: ParticipantPlan): Promise<void> {
   if (finished) return;
   const p = new SyntheticParticipant({
     network, url: init.url, token: plan.token, publishTracks: plan.publishTracks, speech, subscribe: plan.subscribe,
-    dtx: init.dtx, seed: plan.seed, timeoutMs: init.timeoutMs,
+    dtx: init.dtx, seed: plan.seed, timeoutMs: init.timeoutMs, rtcp: init.rtcp,
   });
   live.push({ plan, p, mediaReported: false });
   try {
