@@ -37,6 +37,7 @@ export class ClientNetwork {
   readonly #transports = new Set<WebRtcTransport>();
   readonly #senders = new Set<OpusSender>();
   readonly #reporters = new Set<(nowMs: number) => void>();
+  readonly #tickers = new Set<(nowMs: number) => void>();
   #lastReportMs = 0;
   readonly #sendSlots: number;
   readonly #recvBufferSize: number;
@@ -55,6 +56,7 @@ export class ClientNetwork {
     this.#tick = setInterval(() => {
       const now = performance.now();
       for (const t of this.#transports) t.tick(now);
+      for (const f of this.#tickers) f(now);
       if (now - this.#lastReportMs >= 1000) {
         this.#lastReportMs = now;
         for (const r of this.#reporters) r(now);
@@ -110,6 +112,10 @@ export class ClientNetwork {
     return t;
   }
 
+  /** Called every tick (~20 ms; TWCC feedback). */
+  addTicker(fn: (nowMs: number) => void): void { this.#tickers.add(fn); }
+  removeTicker(fn: (nowMs: number) => void): void { this.#tickers.delete(fn); }
+
   /** Called about once a second (RTCP sender/receiver reports). */
   addReporter(fn: (nowMs: number) => void): void { this.#reporters.add(fn); }
   removeReporter(fn: (nowMs: number) => void): void { this.#reporters.delete(fn); }
@@ -126,5 +132,6 @@ export class ClientNetwork {
     for (const m of [...this.#muxPorts.keys()]) this.closeSocket(m);
     this.#senders.clear();
     this.#reporters.clear();
+    this.#tickers.clear();
   }
 }

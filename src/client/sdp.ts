@@ -173,6 +173,8 @@ export interface SubscribedMedia {
   clockRate: number;
   absCaptureTimeId: number;
   audioLevelId: number;
+  /** transport-wide-cc extension id (0: not offered): we send TWCC feedback when set. */
+  transportCcId: number;
   active: boolean;
 }
 
@@ -225,6 +227,7 @@ export function answerSubscriberOffer(offerSdp: string, t: ClientTransportParams
         mid: om.mid ?? '', kind: om.kind, trackSid: msid?.trackId ?? '', participantSid: msid?.streamId ?? '',
         ssrc: primary, payloadType: first.payloadType, clockRate: first.clockRate,
         absCaptureTimeId: extmapId(om, EXT.absCaptureTime, offer), audioLevelId: extmapId(om, EXT.audioLevel, offer),
+        transportCcId: extmapId(om, EXT.transportCc, offer),
         active: m.direction === 'recvonly',
       });
     }

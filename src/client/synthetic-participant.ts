@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { ReportView, RtcpCompoundView, RtcpType, RtpStatus, RtpView, writeReceiverReport, writeSenderReport } from '../rtp/index.js';
 import { TrackSource, TrackType, type TrackInfo } from '../signal/index.js';
+import { PublisherTwcc } from '../sfu/index.js';
 import type { UdpMux } from '../net/index.js';
 import { randomIceString, type WebRtcTransport } from '../transport/index.js';
 import { ClientError } from './errors.js';
@@ -32,7 +33,11 @@ export interface SyntheticParticipantOptions {
   seed?: number;
   /** Bound on each wait (join, track published, answer, transports connected). Default 10 000 ms. */
   timeoutMs?: number;
-  /** Send RTCP sender/receiver reports once a second. Default true. */
+  /**
+   * Send RTCP as a browser does: sender/receiver reports once a second and, on the
+   * subscriber transport when transport-cc is offered, TWCC feedback every 50-100 ms.
+   * Default true.
+   */
   rtcp?: boolean;
 }
 
@@ -67,6 +72,12 @@ export class SyntheticParticipant {
   readonly #o: SyntheticParticipantOptions;
   readonly #twcc = { seq: 1 };
   readonly #rtcpSsrc = randomBytes(4).readUInt32BE(0) || 1;
+  /** Receive-side TWCC on the subscriber transport (the same core the server uses toward publishers). */
+  #twccFeedback: PublisherTwcc | undefined;
+  readonly #tick = (nowMs: number): void => {
+    const t = this.subscriber;
+    if (this.#twccFeedback && t?.state === 'connected') this.#twccFeedback.tick(nowMs, t);
+  };
   /** RTCP reports once a second: an SR per published track, one RR for the subscribed ones. */
   readonly #report = (nowMs: number): void => {
     if (this.#closed) return;
@@ -218,6 +229,11 @@ export class SyntheticParticipant {
     const ans = answerSubscriberOffer(sdp, {
       iceUfrag, icePwd, fingerprints: [o.network.certificate.fingerprint], candidate: { address: o.network.host, port: mux.port },
     }, { sessionId: this.#subSessionId, sessionVersion: ++this.#subVersion });
+    const tcc = ans.media.find((m) => m.active && m.transportCcId > 0)?.transportCcId ?? 0;
+    if (tcc > 0 && o.rtcp !== false) {
+      if (!this.#twccFeedback) { this.#twccFeedback = new PublisherTwcc(this.#rtcpSsrc, tcc); o.network.addTicker(this.#tick); }
+      this.#twccFeedback.extId = tcc;
+    }
     for (const m of ans.media) {
       if (!m.active || m.kind !== 'audio') continue;
       const have = this.received.get(m.ssrc);
@@ -240,6 +256,7 @@ export class SyntheticParticipant {
 
   readonly #onRtp = (buf: Buffer, len: number, nowMs: number): void => {
     if (view.reset(buf, 0, len) !== RtpStatus.OK) return;
+    this.#twccFeedback?.record(view, nowMs); // every packet with the extension, probes included
     const s = this.received.get(view.ssrc);
     if (s === undefined) { this.unknownSsrc++; return; }
     if (this.firstMediaMs !== this.firstMediaMs) this.firstMediaMs = performance.now() - this.#t0;
@@ -261,6 +278,7 @@ export class SyntheticParticipant {
     this.#closed = true;
     for (const p of this.published) { p.sender.stop(); this.#o.network.removeSender(p.sender); }
     this.#o.network.removeReporter(this.#report);
+    this.#o.network.removeTicker(this.#tick);
     this.signal?.leave();
     this.publisher?.close();
     this.subscriber?.close();

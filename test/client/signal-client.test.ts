@@ -66,7 +66,7 @@ test('publisher -> server -> subscriber: Opus RTP arrives in order, latency and 
     const rtcpEnd = Date.now() + 6000;
     let ps = await room.participants.get(pub.sid)!.stats();
     let ss = await room.participants.get(sub.sid)!.stats();
-    while ((ps.tracks.some((t) => t.senderReports === 0) || ss.subscriber.rtcpIn === 0 || !ss.downTracks.every((d) => d.rttMs > 0)) && Date.now() < rtcpEnd) {
+    while ((ps.tracks.some((t) => t.senderReports === 0) || ss.subscriber.rtcpIn === 0 || !ss.downTracks.every((d) => d.rttMs > 0) || !(ss.cc?.subscriber?.twccFeedbacks)) && Date.now() < rtcpEnd) {
       await new Promise((r) => setTimeout(r, 100));
       ps = await room.participants.get(pub.sid)!.stats();
       ss = await room.participants.get(sub.sid)!.stats();
@@ -76,6 +76,10 @@ test('publisher -> server -> subscriber: Opus RTP arrives in order, latency and 
     assert.is(ss.downTracks.length, 2);
     assert.ok(ss.downTracks.every((d) => d.rttMs > 0 && d.rttMs < 1000), `RTT from our LSR/DLSR: ${ss.downTracks.map((d) => d.rttMs)}`);
     assert.is(ps.publisher.srtpInDropped, 0);
+    // transport-cc: the server read our publisher's transport-wide seq, and got TWCC feedback from our subscriber.
+    assert.ok((ps.cc?.publisher?.recorded ?? 0) > 0, `publisher packets recorded for TWCC: ${JSON.stringify(ps.cc?.publisher)}`);
+    assert.is(ps.cc?.publisher?.missing ?? 0, 0, 'every publisher packet carried the extension');
+    assert.ok((ss.cc?.subscriber?.twccFeedbacks ?? 0) > 0, `TWCC feedback from our subscriber: ${JSON.stringify(ss.cc?.subscriber)}`);
   } finally {
     pub.close();
     sub.close();
