@@ -121,6 +121,38 @@ test('a room capture holds the decrypted publisher stream (in) and each subscrib
   }
 });
 
+test('workers: 0 (media in this thread): a participant capture holds only that participant\'s transports', async () => {
+  const engine = await Engine.create({ workers: 0 });
+  const net = new BenchNetwork();
+  const d0 = mkdtempSync(join(tmpdir(), 'sb-capture0-'));
+  try {
+    const room = await engine.createRoom('local');
+    const fixture = speechFixture();
+    const pub = new ReplayPublisher(fixture, net);
+    await pub.connect(room, 'pub');
+    const sub = new BenchSubscriber(fixture, net, 1);
+    await sub.connect(room, 'sub');
+    await sub.ready();
+    await startCapture(sub.participant, join(d0, 'sub.pcapng'));
+    pub.start(performance.now(), 0);
+    const end = performance.now() + 800;
+    while (performance.now() < end) { pub.poll(performance.now()); await new Promise((r) => setTimeout(r, 2)); }
+    await new Promise((r) => setTimeout(r, 200));
+    const st = await stopCapture(sub.participant);
+    assert.is(st.dropped, 0);
+    const ours = readOurs(join(d0, 'sub.pcapng'));
+    assert.not.ok(ours.streams.has(`${CAPTURE_IF_IN}/${pub.ssrc}`), 'the publisher is not part of this capture');
+    const out = ours.streams.get(`${CAPTURE_IF_OUT}/${sub.stats!.ssrc}`);
+    assert.ok(out, 'the subscriber stream is captured');
+    assert.is(out!.seqs.length, sub.stats!.packets);
+    assert.is(gaps(out!.seqs), 0);
+  } finally {
+    net.close();
+    await engine.close();
+    rmSync(d0, { recursive: true, force: true });
+  }
+});
+
 test('SWITCHBOARD_CAPTURE_DIR captures every room from its first transport (files flushed while running)', async () => {
   const autoDir = mkdtempSync(join(tmpdir(), 'sb-autocap-'));
   process.env.SWITCHBOARD_CAPTURE_DIR = autoDir;
