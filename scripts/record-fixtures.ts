@@ -51,17 +51,23 @@ function speechWav(dir: string): string {
   return s.status === 0 ? out : SPEECH_WAV;
 }
 
-interface Spec { name: string; file: string; kind: 'audio' | 'video'; seconds: number }
+interface Spec { name: string; file: string; kind: 'audio' | 'video'; seconds: number; simulcast?: boolean }
 const SPECS: Spec[] = [
   { name: 'opus', file: 'opus-speech-60s.pcapng', kind: 'audio', seconds: 60 },
   { name: 'vp8', file: 'vp8-camera-30s.pcapng', kind: 'video', seconds: 30 },
+  { name: 'simulcast', file: 'vp8-simulcast-30s.pcapng', kind: 'video', seconds: 30, simulcast: true },
 ];
 
-const PUBLISH = `async ([kind, maxBitrate]) => {
+const PUBLISH = `async ([kind, maxBitrate, simulcast]) => {
   const pc = sb.newPc('pub');
-  const s = kind === 'audio' ? await sb.getMic() : await sb.getCam();
+  const s = kind === 'audio' ? await sb.getMic()
+    : simulcast ? await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 } }) : await sb.getCam();
   const track = kind === 'audio' ? s.getAudioTracks()[0] : s.getVideoTracks()[0];
-  const tr = pc.addTransceiver(track, { direction: 'sendonly', streams: [s] });
+  const tr = pc.addTransceiver(track, { direction: 'sendonly', streams: [s], ...(simulcast ? { sendEncodings: [
+    { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150000 },
+    { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 400000 },
+    { rid: 'f', maxBitrate: 900000 },
+  ] } : {}) });
   if (kind === 'video') {
     const codecs = RTCRtpReceiver.getCapabilities('video').codecs.filter((c) => /vp8|rtx/i.test(c.mimeType));
     tr.setCodecPreferences(codecs);
@@ -87,16 +93,18 @@ async function record(spec: Spec, wav: string): Promise<void> {
     const pubPage = await browser.newPage(http.origin + '/');
     const pub = await room.join({ identity: 'publisher' });
     await startCapture(pub, tmp);
-    const offer = await evalInPage<string>(pubPage, PUBLISH, [spec.kind, 600_000], 20_000);
+    const offer = await evalInPage<string>(pubPage, PUBLISH, [spec.kind, 600_000, spec.simulcast === true], 20_000);
     // Video: no transport-cc / goog-remb, so Chromium's rate is set by loss-based control and
     // maxBitrate rather than by whatever feedback the engine sends (it kept ~80 kbit/s with it).
-    const munged = spec.kind === 'video' ? offer.split('\r\n').filter((l) => !/transport-cc|goog-remb|transport-wide-cc/.test(l)).join('\r\n') : offer;
+    // (Simulcast keeps them: the engine sends TWCC feedback to publishers now, and the layers
+    // need a real estimate to turn on.)
+    const munged = spec.kind === 'video' && !spec.simulcast ? offer.split('\r\n').filter((l) => !/transport-cc|goog-remb|transport-wide-cc/.test(l)).join('\r\n') : offer;
     const answer = await pub.publisherOffer(munged);
     await evalInPage(pubPage, `async ([sdp]) => {
       const pc = sb.pcs.pub;
       await pc.setRemoteDescription({ type: 'answer', sdp });
       await sb.waitConnected(pc, 15000);
-      if (window.pubSender.track.kind === 'video') {
+      if (window.pubSender.track.kind === 'video' && window.pubSender.getParameters().encodings.length === 1) {
         const p = window.pubSender.getParameters();
         p.encodings[0].maxBitrate = window.pubMaxBitrate;
         await window.pubSender.setParameters(p);
@@ -108,7 +116,7 @@ async function record(spec: Spec, wav: string): Promise<void> {
     const stats = await pollStats(subPage, 'sub', (s) => statNumber(s, 'inbound-rtp', 'packetsReceived', spec.kind) > 0, { timeoutMs: 10_000 });
     const st = await stopCapture(pub);
     const pubStats = await evalInPage<{ type: string; kind?: string; packetsSent?: number; codecId?: string; mimeType?: string }[]>(pubPage, '() => sb.stats(sb.pcs.pub)');
-    const sent = pubStats.find((x) => x.type === 'outbound-rtp' && x.kind === spec.kind)?.packetsSent ?? 0;
+    const sent = pubStats.filter((x) => x.type === 'outbound-rtp' && x.kind === spec.kind).map((x) => `${(x as { rid?: string }).rid ?? '-'}:${x.packetsSent ?? 0}`).join(' ');
     const codec = pubStats.find((x) => x.type === 'codec' && (x.mimeType ?? '').toLowerCase().startsWith(spec.kind))?.mimeType ?? '?';
     renameSync(tmp, join(outDir, spec.file));
     process.stdout.write(`${spec.file}: ${st.packets} packets captured (${st.dropped} dropped), ${(statSync(join(outDir, spec.file)).size / 1e6).toFixed(2)} MB, ` +
