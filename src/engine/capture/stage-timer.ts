@@ -5,7 +5,10 @@
 //
 //   decrypt  SrtpContext.unprotectRtp                      per packet in
 //   route    Receiver.onRtp minus its DownTrack.writeRtp    per packet in
-//   rewrite  DownTrack.writeRtp minus transport.sendRtp     per packet out
+//   rewrite  DownTrack.writeRtp minus the transport.sendRtp  per packet out
+//            calls inside it (includes the SubscriberSender: pacer enqueue/release,
+//            transport-wide seq); a send the pacer defers is timed as queue/encrypt
+//            when its 1 ms poll releases it
 //   queue    WebRtcTransport.sendRtp minus protectRtp       per packet out (copy into the send slot)
 //   encrypt  SrtpContext.protectRtp                         per packet out
 //   send     SendQueue.flush / packets flushed              per packet out (dgram.send)
@@ -19,6 +22,8 @@ const DEC = 0, RECV = 1, WRITE = 2, SEND_RTP = 3, ENC = 4, FLUSH = 5, N = 6;
 const ms = new Float64Array(N + 1); // slot N: calibration
 const calls = new Float64Array(N + 1);
 let flushed = 0;
+let writeDepth = 0; // > 0 while inside DownTrack.writeRtp
+let nestedSendMs = 0, nestedSendCalls = 0; // transport.sendRtp time spent inside writeRtp
 // Engine-internal latency: the receive time (the mux's clock read for the datagram, passed
 // to Receiver.onRtp) of each packet queued, until the flush that hands it to dgram.send.
 const RING = 1 << 14;
@@ -101,6 +106,21 @@ export function enableStageTimers(): void {
   wrap(Receiver.prototype, 'onRtp', RECV);
   wrap(DownTrack.prototype, 'writeRtp', WRITE);
   wrap(WebRtcTransport.prototype, 'sendRtp', SEND_RTP);
+  // Nesting probes (outside the timed regions): which sendRtp time lies inside a writeRtp.
+  {
+    const D = DownTrack.prototype as unknown as Record<string, Fn>, W = WebRtcTransport.prototype as unknown as Record<string, Fn>;
+    const write = D.writeRtp!, send = W.sendRtp!;
+    D.writeRtp = function (this: unknown, a, b, c, d, e, f) { writeDepth++; try { return write.call(this, a, b, c, d, e, f); } finally { writeDepth--; } };
+    W.sendRtp = function (this: unknown, a, b, c, d, e, f) {
+      if (writeDepth === 0) return send.call(this, a, b, c, d, e, f);
+      const m0 = ms[SEND_RTP]!;
+      const r = send.call(this, a, b, c, d, e, f);
+      nestedSendMs += ms[SEND_RTP]! - m0;
+      nestedSendCalls++;
+      return r;
+    };
+    restore.push(() => { D.writeRtp = write; W.sendRtp = send; });
+  }
   wrap(SrtpContext.prototype, 'protectRtp', ENC);
   wrap(SendQueue.prototype, 'flush', FLUSH, (q) => (q as SendQueue).pending);
   // Latency probes (outside the timed regions): in-time per forwarded packet, out at flush.
@@ -130,6 +150,7 @@ export function resetStageTimers(): void {
   ms.fill(0);
   calls.fill(0);
   flushed = 0;
+  nestedSendMs = 0; nestedSendCalls = 0;
   latBins.fill(0);
   ringHead = ringTail = 0;
 }
@@ -149,7 +170,7 @@ export function stageTimes(): StageTimes {
   const per = (totalMs: number, n: number): number => (n > 0 ? (totalMs / n) * 1e6 : 0);
   // Each outer stage contains its inner wrappers' measured time plus their overhead.
   const route = Math.max(0, ms[RECV]! - ms[WRITE]! - calls[WRITE]! * o);
-  const rewrite = Math.max(0, ms[WRITE]! - ms[SEND_RTP]! - calls[SEND_RTP]! * o);
+  const rewrite = Math.max(0, ms[WRITE]! - nestedSendMs - nestedSendCalls * 2 * o);
   const queue = Math.max(0, ms[SEND_RTP]! - ms[ENC]! - calls[ENC]! * o);
   const total = { decrypt: ms[DEC]!, route, rewrite, queue, encrypt: ms[ENC]!, send: ms[FLUSH]! };
   const pin = calls[RECV]!, pout = calls[SEND_RTP]!;
