@@ -8,7 +8,8 @@
 // The estimate comes from an EstimateSource when one is set (the transport's send-side
 // BWE: `onEstimate(cb)`). Without one, LossBasedEstimate is the fallback: the receiver
 // reports' loss against what we sent (at > 10 % loss cut to sent x (1 - loss/2), at most
-// once per 1.2 s; hold at 2-10 %; grow slowly for 10 s after a loss and faster later).
+// once per 1.2 s; hold at 2-10 %; grow 1 %/update for 20 s after a loss, 12 % later: it
+// finds more room only by trying the next layer, so after a loss it waits long before trying).
 import { StreamAllocator, type AllocationEvent, type StreamAllocatorConfig } from './allocation/index.js';
 import type { DownTrack } from './down-track.js';
 import type { SimulcastReceiver } from './simulcast-receiver.js';
@@ -36,7 +37,7 @@ export interface LossBasedEstimateConfig {
 }
 
 export const defaultLossBasedEstimateConfig: Readonly<LossBasedEstimateConfig> = Object.freeze({
-  initialBps: 5_000_000, minBps: 100_000, maxBps: 20_000_000, slowGrowth: 1.02, fastGrowth: 1.12, recentLossMs: 10_000, decreaseHoldMs: 1200, overheadBytes: 50,
+  initialBps: 5_000_000, minBps: 100_000, maxBps: 20_000_000, slowGrowth: 1.01, fastGrowth: 1.12, recentLossMs: 20_000, decreaseHoldMs: 1200, overheadBytes: 50,
 });
 
 /** Loss-based estimate from sent counters and the subscriber's RR cumulative loss. Pure: pass nowMs and totals. */

@@ -11,6 +11,7 @@ import { writeSdes, type NackView, type RtpView, writeSenderReport, type SdesChu
 import { MungeResult, RtpMunger } from './rtp-munger.js';
 import { ntpFraction, ntpMiddle, ntpSeconds } from './ntp-time.js';
 import { Retransmitter } from './retransmitter.js';
+import { RedToPrimary } from './red-forward.js';
 import type { NackResponderConfig } from './nack/index.js';
 import type { TrackSource } from './track-source.js';
 
@@ -24,6 +25,8 @@ export interface RtpSink {
 export interface DownTrackOptions {
   /** A Receiver, or a SimulcastReceiver (one Receiver per layer, see simulcast-receiver.ts). */
   receiver: TrackSource;
+  /** Audio: the subscriber's RED payload type when it negotiated red; absent, RED from the publisher is sent as its primary (plain Opus). */
+  redPayloadType?: number;
   transport: RtpSink;
   /** Our SSRC towards this subscriber (unique on its transport). */
   ssrc: number;
@@ -90,11 +93,15 @@ export class DownTrack {
   #lastOutTs = 0;
   #lastSentMs = -1;
   #closed = false;
+  /** Subscriber's RED PT (-1: not negotiated) and the RED -> primary converter (made on the first RED packet). */
+  readonly #redPt: number;
+  #redDown: RedToPrimary | null = null;
 
   constructor(o: DownTrackOptions) {
     this.receiver = o.receiver;
     this.ssrc = o.ssrc >>> 0;
     this.payloadType = o.payloadType;
+    this.#redPt = o.redPayloadType ?? -1;
     this.#transport = o.transport;
     this.#extMap = o.extMap;
     this.#clockRate = o.receiver.codec.clockRate;
@@ -127,6 +134,15 @@ export class DownTrack {
    */
   writeRtp(buf: Buffer, v: RtpView, extSeq: number, ts: number, keyframe: boolean, nowMs: number): void {
     if (this.#muted || this.#paused) { this.counters.dropped++; return; }
+    let pt = this.payloadType, converted = false;
+    if (this.receiver.packetIsRed === true) {
+      if (this.#redPt >= 0) pt = this.#redPt;
+      else {
+        const c = this.#redDown ??= new RedToPrimary();
+        if (c.toPrimary(v, pt) === 0) { this.counters.dropped++; return; }
+        buf = c.buf; v = c.view; converted = true;
+      }
+    }
     if (this.#waitingKeyframe) {
       if (!keyframe) {
         this.counters.dropped++;
@@ -141,12 +157,13 @@ export class DownTrack {
     v.setSsrc(this.ssrc);
     v.setSequenceNumber(m.outSeq);
     v.setTimestamp(m.outTs);
-    v.setPayloadType(this.payloadType);
+    v.setPayloadType(pt);
     if (v.extProfile >= 0) v.rewriteExtensionIds(this.#extMap);
     if (!this.#transport.sendRtp(buf, v.off, v.len, nowMs)) { this.counters.sendFailed++; return; }
     this.counters.packetsSent++;
     this.counters.octetsSent += v.payloadLength;
-    if (this.retransmitter !== null) this.retransmitter.onSent(m.outSeq, extSeq, m.outTs, v.len, nowMs);
+    // A RED packet sent as its primary is not resent from the cache (which holds the RED form).
+    if (this.retransmitter !== null && !converted) this.retransmitter.onSent(m.outSeq, extSeq, m.outTs, v.len, nowMs);
     if (m.outSeq === m.lastSeq) {
       this.#lastInTs = ts;
       this.#lastOutTs = m.outTs;

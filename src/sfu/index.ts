@@ -13,3 +13,4 @@ export { SimulcastReceiver, SimulcastDemux, spatialOfRid, SIMULCAST_LAYERS, type
 export { Forwarder, FwdDecision, type ForwarderCounters } from './forwarder.js';
 export { SubscriberAllocation, LossBasedEstimate, defaultLossBasedEstimateConfig, type EstimateSource, type LossBasedEstimateConfig, type SubscriberAllocationEvent, type SubscriberAllocationOptions } from './allocator-glue.js';
 export type { FanoutSink, TrackSource } from './track-source.js';
+export { RedToPrimary } from './red-forward.js';

@@ -49,6 +49,8 @@ export interface ReceiverOptions {
   upstreamNack?: boolean;
   /** The publisher's RTX stream (SDP ssrc-group FID + rtx payload type), when negotiated. */
   rtx?: { ssrc: number; payloadType: number };
+  /** Audio: the publisher's RED payload type (RFC 2198 over the codec), when negotiated; RED packets are then forwarded (see red-forward.ts). */
+  redPayloadType?: number;
   cache?: Partial<PacketCacheConfig>;
   nackGenerator?: Partial<NackGeneratorConfig>;
 }
@@ -99,6 +101,9 @@ export class Receiver {
   readonly nackGenerator: NackGenerator | null;
   readonly keyframeRequester: KeyframeRequester;
   readonly rtxSsrc: number;
+  /** The publisher's RED payload type (-1: none) and whether the packet being fanned out is RED. */
+  readonly redPayloadType: number;
+  packetIsRed = false;
   /** Iterated per packet; replaced on change. */
   downTracks: readonly FanoutSink[] = [];
   /** The publisher's last SR: NTP middle bits, RTP timestamp, local arrival time (-1: none yet). */
@@ -130,6 +135,7 @@ export class Receiver {
     this.cache = nack ? new PacketCache({ ...defaultPacketCacheConfig[o.kind], ...o.cache }) : null;
     this.nackGenerator = (o.upstreamNack ?? nack) ? new NackGenerator(o.nackGenerator) : null;
     this.rtxSsrc = o.rtx ? o.rtx.ssrc >>> 0 : 0;
+    this.redPayloadType = o.redPayloadType ?? -1;
     this.#rtxMap = o.rtx ? new RtxMapping().addSsrc(o.rtx.ssrc, this.ssrc).addPt(o.rtx.payloadType, o.codec.payloadType) : null;
   }
 
@@ -147,10 +153,12 @@ export class Receiver {
     if (st === StreamPacket.TOO_OLD) { this.counters.tooOld++; return; }
     const gen = this.nackGenerator;
     if (gen !== null && gen.onPacket(ext, nowMs) === NackPacket.BURST) this.requestKeyframe(nowMs);
-    if (v.payloadType !== this.codec.payloadType) {
+    const pt = v.payloadType;
+    if (pt !== this.codec.payloadType && pt !== this.redPayloadType) {
       this.counters.otherPayloadType++;
       return;
     }
+    this.packetIsRed = pt === this.redPayloadType;
     const extOff = v.extDataOffset, extLen = v.extProfile >= 0 ? v.extDataLength : 0;
     if (extLen > MAX_EXT_BLOCK) { this.counters.extensionTooLarge++; return; }
     // Copy BEFORE the fan-out: DownTracks rewrite buf in place.

@@ -23,6 +23,8 @@ export interface TrackSource {
   readonly srRtpTs: number;
   readonly srArrivalMs: number;
   readonly closed: boolean;
+  /** Audio: the packet being fanned out is RED (RFC 2198); see red-forward.ts. */
+  readonly packetIsRed?: boolean;
   addDownTrack(dt: FanoutSink): void;
   removeDownTrack(dt: FanoutSink): void;
   requestKeyframe(nowMs: number): boolean;

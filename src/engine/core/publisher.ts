@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { RtpView, RtpStatus } from '../../rtp/index.js';
 import { PublisherRtcp, PublisherTwcc, Receiver, SimulcastDemux, SimulcastReceiver } from '../../sfu/index.js';
 import { createSimulcastReceiver, isRidSimulcast, removeSimulcastReceiver } from './simulcast-publish.js';
+import { mediaCodecOf } from './red-codecs.js';
 import type { WebRtcTransport } from '../../transport/index.js';
 import { EngineError } from '../errors.js';
 import type { MediaKind } from '../protocol.js';
@@ -93,7 +94,7 @@ export class PublisherSide {
       if (ssrc === undefined || m.codecs.length === 0) continue;
       live.add(m.mid);
       const old = this.tracks.get(m.mid);
-      if (old && old.info.ssrc === ssrc && old.codec.payloadType === m.codecs[0]!.payloadType) continue;
+      if (old && old.info.ssrc === ssrc && old.codec.payloadType === mediaCodecOf(m).codec?.payloadType) continue;
       if (old) this.#unpublish(m.mid, old);
       this.#publish(m, ssrc, t, trackSids);
     }
@@ -102,7 +103,8 @@ export class PublisherSide {
   }
 
   #publish(m: NegotiatedMedia, ssrc: number, t: WebRtcTransport, trackSids: Record<string, string>): void {
-    const c = m.codecs[0]!;
+    const { codec: mc, redPayloadType } = mediaCodecOf(m);
+    const c = mc ?? m.codecs[0]!;
     const name = m.streams.msid?.trackId ?? m.streams.ssrcs.find((s) => s.ssrc === ssrc)?.msid?.trackId ?? m.mid;
     const wanted = trackSids[name] ?? trackSids[m.mid];
     const sid = wanted !== undefined && !this.#ctx.trackSidTaken(wanted) ? wanted : newSid('TR_');
@@ -111,7 +113,7 @@ export class PublisherSide {
     const upstreamNack = c.rtcpFeedback.some((f) => f.type === 'nack' && f.parameter === undefined);
     const rtxSsrc = m.streams.fidGroups.find((g) => g.primary === ssrc)?.rtx;
     const rtx = rtxSsrc !== undefined && c.rtxPayloadType !== undefined ? { ssrc: rtxSsrc, payloadType: c.rtxPayloadType } : undefined;
-    const receiver = new Receiver({ trackId: sid, kind: m.kind as MediaKind, ssrc, codec, upstream: t, rtcpSsrc: this.rtcp.rtcpSsrc, upstreamNack, ...(rtx ? { rtx } : {}) });
+    const receiver = new Receiver({ trackId: sid, kind: m.kind as MediaKind, ssrc, codec, upstream: t, rtcpSsrc: this.rtcp.rtcpSsrc, upstreamNack, ...(rtx ? { rtx } : {}), ...(redPayloadType >= 0 ? { redPayloadType } : {}) });
     const track = new TrackCore({
       sid, participantSid: this.#participantSid, kind: m.kind as MediaKind, mid: m.mid,
       name,

@@ -7,12 +7,13 @@
 // with RTX (its own SSRC in an FID group); NACKs are answered as RTX when the answer kept
 // the RTX payload type, as plain retransmissions otherwise.
 import { EXT, SubscriberOffers, type NegotiatedMedia, type SubscriberTrack } from '../../sdp/index.js';
-import { DownTrack, SubscriberRtcp, SubscriberSender } from '../../sfu/index.js';
+import { DownTrack, SubscriberRtcp, SubscriberSender, Receiver } from '../../sfu/index.js';
 import type { WebRtcTransport } from '../../transport/index.js';
 import { EngineError } from '../errors.js';
 import { randomSsrc, type HostContext } from './context.js';
 import type { TrackCore } from './track-core.js';
 import { SubscriberLayers } from './subscriber-layers.js';
+import { RED_OFFER_CODEC, subscriberRedPt } from './red-codecs.js';
 
 /**
  * Extensions whose value means the same to every receiver; others (mid, rid, abs-send-time)
@@ -124,7 +125,7 @@ export class SubscriberSide {
     for (const s of this.#subs.values()) {
       const c = s.track.codec;
       const codec = { name: c.name, clockRate: c.clockRate, ...(c.channels !== undefined ? { channels: c.channels } : {}), ...(s.track.info.kind === 'video' ? { parameters: c.parameters } : {}) };
-      tracks.push({ trackId: s.track.sid, streamId: s.track.info.participantSid, kind: s.track.info.kind, codecs: [codec], ssrc: s.ssrc, ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}), cname: s.track.info.participantSid });
+      tracks.push({ trackId: s.track.sid, streamId: s.track.info.participantSid, kind: s.track.info.kind, codecs: s.track.receiver instanceof Receiver && s.track.receiver.redPayloadType >= 0 ? [codec, RED_OFFER_CODEC] : [codec], ssrc: s.ssrc, ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}), cname: s.track.info.participantSid });
     }
     const offer = this.#offers.createOffer({ iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.#ctx.candidates, tracks });
     this.#offerOut = true;
@@ -152,7 +153,7 @@ export class SubscriberSide {
       if (nc === undefined) continue;
       const pt = nc.payloadType;
       const rtx = s.rtxSsrc !== undefined && nc.rtxPayloadType !== undefined ? { ssrc: s.rtxSsrc, payloadType: nc.rtxPayloadType } : undefined;
-      const dt = new DownTrack({ receiver: s.track.receiver, transport: sender.sinkFor(s.track.info.kind), retransmitTransport: sender.rtx, ssrc: s.ssrc, payloadType: pt, extMap: extensionMap(s.track.headerExtensions, m), cname: s.track.info.participantSid, ...(rtx ? { rtx } : {}) });
+      const dt = new DownTrack({ receiver: s.track.receiver, transport: sender.sinkFor(s.track.info.kind), retransmitTransport: sender.rtx, ssrc: s.ssrc, payloadType: pt, extMap: extensionMap(s.track.headerExtensions, m), cname: s.track.info.participantSid, ...(rtx ? { rtx } : {}), ...redOf(s.track, m) });
       s.downTrack = dt;
       if (s.paused) dt.setPaused(true, nowMs);
       this.rtcp.add(dt);
@@ -209,4 +210,11 @@ export function extensionMap(pub: Record<string, number>, m: NegotiatedMedia): U
     if (a !== undefined && b !== undefined && a > 0 && a < 256) map[a] = b;
   }
   return map;
+}
+
+/** The subscriber's RED payload type for a track whose publisher sends RED (else nothing). */
+function redOf(track: TrackCore, m: NegotiatedMedia): { redPayloadType?: number } {
+  if (!(track.receiver instanceof Receiver) || track.receiver.redPayloadType < 0) return {};
+  const pt = subscriberRedPt(m);
+  return pt === undefined ? {} : { redPayloadType: pt };
 }
