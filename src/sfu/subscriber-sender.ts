@@ -46,6 +46,7 @@ export interface SubscriberSenderOptions {
   twccExtId?: number;
   /** Default 'leaky-bucket' when TWCC is negotiated, else 'pass-through' (no estimate to pace at). */
   pacer?: PacerMode;
+  /** Default: the pacer's defaults with maxPackets = slots - 1 and drainWithinMs 1000. */
   pacerConfig?: Partial<PacerConfig>;
   /** Estimator / history options (the pacer is wired here). */
   cc?: Omit<SubscriberCcOptions, 'pacer'>;
@@ -126,7 +127,9 @@ export class SubscriberSender {
     this.twccExtId = o.twccExtId ?? 0;
     this.pacerMode = o.pacer ?? (this.twccExtId > 0 ? 'leaky-bucket' : 'pass-through');
     const n = o.slots ?? 1025;
-    const pc: Partial<PacerConfig> = { maxPackets: n - 1, ...o.pacerConfig };
+    // drainWithinMs: an estimate that lags (start value, slow growth) must not hold video
+    // back for long: the rate rises so the queue empties within a second (libwebrtc: 2 s).
+    const pc: Partial<PacerConfig> = { maxPackets: n - 1, drainWithinMs: 1000, ...o.pacerConfig };
     this.pacer = this.pacerMode === 'leaky-bucket' ? new LeakyBucketPacer(pc) : new PassThroughPacer(pc);
     this.cc = new SubscriberCongestionControl({ ...o.cc, pacer: this.pacer });
     this.clock = o.now ?? (() => performance.now());

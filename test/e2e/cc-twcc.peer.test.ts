@@ -96,6 +96,8 @@ test('with TWCC feedback: publisher bitrate rises; subscriber gets transport-wid
   const subPage = await browser!.newPage(http!.origin + '/');
   await evalInPage(subPage, INSTALL_E2E);
   const sub = await room.join({ identity: 'sub' });
+  const offers: string[] = [];
+  sub.on('subscriberOffer', (sdp) => offers.push(sdp));
   const auto = autoAnswer(sub, subPage, 'sub');
   const { page, pub } = await publish(engine, 'cc');
   const m = await measure(page, 10);
@@ -119,6 +121,13 @@ test('with TWCC feedback: publisher bitrate rises; subscriber gets transport-wid
   assert.is(num(a, 'packetsLost'), 0, 'no audio loss');
   assert.ok(num(v, 'framesDecoded') > 30, 'video decodes');
   assert.is(auto.errors.length, 0, String(auto.errors[0]));
+  // Our subscriber offer: transport-cc extmap and rtcp-fb on the audio and the video m-line.
+  const sections = (offers[offers.length - 1] ?? '').split(/\r?\nm=/).slice(1);
+  assert.is(sections.length, 2);
+  for (const m of sections) {
+    assert.match(m, /a=extmap:\d+ http:\/\/www\.ietf\.org\/id\/draft-holmer-rmcat-transport-wide-cc-extensions-01/, `extmap in ${m.slice(0, 5)}`);
+    assert.match(m, /a=rtcp-fb:\d+ transport-cc/, `rtcp-fb in ${m.slice(0, 5)}`);
+  }
   const ss = await sub.stats();
   const cc = ss.cc?.subscriber;
   assert.ok(cc, 'subscriber congestion control exists');

@@ -181,7 +181,7 @@ test('REMB from the subscriber caps the estimate', () => {
 });
 
 test('leaky bucket: the release rate follows the estimate (x pacing factor), audio never waits behind queued video', () => {
-  const c = call('leaky-bucket', { pacerConfig: { pacingFactor: 1, burstMs: 10 } });
+  const c = call('leaky-bucket', { pacerConfig: { pacingFactor: 1, burstMs: 10, drainWithinMs: 0 } });
   c.sender.pacer.setRate(800_000); // 100 bytes/ms
   const s = c.sender;
   const video = new Uint8Array(1000);
@@ -214,7 +214,7 @@ test('leaky bucket: the release rate follows the estimate (x pacing factor), aud
 });
 
 test('bounded queue: the oldest video goes first when full, slots are recycled, RTX goes before video', () => {
-  const c = call('leaky-bucket', { slots: 9, pacerConfig: { pacingFactor: 1, burstMs: 1 } });
+  const c = call('leaky-bucket', { slots: 9, pacerConfig: { pacingFactor: 1, burstMs: 1, drainWithinMs: 0 } });
   const s = c.sender;
   s.pacer.setRate(100_000);
   const v = new Uint8Array(1000);
@@ -234,6 +234,24 @@ test('bounded queue: the oldest video goes first when full, slots are recycled, 
   assert.is(vs[vs.length - 1], 19);
   assert.is(s.queued, 0);
   assert.is(s.counters.dropped, s.pacer.counters.droppedVideo);
+});
+
+test('default drain: a queue the estimate alone would hold for 6.4 s empties in about half that (control: no drain)', () => {
+  const drainMs = (cfg: Record<string, number>): number => {
+    const c = call('leaky-bucket', { pacerConfig: cfg });
+    const s = c.sender;
+    s.pacer.setRate(100_000); // x 2.5 pacing = 250 kbit/s: 200 KB take 6.4 s
+    const v = new Uint8Array(1000);
+    for (let i = 0; i < 200; i++) { const p = packet(0xb0, i, 0, 96, v, [{ id: SUB_TWCC, value: [0, 0] }]); s.video.sendRtp(p, 0, p.length, 0); }
+    let t = 0;
+    for (; t <= 10_000 && s.queued > 0; t += 5) s.poll(t);
+    assert.is(s.queued, 0);
+    assert.is(s.counters.dropped, 0);
+    return t;
+  };
+  const withDrain = drainMs({}), without = drainMs({ drainWithinMs: 0 });
+  assert.ok(without >= 6000, `no drain: ${without} ms`);
+  assert.ok(withDrain <= 3200, `default drain: ${withDrain} ms`);
 });
 
 test('RR fraction lost feeds the loss-based rate only while no TWCC feedback came; close() frees everything', () => {
