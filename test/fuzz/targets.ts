@@ -12,6 +12,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./signal.fuzz.js'),
     import('./rtp.fuzz.js'),
     import('./sfu-twcc.fuzz.js'),
+    import('./sfu-sender.fuzz.js'),
     import('./pcap.fuzz.js'),
     import('./sfu-buffer.fuzz.js'),
     import('./sfu.fuzz.js'),

@@ -86,6 +86,20 @@ test('Receiver -> DownTrack -> pacer: every packet carries our transport-wide se
   assert.equal([...p.payload], VP8_KEY);
 });
 
+test('two subscriber transports on one Receiver: each has its own seq space; the in-place seq write does not leak between them', () => {
+  const up = new FakeTransport();
+  const r = new Receiver({ trackId: 'A', kind: 'audio', ssrc: 0x1111, codec: { name: 'opus', clockRate: 48000, payloadType: 111 }, upstream: up, rtcpSsrc: 9 });
+  const fakes = [new FakeTransport(), new FakeTransport(), new FakeTransport()];
+  const senders = fakes.map((f, i) => new SubscriberSender({ transport: f, twccExtId: SUB_TWCC, pacer: 'pass-through', timer: false, cc: { initialSeq: 1000 * i } }));
+  const plain = new FakeTransport(); // a third subscriber without TWCC: sees neither our seqs nor the publisher's
+  const noTw = new Uint8Array(16); noTw[PUB_LEVEL] = SUB_LEVEL;
+  senders.forEach((s, i) => new DownTrack({ receiver: r, transport: s.audio, ssrc: 0xa0 + i, payloadType: 111, extMap: extMap(), cname: 'c', initialSeq: 0, initialTs: 0 }).start(0));
+  new DownTrack({ receiver: r, transport: plain, ssrc: 0xaf, payloadType: 111, extMap: noTw, cname: 'c', initialSeq: 0, initialTs: 0 }).start(0);
+  for (let i = 0; i < 10; i++) feed(r, packet(0x1111, i, 960 * i, 111, [0xf8, i], [{ id: PUB_TWCC, value: [0x77, i] }, { id: PUB_LEVEL, value: [0x80 | 20] }]), i * 20);
+  fakes.forEach((f, k) => assert.equal(f.rtp.map(twSeq), Array.from({ length: 10 }, (_, i) => 1000 * k + i), `transport ${k}`));
+  for (const b of plain.rtp) assert.equal(RtpPacket.deSerialize(b).header.extensions.map((e) => e.id), [SUB_LEVEL], 'no TWCC element for the plain subscriber');
+});
+
 test('a packet without the TWCC element gets one (seq still in order)', () => {
   const c = call('pass-through');
   for (let i = 0; i < 3; i++) feed(c.audio, packet(0x1111, i, 960 * i, 111, [0xf8, i], i === 1 ? [] : [{ id: PUB_TWCC, value: [0, i] }]), i * 20);
