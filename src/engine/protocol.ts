@@ -36,6 +36,12 @@ export interface JoinParams {
   metadata?: string;
   /** Subscribe to every track published in the room. Default true. */
   autoSubscribe?: boolean;
+  /**
+   * Test/NAT hook: the ICE candidate our subscriber offers to this participant announce
+   * instead of the host's own address (e.g. a loopback impairment proxy in front of the
+   * host's port in tests, or a port forward). Media still leaves from the host's socket.
+   */
+  subscriberCandidate?: { address: string; port: number };
 }
 
 /** Counters for tests and monitoring. */
@@ -47,7 +53,10 @@ export interface ParticipantStats {
     nackedSeqs: number; rtxReceived: number; duplicates: number }[];
   downTracks: { trackSid: string; ssrc: number; packetsSent: number; dropped: number; plis: number; firs: number; nacks: number;
     /** Retransmissions sent in answer to this subscriber's NACKs (RTX or plain), how many were RTX, RTT from its RRs (0: unknown). */
-    retransmits: number; rtxSent: number; rttMs: number; muted: boolean; paused: boolean;
+    retransmits: number; rtxSent: number; rttMs: number;
+    /** NACKed packets not resent, by reason (see NackResponder / Retransmitter counters). */
+    nackSkipped: { notFound: number; tooOld: number; exhausted: number; tooSoon: number; rateLimited: number; cacheMiss: number };
+    muted: boolean; paused: boolean;
     /** Simulcast: the spatial layer forwarded (-1: none), the allocator's target, switches taken. */
     layer?: { current: number; target: number; switchesUp: number; switchesDown: number } }[];
   /** Congestion control of the transports (src/sfu SubscriberSender / PublisherTwcc), when they exist. */

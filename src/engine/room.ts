@@ -25,6 +25,12 @@ export interface JoinOptions {
   metadata?: string;
   /** Subscribe to every track others publish. Default true. */
   autoSubscribe?: boolean;
+  /**
+   * Test/NAT hook: the ICE candidate our subscriber offers to this participant announce
+   * instead of the host's own address (e.g. a loopback impairment proxy in front of the
+   * host's port in tests, or a port forward). Media still leaves from the host's socket.
+   */
+  subscriberCandidate?: { address: string; port: number };
 }
 
 export interface RoomRegistry {
@@ -59,7 +65,7 @@ export class Room extends Emitter<RoomEvents> {
     this.#registry.participantCreated(p);
     this.channel.participants++;
     try {
-      await this.channel.request({ op: 'join', params: { room: this.name, sid, identity: o.identity, name: p.info.name, metadata: p.info.metadata, autoSubscribe: o.autoSubscribe ?? true } });
+      await this.channel.request({ op: 'join', params: { room: this.name, sid, identity: o.identity, name: p.info.name, metadata: p.info.metadata, autoSubscribe: o.autoSubscribe ?? true, ...(o.subscriberCandidate ? { subscriberCandidate: { address: o.subscriberCandidate.address, port: o.subscriberCandidate.port } } : {}) } });
     } catch (e) {
       this._participantLeft(sid);
       throw e;

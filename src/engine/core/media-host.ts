@@ -11,6 +11,7 @@ import type { EngineEvent, ParticipantStats, Request } from '../protocol.js';
 import type { HostContext } from './context.js';
 import { RoomCore, type ParticipantCore } from './room-core.js';
 import type { TrackCore } from './track-core.js';
+import { nackSkipped } from './nack-stats.js';
 import type { SubscriberLayers } from './subscriber-layers.js';
 import type { PacerMode } from '../../sfu/index.js';
 
@@ -110,7 +111,9 @@ export class MediaHost {
         const r = this.rooms.get(req.params.room);
         if (!r) throw new EngineError('room-not-found', `no room ${req.params.room}`);
         if (this.#participants.has(req.params.sid)) throw new EngineError('invalid-state', `participant ${req.params.sid} already joined`);
-        r.join(req.params);
+        const part = r.join(req.params);
+        // Set before the first subscriber offer (it is made on a later turn).
+        if (req.params.subscriberCandidate) part.subscriber.candidateOverride = [{ ...req.params.subscriberCandidate }];
         return undefined;
       }
       case 'leave': {
@@ -165,7 +168,7 @@ export class MediaHost {
       downTracks: p.subscriber.downTracks().map((d) => ({
         trackSid: d.receiver.trackId, ssrc: d.ssrc, packetsSent: d.counters.packetsSent, dropped: d.counters.dropped,
         plis: d.counters.plisReceived, firs: d.counters.firsReceived, nacks: d.counters.nacksReceived,
-        retransmits: d.counters.retransmits, rtxSent: d.counters.rtxSent, rttMs: d.rttMs, muted: d.muted, paused: d.paused,
+        retransmits: d.counters.retransmits, rtxSent: d.counters.rtxSent, rttMs: d.rttMs, nackSkipped: nackSkipped(d), muted: d.muted, paused: d.paused,
         ...layerStats(p.subscriber.layers.layerOf(d.receiver.trackId)),
       })),
       cc: ccStats(p, performance.now()),

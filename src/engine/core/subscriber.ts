@@ -6,7 +6,7 @@
 // then known); RTCP from the client is routed to DownTracks by SSRC. Video is offered
 // with RTX (its own SSRC in an FID group); NACKs are answered as RTX when the answer kept
 // the RTX payload type, as plain retransmissions otherwise.
-import { EXT, SubscriberOffers, type NegotiatedMedia, type SubscriberTrack } from '../../sdp/index.js';
+import { EXT, SubscriberOffers, type LocalCandidate, type NegotiatedMedia, type SubscriberTrack } from '../../sdp/index.js';
 import { DownTrack, SubscriberRtcp, SubscriberSender, Receiver } from '../../sfu/index.js';
 import type { WebRtcTransport } from '../../transport/index.js';
 import { EngineError } from '../errors.js';
@@ -39,6 +39,8 @@ export class SubscriberSide {
   /** The StreamAllocator's input: the transport's target bitrate (bps) whenever it changes (set once by the owner). */
   onEstimate: ((bps: number, nowMs: number) => void) | undefined;
   readonly rtcp = new SubscriberRtcp();
+  /** Candidates our offers announce instead of the host's (JoinParams.subscriberCandidate). */
+  candidateOverride: LocalCandidate[] | undefined;
   /** Simulcast layer selection (StreamAllocator, Forwarders, dynacast wishes). */
   readonly layers: SubscriberLayers;
   readonly #subs = new Map<string, Sub>();
@@ -127,7 +129,7 @@ export class SubscriberSide {
       const codec = { name: c.name, clockRate: c.clockRate, ...(c.channels !== undefined ? { channels: c.channels } : {}), ...(s.track.info.kind === 'video' ? { parameters: c.parameters } : {}) };
       tracks.push({ trackId: s.track.sid, streamId: s.track.info.participantSid, kind: s.track.info.kind, codecs: s.track.receiver instanceof Receiver && s.track.receiver.redPayloadType >= 0 ? [codec, RED_OFFER_CODEC] : [codec], ssrc: s.ssrc, ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}), cname: s.track.info.participantSid });
     }
-    const offer = this.#offers.createOffer({ iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.#ctx.candidates, tracks });
+    const offer = this.#offers.createOffer({ iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.candidateOverride ?? this.#ctx.candidates, tracks });
     this.#offerOut = true;
     this.#hooks.offer(offer.sdp);
   }
