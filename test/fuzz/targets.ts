@@ -16,6 +16,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./pcap.fuzz.js'),
     import('./sfu-buffer.fuzz.js'),
     import('./sfu.fuzz.js'),
+    import('./sfu-loss-repair.fuzz.js'),
     import('./red.fuzz.js'),
     import('./client.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);
