@@ -42,6 +42,8 @@ export interface JoinParams {
    * host's port in tests, or a port forward). Media still leaves from the host's socket.
    */
   subscriberCandidate?: { address: string; port: number };
+  /** Test/NAT hook, as subscriberCandidate but for the publisher transport's answers. */
+  publisherCandidate?: { address: string; port: number };
 }
 
 /** Counters for tests and monitoring. */

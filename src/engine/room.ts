@@ -31,6 +31,8 @@ export interface JoinOptions {
    * host's port in tests, or a port forward). Media still leaves from the host's socket.
    */
   subscriberCandidate?: { address: string; port: number };
+  /** Test/NAT hook, as subscriberCandidate but for the publisher transport's answers. */
+  publisherCandidate?: { address: string; port: number };
 }
 
 export interface RoomRegistry {
@@ -65,7 +67,7 @@ export class Room extends Emitter<RoomEvents> {
     this.#registry.participantCreated(p);
     this.channel.participants++;
     try {
-      await this.channel.request({ op: 'join', params: { room: this.name, sid, identity: o.identity, name: p.info.name, metadata: p.info.metadata, autoSubscribe: o.autoSubscribe ?? true, ...(o.subscriberCandidate ? { subscriberCandidate: { address: o.subscriberCandidate.address, port: o.subscriberCandidate.port } } : {}) } });
+      await this.channel.request({ op: 'join', params: { room: this.name, sid, identity: o.identity, name: p.info.name, metadata: p.info.metadata, autoSubscribe: o.autoSubscribe ?? true, ...(o.subscriberCandidate ? { subscriberCandidate: { address: o.subscriberCandidate.address, port: o.subscriberCandidate.port } } : {}), ...(o.publisherCandidate ? { publisherCandidate: { address: o.publisherCandidate.address, port: o.publisherCandidate.port } } : {}) } });
     } catch (e) {
       this._participantLeft(sid);
       throw e;

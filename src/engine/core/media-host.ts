@@ -114,6 +114,7 @@ export class MediaHost {
         const part = r.join(req.params);
         // Set before the first subscriber offer (it is made on a later turn).
         if (req.params.subscriberCandidate) part.subscriber.candidateOverride = [{ ...req.params.subscriberCandidate }];
+        if (req.params.publisherCandidate) part.publisher.candidateOverride = [{ ...req.params.publisherCandidate }];
         return undefined;
       }
       case 'leave': {

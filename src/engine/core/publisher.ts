@@ -4,7 +4,7 @@
 // SSRC to the track's Receiver (packets on a track's RTX SSRC are unwrapped by it); SRs
 // go to the Receiver, once a second we send an RR, and every tick the Receivers send due
 // NACKs and held keyframe requests upstream.
-import { EXT, answerOffer, type NegotiatedMedia } from '../../sdp/index.js';
+import { EXT, answerOffer, type LocalCandidate, type NegotiatedMedia } from '../../sdp/index.js';
 import { randomBytes } from 'node:crypto';
 import { RtpView, RtpStatus } from '../../rtp/index.js';
 import { PublisherRtcp, PublisherTwcc, Receiver, SimulcastDemux, SimulcastReceiver } from '../../sfu/index.js';
@@ -29,6 +29,8 @@ const REPORT_INTERVAL_MS = 1000;
 export class PublisherSide {
   transport: WebRtcTransport | undefined;
   readonly rtcp: PublisherRtcp;
+  /** Candidates our answers announce instead of the host's (JoinParams.publisherCandidate). */
+  candidateOverride: LocalCandidate[] | undefined;
   /** Transport-wide feedback to the publisher (its GCC needs it to raise its bitrate); made with the transport. */
   twcc: PublisherTwcc | undefined;
   /** mid -> track. */
@@ -78,7 +80,7 @@ export class PublisherSide {
     if (this.#closed) throw new EngineError('closed', 'participant closed');
     const t = this.#ensureTransport();
     const res = answerOffer(sdp, {
-      iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.#ctx.candidates,
+      iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.candidateOverride ?? this.#ctx.candidates,
       capabilities: this.#ctx.capabilities, sessionId: this.#sessionId, sessionVersion: ++this.#version,
     });
     const n = res.negotiated;
