@@ -6,6 +6,11 @@
 //     call through the leaky-bucket pacer with our transport-wide seqs: it sends TWCC
 //     feedback (we count it), our estimate for it is inside [min, max] and > 0, audio has
 //     no loss and video decodes. Prints the numbers and the pacer's queue delay.
+//  3. Two subscribers, one behind a loopback proxy whose downlink is capped at 250 kbit/s
+//     (below the publisher's video rate): for the capped one the acknowledged bitrate
+//     from its TWCC feedback matches the cap and the estimate falls below it (the loss-
+//     based part keeps cutting while nothing lowers the forwarded rate: no simulcast
+//     here), the uncapped one's estimate does not fall.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -16,6 +21,7 @@ import { sleep } from '../peers/paths.js';
 import { Engine, type Participant } from '../../src/engine/index.js';
 import { defaultBweConfig } from '../../src/sfu/bwe/index.js';
 import { INSTALL_E2E, autoAnswer } from './page-call.js';
+import { UdpImpairmentProxy } from '../netem/udp-proxy.js';
 
 assertInsideNetns();
 
@@ -142,6 +148,53 @@ test('with TWCC feedback: publisher bitrate rises; subscriber gets transport-wid
   console.log(`[cc] pacer queue delay: p50 ${cc!.queueDelayP50Ms.toFixed(2)} ms, p99 ${cc!.queueDelayP99Ms.toFixed(2)} ms, max ${cc!.queueDelayMaxMs.toFixed(2)} ms; dropped ${cc!.dropped}`);
   await evalInPage(page, '() => sb.closeAll()').catch(() => undefined);
   await evalInPage(subPage, '() => sb.closeAll()').catch(() => undefined);
+});
+
+test('a 250 kbit/s downlink cap: acked bitrate ~ the cap and the estimate below it for that subscriber; the uncapped one stays higher', async () => {
+  process.env.SWITCHBOARD_PACER = 'leaky-bucket';
+  const engine = await Engine.create({ workers: 0 });
+  engines.push(engine);
+  delete process.env.SWITCHBOARD_PACER;
+  const proxy = await UdpImpairmentProxy.start({ upstreamPort: engine.ports[0]!, seed: 7 });
+  try {
+    const room = await engine.createRoom('cap');
+    const subs: { p: Participant; page: Page }[] = [];
+    for (const [i, viaProxy] of [[0, true], [1, false]] as const) {
+      const page = await browser!.newPage(http!.origin + '/');
+      await evalInPage(page, INSTALL_E2E);
+      const p = await room.join({ identity: `sub${i}` });
+      p.on('subscriberOffer', (sdp) => {
+        const offer = viaProxy ? sdp.replace(/ \d+ typ host/g, ` ${proxy.port} typ host`) : sdp;
+        void evalInPage<string>(page, 'e2e.answer', ['sub', offer], 20_000).then((ans) => p.subscriberAnswer(ans)).catch(() => undefined);
+      });
+      subs.push({ p, page });
+    }
+    const { page } = await publish(engine, 'cap');
+    await pollStats(subs[0]!.page, 'sub', (x) => statNumber(x, 'inbound-rtp', 'framesDecoded', 'video') > 10, { timeoutMs: 20_000 });
+    await sleep(3000); // publisher ramps up with our feedback
+    const CAP = 250_000;
+    proxy.setRateLimit(CAP, 'toClient', { queueBytes: 16_000 });
+    const series: string[] = [];
+    let capped = 0, free = 0;
+    for (let i = 0; i < 12; i++) {
+      await sleep(1000);
+      capped = (await subs[0]!.p.stats()).cc?.subscriber?.estimateBps ?? -1;
+      free = (await subs[1]!.p.stats()).cc?.subscriber?.estimateBps ?? -1;
+      series.push(`${Math.round(capped / 1000)}/${Math.round(free / 1000)}`);
+    }
+    const cs = (await subs[0]!.p.stats()).cc!.subscriber!;
+    const ps = proxy.stats().toClient;
+    console.log(`[cc] capped/uncapped estimate kbit/s per second after a ${CAP / 1000} kbit/s cap: ${series.join(' ')}`);
+    console.log(`[cc] capped subscriber: ${JSON.stringify(cs)}; proxy toClient ${JSON.stringify(ps)}`);
+    assert.ok(cs.twccFeedbacks > 50, 'feedback flows through the proxy');
+    assert.ok(capped >= defaultBweConfig.minBitrateBps && capped < CAP, `capped estimate ${capped} below the ${CAP} cap`);
+    assert.ok(cs.ackedBps > CAP * 0.5 && cs.ackedBps < CAP * 1.2, `acknowledged bitrate ${cs.ackedBps} ~ the cap`);
+    assert.ok(free > capped * 1.5, `uncapped estimate ${free} stays well above the capped ${capped}`);
+    await evalInPage(page, '() => sb.closeAll()').catch(() => undefined);
+    for (const x of subs) await evalInPage(x.page, '() => sb.closeAll()').catch(() => undefined);
+  } finally {
+    await proxy.close();
+  }
 });
 
 test.run();

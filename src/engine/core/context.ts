@@ -12,7 +12,7 @@ export interface HostContext {
   readonly fingerprints: Fingerprint[];
   readonly candidates: LocalCandidate[];
   readonly capabilities: Capabilities;
-  /** Pacer of subscriber transports (default: leaky bucket where TWCC is negotiated). */
+  /** Pacer of subscriber transports (MediaHostOptions.pacer; SubscriberSender's default when absent). */
   readonly pacer?: PacerMode;
   /** Send TWCC feedback to publishers. Default true (false only to measure a call without it). */
   readonly publisherTwcc?: boolean;
