@@ -16,6 +16,7 @@ export async function loadCases(): Promise<MicroCase[]> {
     import('./sfu-nack.bench.js'),
     import('./sfu-cc.bench.js'),
     import('./sfu-sender.bench.js'),
+    import('./sfu-simulcast.bench.js'),
     import('./client.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);
   return mods.flatMap((m) => m.cases);

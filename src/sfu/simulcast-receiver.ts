@@ -12,7 +12,8 @@
 // numbers and timestamps continuous across switches.
 //
 // Subscriber NACKs: each layer Receiver keeps its packet cache; the tap hands the
-// DownTrack extended sequence numbers offset by layer x 2^40, and LayeredCache (the
+// DownTrack extended sequence numbers tagged with the layer (layer x 2^28 + the low 28
+// bits: still a small integer, so nothing is boxed per packet), and LayeredCache (the
 // TrackSource's cache, what the DownTrack's Retransmitter reads) sends a lookup to the
 // layer it came from. Not here yet: the layers' own RTX (repaired-rid) streams are not
 // mapped (their packets are dropped), so nothing is NACKed upstream for simulcast.
@@ -62,17 +63,25 @@ class LayerMeter implements FanoutSink {
   close(): void {}
 }
 
-/** Extended sequence numbers of layer s are handed to DownTracks as ext + s x LAYER_SEQ_SPAN. */
-export const LAYER_SEQ_SPAN = 2 ** 40;
+/**
+ * Extended sequence numbers of layer s reach DownTracks as s x LAYER_SEQ_SPAN + (ext mod
+ * LAYER_SEQ_SPAN): below 2^30, a V8 small integer (no heap number per packet); the low 16
+ * bits (what the munger reads) are unchanged.
+ */
+export const LAYER_SEQ_SPAN = 2 ** 28;
+const LOW_MASK = LAYER_SEQ_SPAN - 1;
 
 /** The layers' packet caches behind one PacketCache face (only the lookups; nothing is put here). */
 class LayeredCache extends PacketCache {
   constructor(readonly layers: readonly (Receiver | null)[]) { super({ slotSize: 12, slots: 1 }); }
-  #split(ext: number): PacketCache | null { return this.layers[Math.floor(ext / LAYER_SEQ_SPAN)]?.cache ?? null; }
-  override get(extSeq: number): number { return this.#split(extSeq)?.get(extSeq % LAYER_SEQ_SPAN) ?? -1; }
-  override has(extSeq: number): boolean { return this.#split(extSeq)?.has(extSeq % LAYER_SEQ_SPAN) ?? false; }
+  #cache(tagged: number): PacketCache | null { return this.layers[tagged >>> 28]?.cache ?? null; }
+  /** The layer's full extended seq: the one nearest below its newest with these low 28 bits. */
+  static #full(c: PacketCache, tagged: number): number { const h = c.highest; return h - ((h - (tagged & LOW_MASK)) & LOW_MASK); }
+  override get(extSeq: number): number { const c = this.#cache(extSeq); return c ? c.get(LayeredCache.#full(c, extSeq)) : -1; }
+  override has(extSeq: number): boolean { const c = this.#cache(extSeq); return c ? c.has(LayeredCache.#full(c, extSeq)) : false; }
   override copyTo(extSeq: number, dst: Uint8Array, dstOff: number): number {
-    return this.#split(extSeq)?.copyTo(extSeq % LAYER_SEQ_SPAN, dst, dstOff) ?? -1;
+    const c = this.#cache(extSeq);
+    return c ? c.copyTo(LayeredCache.#full(c, extSeq), dst, dstOff) : -1;
   }
 }
 
@@ -88,7 +97,7 @@ class LayerTap implements FanoutSink {
       this.dt.munger.switchSource();
       this.sim.onSwitch(this.dt, prev, this.layer, nowMs);
     }
-    this.dt.writeRtp(buf, v, extSeq + this.#seqBase, ts, keyframe, nowMs);
+    this.dt.writeRtp(buf, v, (extSeq & LOW_MASK) + this.#seqBase, ts, keyframe, nowMs);
   }
   close(): void {}
 }
