@@ -44,12 +44,19 @@ export interface UdpMuxOptions {
   host?: string;
   port?: number;
   type?: 'udp4' | 'udp6';
+  /**
+   * Kernel socket buffers (SO_RCVBUF / SO_SNDBUF), bytes. Default 4 MiB each: the 208 KB
+   * Linux default drops input whenever the worker stalls for a few ms at high packet
+   * rates. Capped by net.core.rmem_max / wmem_max; a refused size keeps the default.
+   */
   recvBufferSize?: number;
   sendBufferSize?: number;
   sendQueue?: SendQueueOptions;
   /** Clock in ms; default performance.now. Read once per datagram. */
   now?: () => number;
 }
+
+const DEFAULT_SOCKET_BUFFER = 4 * 1024 * 1024;
 
 export class UdpMux {
   readonly socket: Socket;
@@ -66,7 +73,7 @@ export class UdpMux {
   constructor(opts: UdpMuxOptions = {}) {
     this.#opts = opts;
     this.#now = opts.now ?? (() => performance.now());
-    this.socket = createSocket({ type: opts.type ?? 'udp4', recvBufferSize: opts.recvBufferSize, sendBufferSize: opts.sendBufferSize });
+    this.socket = createSocket({ type: opts.type ?? 'udp4' });
     this.sendQueue = new SendQueue(this.socket, opts.sendQueue);
     this.socket.on('message', this.#onMessage);
     // A UDP socket reports ICMP errors and the like here; they must not kill the worker.
@@ -80,6 +87,7 @@ export class UdpMux {
       this.socket.once('error', onError);
       this.socket.bind(this.#opts.port ?? 0, this.#opts.host ?? '127.0.0.1', () => {
         this.socket.off('error', onError);
+        this.#setBuffers();
         resolve(this.socket.address().port);
       });
     });
@@ -87,6 +95,18 @@ export class UdpMux {
 
   get port(): number {
     return this.socket.address().port;
+  }
+
+  #setBuffers(): void {
+    const recv = this.#opts.recvBufferSize ?? DEFAULT_SOCKET_BUFFER;
+    const send = this.#opts.sendBufferSize ?? DEFAULT_SOCKET_BUFFER;
+    try { if (recv > 0) this.socket.setRecvBufferSize(recv); } catch { /* above rmem_max: keep the default */ }
+    try { if (send > 0) this.socket.setSendBufferSize(send); } catch { /* above wmem_max: keep the default */ }
+  }
+
+  /** The kernel's actual buffer sizes (Linux reports twice the requested value). */
+  get socketBuffers(): { recv: number; send: number } {
+    return { recv: this.socket.getRecvBufferSize(), send: this.socket.getSendBufferSize() };
   }
 
   get address(): string {

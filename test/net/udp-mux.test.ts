@@ -147,6 +147,19 @@ test('send queue delivers to the remote address at the end of the turn', async (
   }
 });
 
+test('socket buffers are raised from the 208 KB default (when the kernel allows)', async () => {
+  const mux = new UdpMux();
+  await mux.listen();
+  try {
+    const max = Number((await import('node:fs')).readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    const { recv } = mux.socketBuffers;
+    // Linux doubles the value it stores; the request is min(4 MiB, rmem_max).
+    assert.ok(recv >= Math.min(4 * 1024 * 1024, max), `SO_RCVBUF ${recv}, rmem_max ${max}`);
+  } finally {
+    mux.close();
+  }
+});
+
 test('close is idempotent and a bind error is typed', async () => {
   const a = new UdpMux();
   const port = await a.listen();
