@@ -118,6 +118,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
     const samples: LoadTestSample[] = [];
     let prev = { t: t0, sent: 0, recv: 0, expected: 0, lost: 0, clientCpu: 0, proc: processCpuMs(), main: threadCpuMs(), hist: new Array<number>(LATENCY_BINS).fill(0) };
     const elu: (EventLoopUtilization | undefined)[] = (server?.workers ?? []).map((w) => w.performance.eventLoopUtilization());
+    const clientElu: EventLoopUtilization[] = workers.map((w) => w.performance.eventLoopUtilization());
     const extPid = !server && o.serverPid ? o.serverPid : 0;
     let extPrev = extPid ? otherProcessUsage(extPid) : undefined;
     let serverPeakRss = extPrev?.rssBytes ?? 0;
@@ -156,6 +157,13 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
         elu[i] = cur;
         return d.utilization * 100;
       });
+      const clientWorkerElu = workers.map((w, k) => {
+        if (exited.has(w)) return NaN;
+        const cur = w.performance.eventLoopUtilization();
+        const d = w.performance.eventLoopUtilization(cur, clientElu[k]);
+        clientElu[k] = cur;
+        return d.utilization * 100;
+      });
       const rss = process.memoryUsage().rss;
       const clientHeap = last.reduce((a, x) => a + (x?.heapBytes ?? 0), 0);
       if (clientHeap > peakClientHeap) peakClientHeap = clientHeap;
@@ -173,7 +181,7 @@ export async function runLoadTest(o: LoadTestOptions, hooks: LoadTestHooks = {})
         latP50: histogramPercentile(dHist, 0.5), latP95: histogramPercentile(dHist, 0.95), latP99: histogramPercentile(dHist, 0.99),
         clientCpuPct: clientPct, mainCpuPct: mainPct,
         // With --server-workers 0 the server's media runs on this (main) thread: count it as server.
-        serverCpuPct: server ? Math.max(0, procPct - clientPct - (server.workers.length ? mainPct : 0)) : extPct, serverWorkerElu: serverElu,
+        serverCpuPct: server ? Math.max(0, procPct - clientPct - (server.workers.length ? mainPct : 0)) : extPct, serverWorkerElu: serverElu, clientWorkerElu,
         rssMb: rss / 1048576, errors,
       };
       samples.push(s);

@@ -25,6 +25,11 @@ export interface LoadTestSample {
   serverCpuPct: number;
   /** Event-loop utilisation of each server media worker, %. */
   serverWorkerElu: number[];
+  /**
+   * Event-loop utilisation of each client thread, %. Near 100 % the clients read packets
+   * late, and the measured latency includes their own queueing.
+   */
+  clientWorkerElu: number[];
   rssMb: number;
   errors: Record<string, number>;
 }
@@ -68,7 +73,7 @@ export interface LoadTestSummary {
    * % of one core, steady window. clientUsPerPacket: client CPU per packet sent or received;
    * serverUsPerPacketOut: server CPU per packet forwarded to a subscriber.
    */
-  cpu: { clientPct: number; serverPct: number; mainPct: number; serverWorkerEluPct: number[]; clientUsPerPacket: number; serverUsPerPacketOut: number };
+  cpu: { clientPct: number; serverPct: number; mainPct: number; serverWorkerEluPct: number[]; clientWorkerEluPct: number[]; clientUsPerPacket: number; serverUsPerPacketOut: number };
   /** perParticipantKb: (peak - idle with server and client threads started) / joined participants. */
   rss: {
     beforeMb: number; serverIdleMb: number; idleMb: number; peakMb: number; perParticipantKb: number; externalServerPeakMb: number | null;
@@ -197,6 +202,7 @@ export function summarize(i: SummarizeInput): LoadTestSummary {
       clientPct: r2(clientPct), serverPct: r2(serverPct), mainPct: r2(mean(steady.map((s) => s.mainCpuPct))),
       clientUsPerPacket: r2((clientPct * 1e4) / (steadySentPps + steadyRecvPps)), serverUsPerPacketOut: r2((serverPct * 1e4) / steadyRecvPps),
       serverWorkerEluPct: Array.from({ length: i.serverWorkers }, (_, k) => r2(mean(steady.map((s) => s.serverWorkerElu[k] ?? NaN)))),
+      clientWorkerEluPct: Array.from({ length: i.clientWorkers }, (_, k) => r2(mean(steady.map((s) => s.clientWorkerElu[k] ?? NaN)))),
     },
     rss: {
       beforeMb: r2(i.rss.beforeBytes / 1048576), serverIdleMb: r2(i.rss.serverIdleBytes / 1048576), idleMb: r2(i.rss.idleBytes / 1048576), peakMb: r2(i.rss.peakBytes / 1048576),
@@ -244,7 +250,8 @@ export function summaryText(s: LoadTestSummary, maxTracks = 30): string {
   out.push(`Participants: ${s.participants.joined}/${s.participants.planned} joined, ${s.participants.failed} failed; join time p50 ${f(s.joinMs.p50, 0)} ms p95 ${f(s.joinMs.p95, 0)} ms max ${f(s.joinMs.max, 0)} ms; first audio at subscribers p50 ${f(s.firstMediaMs.p50, 0)} ms p95 ${f(s.firstMediaMs.p95, 0)} ms (${s.firstMediaMs.count})`);
   out.push(`Steady state: sent ${f(T.steadySentPps, 0)} pps, received ${f(T.steadyRecvPps, 0)} pps (${f(T.steadyRecvKbps / 1000, 2)} Mbit/s payload); loss ${f(T.steadyLossPct, 3)}%; one-way latency p50 ${f(T.steadyLatP50, 2)} p95 ${f(T.steadyLatP95, 2)} p99 ${f(T.steadyLatP99, 2)} ms`);
   out.push(`Whole run (ramp included): loss ${f(T.lossPct, 3)}% (${T.lost}/${T.expected}); jitter mean ${f(T.jitterMsMean, 2)} ms max ${f(T.jitterMsMax, 2)} ms; one-way latency p50 ${f(T.latP50, 2)} p95 ${f(T.latP95, 2)} p99 ${f(T.latP99, 2)} max ${f(T.latMax, 1)} ms`);
-  const elu = s.cpu.serverWorkerEluPct.length ? `; server workers event-loop busy ${s.cpu.serverWorkerEluPct.map((x) => `${f(x, 0)}%`).join(' ')}` : '';
+  const elu = (s.cpu.serverWorkerEluPct.length ? `; server workers event-loop busy ${s.cpu.serverWorkerEluPct.map((x) => `${f(x, 0)}%`).join(' ')}` : '')
+    + `; client threads event-loop busy ${s.cpu.clientWorkerEluPct.map((x) => `${f(x, 0)}%`).join(' ')}`;
   out.push(`CPU (% of one core, steady): clients ${f(s.cpu.clientPct, 0)}%, ${c.inProcessServer ? `server ${f(s.cpu.serverPct, 0)}%` : Number.isFinite(s.cpu.serverPct) ? `external server process ${f(s.cpu.serverPct, 0)}%` : 'server external (not measured: --server-pid)'}, runner main ${f(s.cpu.mainPct, 0)}%${elu}; clients ${f(s.cpu.clientUsPerPacket, 1)} us/packet, server ${f(s.cpu.serverUsPerPacketOut, 1)} us/forwarded packet`);
   out.push(`RSS: ${f(s.rss.beforeMb, 0)} MB before, ${f(s.rss.serverIdleMb, 0)} MB with idle server, ${f(s.rss.idleMb, 0)} MB with idle client threads, peak ${f(s.rss.peakMb, 0)} MB; ${f(s.rss.perParticipantKb, 0)} KB per participant (clients${c.inProcessServer ? ' + server' : ''}), client heap ${f(s.rss.clientHeapPerParticipantKb, 0)} KB per participant${s.rss.externalServerPeakMb !== null ? `; external server peak ${f(s.rss.externalServerPeakMb, 0)} MB` : ''}`);
   out.push(`Kernel UDP receive drops: server ${s.udpDrops.server ?? 'n/a (external)'}, clients ${s.udpDrops.clients}`);
