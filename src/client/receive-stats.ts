@@ -5,8 +5,8 @@
 import { readAbsCaptureTimeMs, readAudioLevel, type ReportBlockInit, type RtpView } from '../rtp/index.js';
 import { NTP_UNIX_OFFSET_MS, wallMs } from './opus-sender.js';
 
-/** Log-scale latency histogram: bin = floor(16 * log2(1 + ms * 100)), 256 bins (~4 % wide, up to ~650 ms). */
-export const LATENCY_BINS = 256;
+/** Log-scale latency histogram: bin = floor(16 * log2(1 + ms * 100)), 320 bins (~4 % wide, up to ~10 s). */
+export const LATENCY_BINS = 320;
 
 export function latencyBin(ms: number): number {
   if (!(ms > 0)) return 0;

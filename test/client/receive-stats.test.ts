@@ -3,7 +3,7 @@
 // the histogram percentiles.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { NTP_UNIX_OFFSET_MS, TrackReceiveStats, histogramPercentile, latencyBin, latencyBinMs, wallMs } from '../../src/client/index.js';
+import { LATENCY_BINS, NTP_UNIX_OFFSET_MS, TrackReceiveStats, histogramPercentile, latencyBin, latencyBinMs, wallMs } from '../../src/client/index.js';
 
 const mk = () => new TrackReceiveStats({ ssrc: 1, trackSid: 'TR_x', publisherSid: 'PA_y', clockRate: 48000, absCaptureTimeId: 5, audioLevelId: 1 });
 
@@ -72,7 +72,7 @@ test('latency from abs-capture-time (NTP ms) against the wall clock', () => {
 });
 
 test('histogram percentiles are within one bin (~4.4 %) of the exact value', () => {
-  const h = new Uint32Array(256);
+  const h = new Uint32Array(LATENCY_BINS);
   const xs: number[] = [];
   for (let i = 1; i <= 1000; i++) { const ms = i * 0.05; xs.push(ms); h[latencyBin(ms)]!++; }
   for (const q of [0.5, 0.95, 0.99]) {
@@ -80,9 +80,10 @@ test('histogram percentiles are within one bin (~4.4 %) of the exact value', () 
     const got = histogramPercentile(h, q);
     assert.ok(Math.abs(got - exact) / exact < 0.05, `q${q}: ${got} vs ${exact}`);
   }
-  assert.ok(Number.isNaN(histogramPercentile(new Uint32Array(256), 0.5)));
+  assert.ok(Number.isNaN(histogramPercentile(new Uint32Array(LATENCY_BINS), 0.5)));
   assert.is(latencyBin(-1), 0);
-  assert.is(latencyBin(1e9), 255);
+  assert.is(latencyBin(1e9), LATENCY_BINS - 1);
+  assert.ok(latencyBinMs(latencyBin(5000)) > 4700 && latencyBinMs(latencyBin(5000)) < 5300, "5 s fits");
   assert.ok(latencyBinMs(latencyBin(10)) > 9.5 && latencyBinMs(latencyBin(10)) < 10.5);
 });
 

@@ -86,7 +86,7 @@ export interface LoadTestSummary {
   runS: number;
   host: { cores: number; loadAvgStart: number; loadAvgEnd: number };
   tracks: TrackSummary[];
-  series: { t: number; sentPps: number; recvPps: number; latP50: number; latP95: number; latP99: number; lossPct: number; clientCpuPct: number; serverCpuPct: number; rssMb: number }[];
+  series: { t: number; sentPps: number; recvPps: number; latP50: number; latP95: number; latP99: number; lossPct: number; clientCpuPct: number; serverCpuPct: number; clientElu: number[]; serverElu: number[]; rssMb: number }[];
 }
 
 export interface SummarizeInput {
@@ -215,7 +215,7 @@ export function summarize(i: SummarizeInput): LoadTestSummary {
     runS: r2(i.runMs / 1000),
     host: { cores: availableParallelism(), loadAvgStart: r2(i.loadAvg[0]), loadAvgEnd: r2(i.loadAvg[1]) },
     tracks,
-    series: i.samples.map((s) => ({ t: s.t, sentPps: r2(s.sentPps), recvPps: r2(s.recvPps), latP50: r2(s.latP50), latP95: r2(s.latP95), latP99: r2(s.latP99), lossPct: r2(s.lossPct), clientCpuPct: r2(s.clientCpuPct), serverCpuPct: r2(s.serverCpuPct), rssMb: r2(s.rssMb) })),
+    series: i.samples.map((s) => ({ t: s.t, sentPps: r2(s.sentPps), recvPps: r2(s.recvPps), latP50: r2(s.latP50), latP95: r2(s.latP95), latP99: r2(s.latP99), lossPct: r2(s.lossPct), clientCpuPct: r2(s.clientCpuPct), serverCpuPct: r2(s.serverCpuPct), clientElu: s.clientWorkerElu.map(r2), serverElu: s.serverWorkerElu.map(r2), rssMb: r2(s.rssMb) })),
   };
 }
 
