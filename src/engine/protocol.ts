@@ -105,7 +105,7 @@ export type EngineEvent =
  * ('switched'), or the track got no room ('paused') / room again ('resumed'); `estimate`
  * says what drove it ('external': the transport's BWE, 'loss-fallback': RR loss).
  * 'subscribedQualityUpdate' (dynacast): the highest layer any subscriber needs of a
- * publisher's track (the signal proto has no SubscribedQualityUpdate, so it is an event).
+ * publisher's track (EngineRoomService sends it to the publisher as SubscribedQualityUpdate).
  */
 export type SimulcastEvent =
   | { type: 'subscriptionLayer'; participant: string; track: string; change: 'target' | 'switched' | 'paused' | 'resumed'; spatial: number; estimateBps: number; estimate: 'external' | 'loss-fallback'; atMs: number }

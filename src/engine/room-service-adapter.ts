@@ -3,7 +3,7 @@
 // expect around the engine's state: AddTrackRequests announced before the offer (their
 // sids name the tracks the offer publishes), participant updates broadcast to the room,
 // and the first-subscriber notice to a track's publisher.
-import { DisconnectReason, ParticipantState, RequestReason, VideoQuality, type AddTrackRequest, type SessionDescription, type TrackInfo as LkTrackInfo, type UpdateSubscription, type UpdateTrackSettings } from '../signal/messages.js';
+import { DisconnectReason, ParticipantState, RequestReason, VideoQuality, type AddTrackRequest, type SessionDescription, type SubscribedQuality, type TrackInfo as LkTrackInfo, type UpdateSubscription, type UpdateTrackSettings } from '../signal/messages.js';
 import { RequestRejectedError } from '../signal/errors.js';
 import type { IceCandidateInit, JoinRequest, JoinResult, RoomService, SignalSink } from '../signal/room-service.js';
 import { randomBytes } from 'node:crypto';
@@ -42,6 +42,14 @@ export class EngineRoomService implements RoomService {
       const t = this.engine.track(sub.trackSid);
       const owner = t && this.#entries.get(t.participant.sid);
       if (owner && !owner.subscribedNotified.has(t.sid)) { owner.subscribedNotified.add(t.sid); owner.sink.trackSubscribed(t.sid); }
+    });
+    // Dynacast: tell the publisher which of its simulcast layers anyone needs (spatial
+    // index = VideoQuality LOW/MEDIUM/HIGH), for the track's codec and the legacy list.
+    p.on('subscribedQualityUpdate', (trackSid, _maxSpatial, enabled) => {
+      const t = p.tracks.get(trackSid);
+      if (!t || !e.sink.subscribedQualityUpdate) return;
+      const qualities = dynacastQualities(enabled);
+      e.sink.subscribedQualityUpdate({ trackSid, subscribedQualities: qualities, subscribedCodecs: [{ codec: t.info.codec.name.toLowerCase(), qualities }] });
     });
     p.on('left', () => {
       if (!e.leaving) e.sink.close(room.closed ? DisconnectReason.ROOM_CLOSED : DisconnectReason.PARTICIPANT_REMOVED);
@@ -198,6 +206,11 @@ export class EngineRoomService implements RoomService {
 
   /** Tracks the shim can find by sid (tests, admin). */
   track(sid: string): Track | undefined { return this.engine.track(sid); }
+}
+
+/** Per-spatial-layer flags -> SubscribedQuality list (LOW, MEDIUM, HIGH; missing layers off). */
+export function dynacastQualities(enabled: readonly boolean[]): SubscribedQuality[] {
+  return [VideoQuality.LOW, VideoQuality.MEDIUM, VideoQuality.HIGH].map((quality) => ({ quality, enabled: enabled[quality] === true }));
 }
 
 /** EngineError -> RequestRejectedError with the matching RequestResponse reason. */

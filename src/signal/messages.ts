@@ -122,6 +122,9 @@ export interface ReconnectResponse {
 }
 export interface SpeakerInfo { sid?: string; level?: number; active?: boolean }
 export interface ConnectionQualityInfo { participantSid?: string; quality?: ConnectionQuality; score?: number }
+export interface SubscribedQuality { quality?: VideoQuality; enabled?: boolean }
+export interface SubscribedCodec { codec?: string; qualities?: SubscribedQuality[] }
+export interface SubscribedQualityUpdate { trackSid?: string; subscribedQualities?: SubscribedQuality[]; subscribedCodecs?: SubscribedCodec[] }
 export interface RequestResponse {
   requestId?: number; reason?: RequestReason; message?: string;
   trickle?: TrickleRequest; addTrack?: AddTrackRequest; mute?: MuteTrackRequest;
@@ -135,5 +138,5 @@ export interface SignalResponse {
   refreshToken?: string; trackUnpublished?: { trackSid?: string }; pong?: number;
   reconnect?: ReconnectResponse; pongResp?: Pong;
   subscriptionResponse?: { trackSid?: string; err?: number }; requestResponse?: RequestResponse;
-  trackSubscribed?: { trackSid?: string };
+  trackSubscribed?: { trackSid?: string }; subscribedQualityUpdate?: SubscribedQualityUpdate;
 }

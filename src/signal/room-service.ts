@@ -11,7 +11,7 @@
 // RequestResponse UNCLASSIFIED_ERROR. The session stays up either way.
 import type {
   AddTrackRequest, Codec, ConnectionQualityInfo, DisconnectReason, ICEServer, ParticipantInfo,
-  ParticipantPermission, Room, SessionDescription, SignalTarget, SpeakerInfo, SubscriptionPermission,
+  ParticipantPermission, Room, SessionDescription, SignalTarget, SpeakerInfo, SubscribedQualityUpdate, SubscriptionPermission,
   TrackInfo, UpdateSubscription, UpdateTrackSettings, UpdateVideoLayers,
 } from './messages.js';
 
@@ -79,6 +79,10 @@ export interface SignalSink {
   speakersChanged(speakers: SpeakerInfo[]): void;
   roomUpdate(room: Room): void;
   connectionQuality(updates: ConnectionQualityInfo[]): void;
+  /** Dynacast: which simulcast qualities of one of this participant's published tracks
+   *  subscribers want -> `subscribed_quality_update`; the client pauses the disabled
+   *  encodings. Optional so older sinks still compile. */
+  subscribedQualityUpdate?(update: SubscribedQualityUpdate): void;
   /** The engine removed the participant (kicked, room closed) -> `leave`, socket closed.
    *  The shim does NOT call RoomService.leave afterwards. */
   close(reason: DisconnectReason): void;

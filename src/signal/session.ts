@@ -8,7 +8,7 @@ import {
   DisconnectReason, LeaveAction, RequestReason, TrackType, TrackSource,
   type ConnectionQualityInfo, type ParticipantInfo, type ParticipantPermission, type ReconnectResponse, type Room,
   type SessionDescription, type SignalRequest, type SignalResponse, type SignalTarget, type SpeakerInfo,
-  type JoinResponse, type RequestResponse,
+  type JoinResponse, type RequestResponse, type SubscribedQualityUpdate,
 } from './messages.js';
 import { decodeSignalRequest, encodeSignalResponse } from './proto.js';
 import type { IceCandidateInit, RoomService, SignalSink } from './room-service.js';
@@ -274,6 +274,7 @@ export class SignalSession implements SignalSink {
   speakersChanged(speakers: SpeakerInfo[]): void { this.#send({ speakersChanged: { speakers } }); }
   roomUpdate(room: Room): void { this.#send({ roomUpdate: { room } }); }
   connectionQuality(updates: ConnectionQualityInfo[]): void { this.#send({ connectionQuality: { updates } }); }
+  subscribedQualityUpdate(update: SubscribedQualityUpdate): void { this.#send({ subscribedQualityUpdate: update }); }
   /** Not part of SignalSink: the server's token refresher. */
   refreshToken(token: string): void { this.#send({ refreshToken: token }); }
   close(reason: DisconnectReason): void {

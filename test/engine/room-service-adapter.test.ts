@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Engine, EngineRoomService } from '../../src/engine/index.js';
-import { DisconnectReason, ParticipantState, RequestReason, TrackSource, TrackType, type ParticipantInfo, type SessionDescription } from '../../src/signal/messages.js';
+import { DisconnectReason, ParticipantState, RequestReason, TrackSource, TrackType, type ParticipantInfo, type SessionDescription, type SubscribedQualityUpdate } from '../../src/signal/messages.js';
 import { RequestRejectedError } from '../../src/signal/errors.js';
 import type { JoinRequest, SignalSink } from '../../src/signal/room-service.js';
 import { parseSdp } from '../../src/sdp/index.js';
@@ -16,6 +16,7 @@ class FakeSink implements SignalSink {
   subscribed: string[] = [];
   closed: DisconnectReason[] = [];
   muted: [string, boolean][] = [];
+  qualities: SubscribedQualityUpdate[] = [];
   participantUpdate(p: ParticipantInfo[]): void { this.updates.push(p); }
   subscriberOffer(o: SessionDescription): void { this.offers.push(o); }
   iceCandidate(): void { /* ICE-lite: never */ }
@@ -25,6 +26,7 @@ class FakeSink implements SignalSink {
   speakersChanged(): void { /* later */ }
   roomUpdate(): void { /* later */ }
   connectionQuality(): void { /* later */ }
+  subscribedQualityUpdate(u: SubscribedQualityUpdate): void { this.qualities.push(u); }
   close(r: DisconnectReason): void { this.closed.push(r); }
   lastUpdateOf(sid: string): ParticipantInfo | undefined {
     for (let i = this.updates.length - 1; i >= 0; i--) { const f = this.updates[i]!.find((p) => p.sid === sid); if (f) return f; }
@@ -127,6 +129,26 @@ test('a track muted before it is published starts muted', async () => {
   await svc.publisherOffer(a, { type: 'offer', sdp: chromiumOffer() });
   assert.ok(svc.track(t.sid!)!.muted);
   assert.ok(sb.lastUpdateOf(a)!.tracks!.find((x) => x.sid === t.sid)!.muted);
+  await engine.close();
+});
+
+test('dynacast: the engine\'s subscribedQualityUpdate reaches the publisher\'s sink as LiveKit qualities', async () => {
+  const engine = await Engine.create({ workers: 0 });
+  const svc = new EngineRoomService(engine);
+  const sa = new FakeSink(), sb = new FakeSink();
+  const a = (await svc.join(joinReq('a', sa))).participant.sid!;
+  await svc.join(joinReq('b', sb));
+  const tv = await svc.addTrack(a, { cid: VIDEO_CID, type: TrackType.VIDEO, source: TrackSource.CAMERA });
+  await svc.publisherOffer(a, { type: 'offer', sdp: chromiumOffer() });
+  const pa = engine.participant(a)!;
+  pa.emit('subscribedQualityUpdate', tv.sid!, 1, [true, true, false]);
+  pa.emit('subscribedQualityUpdate', 'TR_not_mine', 0, [true, false, false]);
+  engine.participant((await svc.join(joinReq('c', new FakeSink()))).participant.sid!)!.emit('subscribedQualityUpdate', tv.sid!, -1, [false, false, false]);
+  const want = [{ quality: 0, enabled: true }, { quality: 1, enabled: true }, { quality: 2, enabled: false }];
+  assert.equal(sa.qualities, [{ trackSid: tv.sid, subscribedQualities: want, subscribedCodecs: [{ codec: 'vp8', qualities: want }] }], 'only the publisher, only its own track');
+  assert.equal(sb.qualities, []);
+  pa.emit('subscribedQualityUpdate', tv.sid!, -1, [false, false, false]);
+  assert.equal(sa.qualities[1]!.subscribedQualities!.map((q) => q.enabled), [false, false, false]);
   await engine.close();
 });
 

@@ -45,9 +45,10 @@ test('the proto files declare the messages and enums we rely on', () => {
   const names = types.map((t) => t.name);
   for (const n of ['SignalRequest', 'SignalResponse', 'JoinResponse', 'SessionDescription', 'TrickleRequest', 'AddTrackRequest', 'TrackPublishedResponse',
     'MuteTrackRequest', 'UpdateSubscription', 'LeaveRequest', 'ParticipantUpdate', 'ParticipantInfo', 'TrackInfo', 'Room', 'Ping', 'Pong', 'ICEServer',
-    'ClientConfiguration', 'RequestResponse', 'ReconnectResponse', 'UpdateTrackSettings']) assert.ok(names.includes(n), n);
+    'ClientConfiguration', 'RequestResponse', 'ReconnectResponse', 'UpdateTrackSettings',
+    'SubscribedQualityUpdate', 'SubscribedQuality', 'SubscribedCodec']) assert.ok(names.includes(n), n);
   const en = enums.map((e) => e.fullName);
-  for (const n of ['.livekit.SignalTarget', '.livekit.TrackType', '.livekit.TrackSource', '.livekit.ParticipantInfo.State', '.livekit.DisconnectReason']) assert.ok(en.includes(n), n);
+  for (const n of ['.livekit.SignalTarget', '.livekit.TrackType', '.livekit.TrackSource', '.livekit.ParticipantInfo.State', '.livekit.DisconnectReason', '.livekit.VideoQuality']) assert.ok(en.includes(n), n);
   assert.ok(types.length >= 40, `${types.length} types`);
 });
 

@@ -5,6 +5,7 @@ import { SignalSession } from '../../src/signal/session.js';
 import { decodeSignalResponse, encodeSignalRequest } from '../../src/signal/proto.js';
 import { DisconnectReason, TrackType, type SignalRequest } from '../../src/signal/messages.js';
 import { FakeRoomService } from './fakes.js';
+import { SignalResponse as LkResponse, VideoQuality as LkQuality } from '@livekit/protocol';
 
 function make(rooms: FakeRoomService, maxBuffered?: number) {
   const out: string[] = [];
@@ -79,6 +80,28 @@ test('detached buffer is bounded and flags overflow; a short drop replays everyt
   a.s.detach();
   for (let i = 0; i < 6; i++) a.s.trackMuted(`X${i}`, true);
   assert.is(a.s.overflowed, true);
+});
+
+test('subscribedQualityUpdate goes out as SignalResponse.subscribed_quality_update (LiveKit decodes it)', () => {
+  const rooms = new FakeRoomService();
+  const raw: Uint8Array[] = [];
+  const s = new SignalSession({ service: rooms, permission: { canPublish: true, canSubscribe: true }, maxMessageBytes: 4096, nowMs: () => 5 });
+  s.attach({ send: (f) => raw.push(f), close: () => {} });
+  s.joined('PA_1', {});
+  s.subscribedQualityUpdate({
+    trackSid: 'TR_v',
+    subscribedQualities: [{ quality: 0, enabled: true }, { quality: 1, enabled: true }, { quality: 2, enabled: false }],
+    subscribedCodecs: [{ codec: 'vp8', qualities: [{ quality: 0, enabled: true }, { quality: 1, enabled: true }, { quality: 2, enabled: false }] }],
+  });
+  assert.is(raw.length, 2);
+  const lk = LkResponse.fromBinary(raw[1]);
+  assert.is(lk.message.case, 'subscribedQualityUpdate');
+  const u = lk.message.value as any;
+  assert.is(u.trackSid, 'TR_v');
+  assert.equal(u.subscribedQualities.map((q: any) => [q.quality, q.enabled]), [[LkQuality.LOW, true], [LkQuality.MEDIUM, true], [LkQuality.HIGH, false]]);
+  assert.is(u.subscribedCodecs.length, 1);
+  assert.is(u.subscribedCodecs[0].codec, 'vp8');
+  assert.equal(u.subscribedCodecs[0].qualities.map((q: any) => q.enabled), [true, true, false]);
 });
 
 test.run();
