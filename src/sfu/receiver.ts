@@ -100,7 +100,8 @@ export class Receiver {
   readonly cache: PacketCache | null;
   readonly nackGenerator: NackGenerator | null;
   readonly keyframeRequester: KeyframeRequester;
-  readonly rtxSsrc: number;
+  /** The publisher's RTX SSRC (0: none); set at construction or later by setRtx. */
+  rtxSsrc: number;
   /** The publisher's RED payload type (-1: none) and whether the packet being fanned out is RED. */
   readonly redPayloadType: number;
   packetIsRed = false;
@@ -111,7 +112,7 @@ export class Receiver {
   srArrivalMs = -1;
   lastKeyframeMs = -1;
   readonly #unwrapper = new SeqUnwrapper();
-  readonly #rtxMap: RtxMapping | null;
+  #rtxMap: RtxMapping | null;
   readonly #codecId: number;
   readonly #video: boolean;
   readonly #upstream: RtcpSink;
@@ -185,6 +186,19 @@ export class Receiver {
       if (i > 0) for (let j = 0; j < extLen; j++) buf[extOff + j] = extSave[j]!;
       dts[i]!.writeRtp(buf, v, ext, ts, key, nowMs);
     }
+  }
+
+  /**
+   * The publisher's RTX stream learnt after construction (simulcast: a layer's RTX SSRC
+   * first seen with the repaired-rid extension). False when one is already set (a
+   * different SSRC is not taken over) or the receiver is closed. Register the receiver
+   * with the RTCP router again afterwards so its RTX SSRC routes here.
+   */
+  setRtx(rtx: { ssrc: number; payloadType: number }): boolean {
+    if (this.#closed || this.#rtxMap !== null) return false;
+    this.rtxSsrc = rtx.ssrc >>> 0;
+    this.#rtxMap = new RtxMapping().addSsrc(rtx.ssrc, this.ssrc).addPt(rtx.payloadType, this.codec.payloadType);
+    return true;
   }
 
   /**

@@ -15,8 +15,12 @@
 // DownTrack extended sequence numbers tagged with the layer (layer x 2^28 + the low 28
 // bits: still a small integer, so nothing is boxed per packet), and LayeredCache (the
 // TrackSource's cache, what the DownTrack's Retransmitter reads) sends a lookup to the
-// layer it came from. Not here yet: the layers' own RTX (repaired-rid) streams are not
-// mapped (their packets are dropped), so nothing is NACKed upstream for simulcast.
+// layer it came from.
+//
+// Upstream repair: each layer has its own RTX stream (RFC 4588 on its own SSRC), also not
+// in the SDP; its first packets carry the repaired-rid extension naming the layer's rid.
+// SimulcastDemux then gives the layer Receiver that RTX SSRC (Receiver.setRtx, with the
+// negotiated RTX payload type), so the layer can NACK upstream and unwrap the answers.
 import { Codec, Vp8Descriptor, codecFromName, type RtpView } from '../rtp/index.js';
 import { Dynacast } from './allocation/index.js';
 import { PacketCache } from './buffer/index.js';
@@ -299,16 +303,21 @@ function isDownTrack(s: FanoutSink): s is DownTrack {
 /**
  * Maps packets of unknown SSRCs on a publisher transport to simulcast layers by their
  * mid and rid header extensions (sent by Chromium until the SSRC is acknowledged by an
- * RR, so the first packets carry them). RTX streams (repaired-rid) are remembered and
- * ignored.
+ * RR, so the first packets carry them). An RTX stream (repaired-rid) becomes its layer's
+ * RTX SSRC when the RTX payload type was negotiated (`rtxPt`) and the layer exists;
+ * otherwise it is remembered and ignored (no RTX negotiated) or retried on its next
+ * packet (its layer not seen yet).
  */
 export class SimulcastDemux {
-  readonly #byMid = new Map<string, { sim: SimulcastReceiver; midId: number; ridId: number; rrId: number }>();
+  readonly #byMid = new Map<string, { sim: SimulcastReceiver; midId: number; ridId: number; rrId: number; rtxPt: number }>();
   readonly #ignored = new Set<number>();
   unmapped = 0;
+  /** RTX streams given to their layer. */
+  rtxMapped = 0;
 
-  add(mid: string, sim: SimulcastReceiver, ext: { mid?: number; rid?: number; repairedRid?: number }): void {
-    this.#byMid.set(mid, { sim, midId: ext.mid ?? 0, ridId: ext.rid ?? 0, rrId: ext.repairedRid ?? 0 });
+  /** `rtxPt`: the negotiated RTX payload type of the m-line's codec (absent: RTX is ignored). */
+  add(mid: string, sim: SimulcastReceiver, ext: { mid?: number; rid?: number; repairedRid?: number; rtxPt?: number }): void {
+    this.#byMid.set(mid, { sim, midId: ext.mid ?? 0, ridId: ext.rid ?? 0, rrId: ext.repairedRid ?? 0, rtxPt: ext.rtxPt ?? -1 });
   }
 
   remove(mid: string): void { this.#byMid.delete(mid); }
@@ -316,8 +325,10 @@ export class SimulcastDemux {
   get(mid: string): SimulcastReceiver | undefined { return this.#byMid.get(mid)?.sim; }
 
   /**
-   * A packet of an SSRC no Receiver owns (`v` reset on it). Returns the new layer's
-   * Receiver (the caller feeds the packet to it) or null.
+   * A packet of an SSRC no Receiver owns (`v` reset on it). Returns the Receiver of the
+   * layer it belongs to, or null. When the packet's SSRC is that Receiver's `rtxSsrc`
+   * (an RTX stream just mapped), the caller registers the Receiver with the RTCP router
+   * again and feeds the packet to `onRtxRtp`; otherwise (a new layer) to `onRtp`.
    */
   route(buf: Buffer, v: RtpView): Receiver | null {
     const ssrc = v.ssrc;
@@ -329,7 +340,17 @@ export class SimulcastDemux {
       e = this.#byMid.get(mid);
     }
     if (!e) { this.unmapped++; return null; }
-    if (e.rrId > 0 && v.findExtension(e.rrId) >= 0) { this.#ignored.add(ssrc); return null; }
+    if (e.rrId > 0 && v.findExtension(e.rrId) >= 0) {
+      if (e.rtxPt < 0) { this.#ignored.add(ssrc); return null; }
+      const rrid = buf.toString('latin1', v.extValueOffset, v.extValueOffset + v.extValueLength);
+      const s = e.sim.spatialOf(rrid);
+      const layer = s >= 0 ? e.sim.layers[s] : null;
+      // Its layer not seen yet (or another PT, e.g. FEC): try again on the next packet.
+      if (!layer || v.payloadType !== e.rtxPt) { this.unmapped++; return null; }
+      if (layer.rtxSsrc !== ssrc && !layer.setRtx({ ssrc, payloadType: e.rtxPt })) { this.#ignored.add(ssrc); return null; }
+      this.rtxMapped++;
+      return layer;
+    }
     if (e.ridId <= 0 || v.findExtension(e.ridId) < 0) { this.unmapped++; return null; }
     const rid = buf.toString('latin1', v.extValueOffset, v.extValueOffset + v.extValueLength);
     const r = e.sim.addLayer(rid, ssrc);

@@ -8,6 +8,8 @@ import { RtpPacket, RtcpPacketConverter, RtcpPayloadSpecificFeedback, PictureLos
 import { RtpView, writeNack, writeReceiverReport, writeRtpPacket } from '../../src/rtp/index.js';
 import { DownTrack, Forwarder, FwdDecision, PublisherRtcp, Receiver, SimulcastDemux, SimulcastReceiver, SubscriberRtcp, spatialOfRid } from '../../src/sfu/index.js';
 import { FakeTransport } from './fake-transport.js';
+import { writeRtx } from '../../src/sfu/nack/index.js';
+import { RtcpTransportLayerFeedback, GenericNack } from 'werift-rtp';
 
 const MID_ID = 1, RID_ID = 5, RRID_ID = 6;
 const SSRC = [0x1000, 0x2000, 0x3000];
@@ -161,7 +163,7 @@ test('subscriber NACKs are answered from the cache of the layer each packet came
   assert.is(dt.counters.retransmits, 2);
 });
 
-test('RTX of a layer (repaired-rid) is ignored; an unknown mid or rid makes no layer', () => {
+test('RTX of a layer (repaired-rid) is ignored without a negotiated RTX payload type; an unknown mid or rid makes no layer', () => {
   const { sim, demux, route, rtcp } = setup();
   route(vp8(0, 1, 0, 1, true, false, 0x7777, [{ id: MID_ID, value: [0x31] }, { id: RRID_ID, value: [0x71] }]), 0);
   route(vp8(0, 1, 0, 1, true, false, 0x8888, [{ id: MID_ID, value: [0x32] }, { id: RID_ID, value: [0x71] }]), 0);
@@ -179,6 +181,78 @@ test('layer bitrates are measured per layer over 500 ms windows; a silent layer 
   assert.ok(b[0]! > 0 && b[1]! > 0 && b[2]! > 0, `${[...b]}`);
   const b2 = [...sim.layerBitrates(2100)];
   assert.is(b2[2], 0, 'f stopped 1.6 s ago');
+});
+
+test('layer RTX (repaired-rid) is mapped to its layer on first sight: upstream NACKs per layer SSRC, RTX unwrapped into the layer', () => {
+  const up = new FakeTransport(), out = new FakeTransport();
+  const rtcp = new PublisherRtcp(0x5555);
+  const sim = new SimulcastReceiver({
+    trackId: 'TR_v', codec, rids: RIDS,
+    factory: (_s, _rid, ssrc) => { const r = new Receiver({ trackId: 'TR_v', kind: 'video', ssrc, codec, upstream: up, rtcpSsrc: 0x5555, nack: true, upstreamNack: true }); rtcp.add(r); return r; },
+  });
+  const demux = new SimulcastDemux();
+  demux.add('1', sim, { mid: MID_ID, rid: RID_ID, repairedRid: RRID_ID, rtxPt: 97 });
+  const dt = new DownTrack({ receiver: sim, transport: out, ssrc: 0xabcdef, payloadType: 100, extMap: new Uint8Array(256), cname: 'c', initialSeq: 500, initialTs: 1000 });
+  dt.start(0);
+  // As PublisherSide's onRtp: media SSRC, known RTX SSRC, else the demux (a new layer or a layer's RTX stream).
+  const route = (p: Buffer, now: number): void => {
+    assert.is(view.reset(p, 0, p.length), 0);
+    const r = rtcp.get(view.ssrc);
+    if (r) { r.onRtp(p, view, now); return; }
+    const rx = rtcp.getByRtxSsrc(view.ssrc);
+    if (rx) { rx.onRtxRtp(p, view, now); return; }
+    const lr = demux.route(p, view);
+    if (lr && lr.rtxSsrc === view.ssrc) { rtcp.add(lr); lr.onRtxRtp(p, view, now); } else if (lr) lr.onRtp(p, view, now);
+  };
+  const rrid = (r: string) => [{ id: MID_ID, value: [0x31] }, { id: RRID_ID, value: [...Buffer.from(r)] }];
+  /** The RTX packet (RFC 4588) of layer s's packet i, on rtxSsrc, with the given extensions. */
+  const rtxOf = (s: number, i: number, rtxSsrc: number, rtxSeq: number, ext: { id: number; value: number[] }[], pt = 97): Buffer => {
+    const orig = Buffer.from(vp8(s, 100 * (s + 1) + i, 3000 * i, i, false, false, SSRC[s]!, ext));
+    const x = Buffer.alloc(1500);
+    const n = writeRtx(orig, 0, orig.length, x, 0, rtxSsrc, pt, rtxSeq);
+    assert.ok(n > 0);
+    return x.subarray(0, n);
+  };
+  // Layers q and h; q loses packet 3, h loses packet 4.
+  for (let i = 0; i < 6; i++) for (let s = 0; s < 2; s++) {
+    if ((s === 0 && i === 3) || (s === 1 && i === 4)) continue;
+    route(vp8(s, 100 * (s + 1) + i, 3000 * i, i, i === 0, i < 3), i * 33);
+  }
+  const forwarded = out.rtp.length;
+  assert.is(forwarded, 5, 'layer q forwarded, one lost');
+  for (const now of [200, 260, 320, 400]) rtcp.tick(now);
+  const nacked = new Map<number, number[]>();
+  for (const b of up.rtcp) for (const p of RtcpPacketConverter.deSerialize(b)) {
+    if (p instanceof RtcpTransportLayerFeedback && p.feedback instanceof GenericNack) nacked.set(p.feedback.mediaSourceSsrc, [...(nacked.get(p.feedback.mediaSourceSsrc) ?? []), ...p.feedback.lost]);
+  }
+  assert.equal([...new Set(nacked.get(SSRC[0]!))], [103], 'NACK for layer q with its SSRC (werift-rtp reads it)');
+  assert.equal([...new Set(nacked.get(SSRC[1]!))], [204], 'NACK for layer h with its SSRC');
+
+  // RTX of h before it names its layer: not mapped. RTX naming f (no such layer yet) or with another PT: not mapped.
+  route(rtxOf(1, 4, 0x2001, 1, []), 410);
+  route(rtxOf(2, 4, 0x3001, 1, rrid('f')), 410);
+  route(rtxOf(1, 4, 0x2001, 1, rrid('h'), 98), 410);
+  assert.is(demux.rtxMapped, 0);
+  assert.is(sim.layers[1]!.rtxSsrc, 0);
+
+  // The answers: each RTX stream becomes its layer's on first sight, the original goes into the layer.
+  route(rtxOf(0, 3, 0x1001, 7, rrid('q')), 420);
+  route(rtxOf(1, 4, 0x2001, 9, rrid('h')), 420);
+  assert.is(demux.rtxMapped, 2);
+  assert.is(sim.layers[0]!.rtxSsrc, 0x1001);
+  assert.is(sim.layers[1]!.rtxSsrc, 0x2001);
+  assert.is(rtcp.getByRtxSsrc(0x2001), sim.layers[1]!);
+  for (const s of [0, 1]) assert.is(sim.layers[s]!.counters.rtxRecovered, 1, `layer ${s} recovered one`);
+  assert.ok(sim.layers[0]!.cache!.has(0x10000 + 103));
+  assert.ok(sim.layers[1]!.cache!.has(0x10000 + 204));
+  assert.is(out.rtp.length, forwarded + 1, 'the recovered q packet reached the subscriber (h is not forwarded)');
+  const re = RtpPacket.deSerialize(out.rtp[forwarded]!);
+  assert.equal([...re.payload], [...RtpPacket.deSerialize(vp8(0, 103, 9000, 3, false, false)).payload], 'payload of q packet 3');
+
+  // Later RTX packets of a mapped stream carry no extensions any more: routed by SSRC.
+  route(rtxOf(1, 5, 0x2001, 10, []), 430);
+  assert.is(sim.layers[1]!.counters.rtxPackets, 2);
+  assert.is(sim.layers[1]!.counters.duplicates, 1, 'packet 5 of h was already there');
 });
 
 test.run();

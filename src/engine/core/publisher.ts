@@ -66,8 +66,9 @@ export class PublisherSide {
       const rx = this.rtcp.getByRtxSsrc(view.ssrc);
       if (rx !== undefined) { rx.onRtxRtp(buf, view, nowMs); return; }
       const lr = this.simulcast.route(buf, view);
-      if (lr !== null) lr.onRtp(buf, view, nowMs);
-      else this.unknownSsrcPackets++;
+      if (lr === null) this.unknownSsrcPackets++;
+      else if (lr.rtxSsrc === view.ssrc) { this.rtcp.add(lr); lr.onRtxRtp(buf, view, nowMs); } // a layer's RTX stream, just mapped
+      else lr.onRtp(buf, view, nowMs);
     };
     t.events.onRtcp = (buf, len, nowMs) => this.rtcp.handle(buf, len, nowMs);
     t.events.onStateChange = (s) => this.#hooks.state(s);
@@ -137,7 +138,7 @@ export class PublisherSide {
     const wanted = trackSids[name] ?? trackSids[m.mid];
     const sid = wanted !== undefined && !this.#ctx.trackSidTaken(wanted) ? wanted : newSid('TR_');
     const codec = { name: c.name, clockRate: c.clockRate, payloadType: c.payloadType };
-    const sim = createSimulcastReceiver({ trackId: sid, m, codec, upstream: t, rtcp: this.rtcp, demux: this.simulcast });
+    const sim = createSimulcastReceiver({ trackId: sid, m, codec, upstream: t, rtcp: this.rtcp, demux: this.simulcast, negotiated: c });
     const track = new TrackCore({ sid, participantSid: this.#participantSid, kind: 'video', mid: m.mid, name, ssrc: 0, codec, muted: false }, sim, c, { ...m.headerExtensions });
     this.tracks.set(m.mid, track);
     this.#hooks.published(track);
