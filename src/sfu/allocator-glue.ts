@@ -122,6 +122,7 @@ export class SubscriberAllocation {
   #external = NaN;
   #lastMs = -Infinity;
   #audioCount = 0;
+  #deficient = false;
 
   constructor(o: SubscriberAllocationOptions) {
     this.subscriberId = o.subscriberId;
@@ -142,6 +143,12 @@ export class SubscriberAllocation {
   /** 'external' once an EstimateSource reported, else 'loss-fallback'. */
   get estimateKind(): 'external' | 'loss-fallback' { return Number.isNaN(this.#external) ? 'loss-fallback' : 'external'; }
   get estimateBps(): number { return Number.isNaN(this.#external) ? this.fallback.estimateBps : this.#external; }
+
+  /**
+   * The last allocation left a track below the layer it wants (the estimate is short):
+   * the transport should probe for more (SubscriberSender.maybeProbe).
+   */
+  get deficient(): boolean { return this.#deficient && this.#videos.size > 0; }
 
   setAudioCount(n: number): void { this.allocator.setAudioTrackCount(n); this.#audioCount = n; }
   get audioCount(): number { return this.#audioCount; }
@@ -198,6 +205,7 @@ export class SubscriberAllocation {
       if (est < floor) est = floor;
     }
     const r = this.allocator.allocate(nowMs, est);
+    this.#deficient = r.deficient;
     for (const e of r.events) this.#apply(e, nowMs, est);
     for (const v of this.#videos.values()) {
       v.sim.dynacast.setWanted(this.subscriberId, this.allocator.wantedSpatial(v.trackId));

@@ -38,6 +38,8 @@ export interface RetransmitterCounters {
   /** Chosen by the responder but gone from the cache, or the transport refused. */
   cacheMiss: number;
   sendFailed: number;
+  /** Probe packets sent (sendProbe). */
+  probes: number;
 }
 
 // Per thread: the lost list of one NACK (a NACK packet of 1500 bytes has < 6000 seqs,
@@ -52,7 +54,7 @@ const view = new RtpView();
 export class Retransmitter {
   readonly sequencer: Sequencer;
   readonly responder: NackResponder;
-  readonly counters: RetransmitterCounters = { nackedSeqs: 0, retransmits: 0, rtxSent: 0, cacheMiss: 0, sendFailed: 0 };
+  readonly counters: RetransmitterCounters = { nackedSeqs: 0, retransmits: 0, rtxSent: 0, cacheMiss: 0, sendFailed: 0, probes: 0 };
   readonly rtxSsrc: number;
   readonly rtxPayloadType: number;
   /** Round-trip time to the subscriber (ms), 0 until a receiver report echoed our SR. */
@@ -91,6 +93,36 @@ export class Retransmitter {
     let sent = 0;
     for (let i = 0; i < n; i++) if (this.#resend(slots[i]!)) sent++;
     return sent;
+  }
+
+  /**
+   * A probe packet (bandwidth probing): the packet `back` behind the newest sent, re-sent
+   * as RTX through `sink` (the SubscriberSender's probe sink). Not counted as a NACK answer
+   * and not marked retransmitted. Returns the bytes sent, 0 when there is nothing to send
+   * (no RTX negotiated, not in the sequencer or the cache).
+   */
+  sendProbe(sink: RetransmitSink, back: number): number {
+    if (this.rtxPayloadType < 0) return 0;
+    const sq = this.sequencer;
+    const hi = sq.highest;
+    if (hi < 0 || back < 0 || back >= sq.size) return 0;
+    const slot = sq.lookup((hi - back) & 0xffff);
+    if (slot < 0) return 0;
+    const len = this.#cache.copyTo(sq.srcExtSeq(slot), out, 2);
+    if (len <= 0) return 0;
+    const v = view;
+    if (v.reset(out, 2, len) !== RtpStatus.OK) return 0;
+    v.setSsrc(this.#ssrc);
+    v.setSequenceNumber(sq.outSeq(slot));
+    v.setTimestamp(sq.outTs(slot));
+    v.setPayloadType(this.#pt);
+    if (v.extProfile >= 0) v.rewriteExtensionIds(this.#extMap);
+    const rl = wrapRtxInPlace(out, 2, v.len, this.rtxSsrc, this.rtxPayloadType, this.#rtxSeq);
+    if (rl <= 0) return 0;
+    this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
+    if (!sink.sendRtp(out, 0, rl)) return 0;
+    this.counters.probes++;
+    return rl;
   }
 
   #resend(slot: number): boolean {

@@ -15,10 +15,15 @@
 // (every ~20 ms) updates the estimate, sets the pacer's rate and reports a changed
 // target through `onEstimate(bps)` (the StreamAllocator's input).
 //
+// Probing (maybeProbe, when the allocator is short of the estimate): a ProbeController
+// allows a cluster (rate limit, back-off); recent packets re-sent as RTX go through
+// `probeSink`, straight to release (skipping the pacer's queue) flagged PROBE | RTX,
+// spaced at ~2.5x the target; the feedback's ProbeEstimator result raises the estimate.
+//
 // No allocation per packet: slots are Buffers cut from one slab at construction; the
 // release callback and the per-kind sinks are made once.
 import { RtpStatus, RtpView, writeRtpWithExtension } from '../rtp/index.js';
-import { SubscriberCongestionControl, type BweEstimate, type SubscriberCcOptions } from './bwe/index.js';
+import { ProbeController, SubscriberCongestionControl, type BweEstimate, type ProbeControllerConfig, type SubscriberCcOptions } from './bwe/index.js';
 import { LeakyBucketPacer, PacketKind, PassThroughPacer, QueueDelaySummary, type Pacer, type PacerConfig } from './pacer/index.js';
 import { SentFlags } from './twcc/index.js';
 import { byteCopier } from './buffer/index.js';
@@ -36,6 +41,14 @@ export interface KindSink extends PacketSink {
 }
 
 export type PacerMode = 'leaky-bucket' | 'pass-through';
+
+/**
+ * What probe packets are made of (e.g. a video DownTrack's Retransmitter: recent packets
+ * re-sent as RTX): send the packet `back` behind the newest through `sink`; bytes sent or 0.
+ */
+export interface ProbeSource {
+  sendProbe(sink: PacketSink, back: number): number;
+}
 
 /** Target bitrate (bps) of the transport when it changed, at `nowMs`; `e` is a reused object (read it now). */
 export type EstimateListener = (bps: number, nowMs: number, e: BweEstimate) => void;
@@ -58,6 +71,8 @@ export interface SubscriberSenderOptions {
   now?: () => number;
   /** Poll the pacer from a 1 ms timer while packets wait. Default true; tests drive poll() by hand. */
   timer?: boolean;
+  /** When and how fast to probe (see maybeProbe()). */
+  probe?: Partial<ProbeControllerConfig>;
 }
 
 export interface SubscriberSenderCounters {
@@ -77,11 +92,19 @@ export interface SubscriberSenderCounters {
   queuedCopies: number;
   /** target changes reported through onEstimate. */
   estimates: number;
+  /** Probe packets sent (through `probeSink`, flagged PROBE, never paced). */
+  probes: number;
 }
 
 export const SLOT_BYTES = 1500;
 const SEQ_ZERO = new Uint8Array(2);
 const EMPTY = Buffer.alloc(0);
+/** Internal kind of the probe sink: an RTX packet that skips the pacer's queue. */
+const PROBE_KIND = 3;
+/** A probe cluster ends after this long even when not all its packets went out. */
+const PROBE_MAX_SPAN_MS = 500;
+/** Packets looked at (newest backwards) for one probe packet before giving up. */
+const PROBE_TRIES = 8;
 
 class Sink implements KindSink {
   constructor(private readonly s: SubscriberSender, private readonly kind: number) {}
@@ -95,16 +118,20 @@ export class SubscriberSender {
   readonly pacer: Pacer;
   readonly pacerMode: PacerMode;
   readonly twccExtId: number;
-  readonly counters: SubscriberSenderCounters = { audio: 0, video: 0, rtx: 0, released: 0, sendFailed: 0, dropped: 0, tooBig: 0, extInserted: 0, queuedCopies: 0, estimates: 0 };
+  readonly counters: SubscriberSenderCounters = { audio: 0, video: 0, rtx: 0, released: 0, sendFailed: 0, dropped: 0, tooBig: 0, extInserted: 0, queuedCopies: 0, estimates: 0, probes: 0 };
   readonly audio: KindSink;
   readonly video: KindSink;
   readonly rtx: KindSink;
+  /** Probe packets go here: released at once (our transport-wide seq, SentFlags.PROBE | RTX). */
+  readonly probeSink: KindSink;
+  readonly probe: ProbeController;
   readonly clock: () => number;
   readonly #listeners: EstimateListener[] = [];
   readonly #slots: Buffer[] = [];
   readonly #len: Int32Array;
   readonly #seqOff: Int32Array; // offset of the TWCC value in the slot, -1: none
   readonly #kind: Uint8Array;
+  readonly #flags: Uint8Array; // SentFlags of the slot's packet
   readonly #free: Int32Array; // stack of free handles
   #freeTop: number;
   readonly #view = new RtpView();
@@ -121,6 +148,17 @@ export class SubscriberSender {
   #timer: NodeJS.Timeout | undefined;
   #timerArmed = false;
   #closed = false;
+  #congested = false;
+  // The running probe cluster.
+  #probeSource: ProbeSource | null = null;
+  #probeLeft = 0;
+  #probeSent = 0;
+  #probeBack = 0;
+  #probeRateBps = 0;
+  #probeNextMs = 0;
+  #probeEndMs = 0;
+  #probeTimer: NodeJS.Timeout | undefined;
+  readonly #probeTimerFn = (): void => { if (!this.#closed) this.#probeStep(this.clock()); };
 
   constructor(o: SubscriberSenderOptions) {
     this.transport = o.transport;
@@ -140,6 +178,7 @@ export class SubscriberSender {
     this.#len = new Int32Array(n);
     this.#seqOff = new Int32Array(n);
     this.#kind = new Uint8Array(n);
+    this.#flags = new Uint8Array(n);
     this.#free = new Int32Array(n);
     for (let i = 0; i < n; i++) this.#free[i] = n - 1 - i;
     this.#freeTop = n;
@@ -147,6 +186,8 @@ export class SubscriberSender {
     this.audio = new Sink(this, PacketKind.AUDIO);
     this.video = new Sink(this, PacketKind.VIDEO);
     this.rtx = new Sink(this, PacketKind.RTX);
+    this.probeSink = new Sink(this, PROBE_KIND);
+    this.probe = new ProbeController(o.probe);
   }
 
   /**
@@ -170,7 +211,7 @@ export class SubscriberSender {
    */
   send(kind: number, buf: Buffer, off: number, len: number, nowMs: number): boolean {
     if (this.#closed) return false;
-    if (kind === PacketKind.AUDIO) this.counters.audio++; else if (kind === PacketKind.RTX) this.counters.rtx++; else this.counters.video++;
+    if (kind === PacketKind.AUDIO) this.counters.audio++; else if (kind === PacketKind.RTX) this.counters.rtx++; else if (kind === PROBE_KIND) this.counters.probes++; else this.counters.video++;
     if (len > SLOT_BYTES || len < 12 || this.#freeTop === 0) { this.counters.tooBig++; this.counters.dropped++; return false; }
     const h = this.#free[--this.#freeTop];
     let n = len;
@@ -193,8 +234,10 @@ export class SubscriberSender {
     }
     this.#len[h] = n;
     this.#seqOff[h] = rel;
-    this.#kind[h] = kind;
+    this.#kind[h] = kind === PROBE_KIND ? PacketKind.RTX : kind;
+    this.#flags[h] = kind === PacketKind.AUDIO ? SentFlags.AUDIO : kind === PacketKind.RTX ? SentFlags.RTX : kind === PROBE_KIND ? SentFlags.RTX | SentFlags.PROBE : SentFlags.NONE;
     if (lazy) { this.#pending = h; this.#pendingBuf = buf; this.#pendingOff = off; }
+    if (kind === PROBE_KIND) { this.#t[0] = nowMs; this.#release(h); this.#pending = -1; return true; }
     const dropped = this.pacer.enqueue(kind, h, n, nowMs);
     if (dropped >= 0) {
       this.#freeSlot(dropped);
@@ -209,6 +252,7 @@ export class SubscriberSender {
 
   /** Release what the pacer lets go now; arms the poll timer while packets wait. */
   poll(nowMs: number): number {
+    if (this.#probeSource !== null) this.#probeStep(nowMs);
     this.#t[0] = nowMs;
     const p = this.pacer;
     const n = p.poll(nowMs, this.#releaseFn);
@@ -236,8 +280,7 @@ export class SubscriberSender {
       const cc = this.cc;
       const seq = cc.nextTransportSeq();
       slot[so] = seq >>> 8; slot[so + 1] = seq;
-      const k = this.#kind[h];
-      cc.onSent(seq, this.#t[0] * 1000, len, k === PacketKind.AUDIO ? SentFlags.AUDIO : k === PacketKind.RTX ? SentFlags.RTX : SentFlags.NONE);
+      cc.onSent(seq, this.#t[0] * 1000, len, this.#flags[h]);
     }
     this.counters.released++;
     if (!this.transport.sendRtp(slot, base, len)) this.counters.sendFailed++;
@@ -249,7 +292,12 @@ export class SubscriberSender {
   // ---- feedback from the subscriber (SubscriberRtcp) ----
 
   /** RTPFB FMT 15 at buf[off, off+len). */
-  onTwccFeedback(buf: Uint8Array, off: number, len: number, nowMs: number): void { this.cc.onTwccFeedback(buf, off, len, nowMs); }
+  onTwccFeedback(buf: Uint8Array, off: number, len: number, nowMs: number): void {
+    const cc = this.cc;
+    const was = cc.probe.inProgress;
+    cc.onTwccFeedback(buf, off, len, nowMs);
+    if (was && !cc.probe.inProgress) this.probe.onResult(cc.probe.resultBps);
+  }
   /** PSFB FMT 15 (REMB) at buf[off, off+len). */
   onRemb(buf: Uint8Array, off: number, len: number, nowMs: number): void { this.cc.onRemb(buf, off, len, nowMs); }
   /** A report block's fraction lost (0..255): the loss input while no TWCC feedback came. */
@@ -263,6 +311,7 @@ export class SubscriberSender {
     if (this.#closed) return 0;
     const e = this.cc.update(nowMs);
     const bps = e.targetBitrateBps;
+    this.#congested = e.congested;
     if (bps !== this.#t[1]) {
       this.#t[1] = bps;
       this.counters.estimates++;
@@ -271,6 +320,62 @@ export class SubscriberSender {
     }
     if (this.pacer.queuedPackets > 0) this.poll(nowMs);
     return bps;
+  }
+
+  // ---- probing ----
+
+  /**
+   * Call when the allocator has run (every allocation interval): when `deficient` (a layer
+   * it wants does not fit the estimate), the transport has TWCC, the estimate is not
+   * congested and the ProbeController allows one, starts a probe cluster: `source`'s
+   * packets at ~2.5x the target through `probeSink`, spaced by a timer (or by poll()).
+   * The ProbeEstimator's result raises the estimate. Returns true when a cluster started.
+   */
+  maybeProbe(nowMs: number, deficient: boolean, source: ProbeSource | null): boolean {
+    if (this.#closed || this.twccExtId === 0 || source === null || this.#probeSource !== null || this.#t[1] <= 0) return false;
+    const rate = this.probe.next(nowMs, deficient, this.#congested, this.#t[1]);
+    if (rate <= 0) return false;
+    const n = this.probe.config.packets;
+    this.cc.startProbe(n);
+    this.#probeSource = source;
+    this.#probeLeft = n;
+    this.#probeSent = 0;
+    this.#probeBack = 0;
+    this.#probeRateBps = rate;
+    this.#probeNextMs = nowMs;
+    this.#probeEndMs = nowMs + PROBE_MAX_SPAN_MS;
+    this.#probeStep(nowMs);
+    return true;
+  }
+
+  /** A probe cluster is being sent. */
+  get probing(): boolean { return this.#probeSource !== null; }
+
+  #probeStep(nowMs: number): void {
+    const src = this.#probeSource;
+    if (src === null) return;
+    while (this.#probeLeft > 0 && nowMs >= this.#probeNextMs && nowMs < this.#probeEndMs) {
+      let bytes = 0;
+      for (let i = 0; i < PROBE_TRIES && bytes === 0; i++) bytes = src.sendProbe(this.probeSink, this.#probeBack++);
+      if (bytes === 0) { this.#probeLeft = 0; break; }
+      this.#probeLeft--;
+      this.#probeSent++;
+      this.#probeNextMs += (bytes * 8000) / this.#probeRateBps;
+    }
+    if (this.#probeLeft > 0 && nowMs < this.#probeEndMs) {
+      if (this.#useTimer) {
+        if (this.#probeTimer !== undefined) clearTimeout(this.#probeTimer);
+        this.#probeTimer = setTimeout(this.#probeTimerFn, Math.max(1, Math.round(this.#probeNextMs - nowMs)));
+        this.#probeTimer.unref();
+      }
+      return;
+    }
+    // Done (all sent, nothing left to send, or out of time).
+    this.#probeSource = null;
+    if (this.#probeSent < this.probe.config.packets) {
+      if (this.#probeSent < 2) { this.cc.probe.setExpected(0); this.probe.abort(); }
+      else this.cc.probe.setExpected(this.#probeSent);
+    }
   }
 
   /** Queue delay percentiles (ms) over the last `windowMs`. */
@@ -296,6 +401,8 @@ export class SubscriberSender {
     this.#closed = true;
     this.pacer.clear(this.#freeFn);
     if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#probeTimer !== undefined) clearTimeout(this.#probeTimer);
+    this.#probeSource = null;
   }
 }
 

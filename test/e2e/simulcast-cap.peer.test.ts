@@ -201,6 +201,7 @@ test('a 300 kbit/s cap moves one subscriber to the low layer and back; the other
     aEvents: aEvents.map((e) => `${e.change}:${e.spatial}@${e.atMs - capAt}(${Math.round(e.estimateBps / 1000)}k)`).join(' '),
   };
   console.log('simulcast-cap', JSON.stringify(report));
+  if (!highWidthAt) console.log('after lift', await dbg());
   assert.ok(highAt > 0 && highWidthAt > 0, `A back on f after the lift (${JSON.stringify(lifted.slice(-2))})`);
   assert.ok(longestStall(lifted) <= 1000, `no freeze > 1 s while climbing back (${longestStall(lifted)} ms)`);
   assert.ok(freeDuring.every((s) => s.layer === 2), 'B on f throughout');

@@ -6,11 +6,12 @@
 // forwarder switched at a key frame), 'paused'/'resumed' (no room for the track).
 //
 // SWITCHBOARD_ALLOCATOR_ESTIMATE=loss ignores the transport's estimate and allocates by
-// the loss-based fallback. Why it exists: without probing, a send-side (TWCC) estimate
-// cannot rise much above what is being sent (GCC caps it near 1.5x the acknowledged
-// rate), so a subscriber held on a middle layer never earns the top one; the loss-based
-// estimate climbs by trying the next layer. Default: the transport's estimate.
-import { SimulcastReceiver, SubscriberAllocation, type DownTrack, type SubscriberAllocationEvent } from '../../sfu/index.js';
+// the loss-based fallback. A send-side (TWCC) estimate cannot rise much above what is
+// being sent (GCC caps it near 1.5x the acknowledged rate), so while the allocator is
+// short of it (`wantsProbe`) the subscriber transport sends probe clusters (recent video
+// packets re-sent as RTX, `probeSource`); the loss-based estimate instead climbs by
+// trying the next layer. Default: the transport's estimate.
+import { SimulcastReceiver, SubscriberAllocation, type DownTrack, type PacketSink, type ProbeSource, type SubscriberAllocationEvent } from '../../sfu/index.js';
 import type { HostContext } from './context.js';
 import type { TrackCore } from './track-core.js';
 
@@ -33,6 +34,18 @@ export class SubscriberLayers {
   /** Preferences given before the DownTrack existed. */
   readonly #early = new Map<string, LayerPreferences>();
   readonly #lossOnly = process.env.SWITCHBOARD_ALLOCATOR_ESTIMATE === 'loss';
+  /**
+   * Probe packets for the subscriber transport: recent packets of a subscribed simulcast
+   * track re-sent as RTX (0 bytes when no track negotiated RTX: then no probing).
+   */
+  readonly probeSource: ProbeSource = { sendProbe: (sink: PacketSink, back: number): number => {
+    for (const e of this.#videos.values()) {
+      const rt = e.dt.retransmitter;
+      if (rt === null || rt.rtxPayloadType < 0 || e.dt.paused) continue;
+      return rt.sendProbe(sink, back);
+    }
+    return 0;
+  } };
 
   constructor(ctx: HostContext, participantSid: string) {
     this.#ctx = ctx;
@@ -72,6 +85,9 @@ export class SubscriberLayers {
     const f = e?.sim.forwarderOf(e.dt);
     return f ? { current: f.current, target: f.target, switchesUp: f.counters.switchesUp, switchesDown: f.counters.switchesDown } : undefined;
   }
+
+  /** The allocator wants more than the transport's estimate allows: probe (not with the loss-only estimate). */
+  get wantsProbe(): boolean { return !this.#lossOnly && this.allocation.deficient; }
 
   tick(nowMs: number, downTracks: Iterable<DownTrack>): void {
     if (this.#videos.size === 0) return;

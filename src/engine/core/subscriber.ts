@@ -187,6 +187,8 @@ export class SubscriberSide {
       for (const dt of this.rtcp.values()) if (dt.rttMs > rtt) rtt = dt.rttMs;
       if (rtt > 0) sender.onRtt(rtt);
       sender.tick(nowMs);
+      // The allocator is short of the estimate: probe for more (rate-limited by the sender's ProbeController).
+      if (this.layers.wantsProbe) sender.maybeProbe(nowMs, true, this.layers.probeSource);
     }
     if (!t || t.state !== 'connected' || nowMs - this.#lastReportMs < REPORT_INTERVAL_MS) return;
     this.#lastReportMs = nowMs;

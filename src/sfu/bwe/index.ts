@@ -10,3 +10,4 @@ export { AckedBitrate } from './acked-bitrate.js';
 export { LossBasedControl, LossAction } from './loss-based.js';
 export { SubscriberCongestionControl, type SubscriberCcOptions, type SubscriberCcCounters } from './subscriber-cc.js';
 export { ProbeEstimator, type ProbeResults } from './probe-estimator.js';
+export { ProbeController, defaultProbeControllerConfig, type ProbeControllerConfig, type ProbeControllerCounters } from './probe-controller.js';

@@ -43,6 +43,9 @@ export class ProbeEstimator {
 
   get inProgress(): boolean { return this.active; }
 
+  /** Fewer packets than announced were sent: expect `packets` (0 ends the cluster without a result). */
+  setExpected(packets: number): void { this.expected = packets; if (packets <= 0) this.active = false; }
+
   /** Feed one feedback's results. Returns true when the cluster finished now (see resultBps). */
   onFeedback(r: ProbeResults): boolean {
     if (!this.active) return false;
