@@ -3,8 +3,8 @@
 // random loss toward the engine; JoinOptions.publisherCandidate makes our answer
 // announce the proxy's port). Each layer's Receiver NACKs its own SSRC, Chromium answers
 // on the layer's RTX stream (first packets carry repaired-rid; SimulcastDemux maps it),
-// the layer unwraps it, and a direct Chromium subscriber keeps decoding with (almost) no
-// video loss. Prints per-rid NACK/RTX counts from the publisher's stats.
+// the layer unwraps it, and a direct Chromium subscriber (held on layer q) keeps decoding
+// with (almost) no video loss. Prints per-rid NACK/RTX counts from the publisher's stats.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -75,8 +75,12 @@ test('10 % loss on a simulcast publisher leg: per-layer NACKs upstream, RTX per 
   await evalInPage(pubPage, `async ([name, sdp]) => { await sb.pcs[name].setRemoteDescription({ type: 'answer', sdp }); await sb.waitConnected(sb.pcs[name], 15000); }`, ['pub', answer], 20_000);
   await pollStats(subPage, 'sub', (st) => statNumber(st, 'inbound-rtp', 'framesDecoded', 'video') > 10, { timeoutMs: 25_000 });
   assert.is(auto.errors.length, 0, String(auto.errors[0]));
+  // The subscriber stays on q: under loss Chromium's own estimate may stop h/f, and the
+  // allocator's move off a vanished layer (a key-frame wait) is not what is measured here.
+  // Every layer is still NACKed and repaired upstream.
+  await sub.setSubscriptionPreferences([...pub.tracks.keys()][0]!, { maxSpatial: 0 });
   proxy.setLoss(10, 'toUpstream');
-  await sleep(1500);
+  await sleep(3000);
   const s0 = await pageStats(subPage, 'sub'), p0 = await pageStats(pubPage, 'pub'), e0 = await pub.stats(), x0 = proxy.stats().toUpstream;
   let last = statNumber(s0, 'inbound-rtp', 'framesDecoded', 'video'), lastChange = performance.now(), maxStall = 0;
   const t0 = performance.now();
