@@ -6,7 +6,7 @@ export { DownTrack, type DownTrackOptions, type DownTrackCounters, type RtpSink 
 export { Retransmitter, type RetransmitterOptions, type RetransmitterCounters, type RetransmitSink } from './retransmitter.js';
 export { ReceiveStats } from './receive-stats.js';
 export { SubscriberRtcp, PublisherRtcp, type RtcpRouterCounters, type TransportFeedbackSink } from './rtcp-router.js';
-export { SubscriberSender, SLOT_BYTES, type SubscriberSenderOptions, type SubscriberSenderCounters, type SubscriberSenderStats, type KindSink, type PacketSink, type PacerMode, type EstimateListener, type ProbeSource } from './subscriber-sender.js';
+export { SubscriberSender, SLOT_BYTES, type SubscriberSenderOptions, type SubscriberSenderCounters, type SubscriberSenderStats, type KindSink, type PacketSink, type PacerMode, type EstimateListener, type ProbeSource, type LateReleaseListener } from './subscriber-sender.js';
 export { PublisherTwcc, type PublisherTwccCounters, type RtcpOut } from './publisher-twcc.js';
 export { ntpSeconds, ntpFraction, ntpMiddle } from './ntp-time.js';
 export { SimulcastReceiver, SimulcastDemux, spatialOfRid, SIMULCAST_LAYERS, type LayerReceiverFactory, type SimulcastReceiverOptions } from './simulcast-receiver.js';

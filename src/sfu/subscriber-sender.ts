@@ -50,6 +50,9 @@ export interface ProbeSource {
   sendProbe(sink: PacketSink, back: number): number;
 }
 
+/** A packet (its SSRC and RTP seq) that waited in the pacer left at nowMs. */
+export type LateReleaseListener = (ssrc: number, seq: number, nowMs: number) => void;
+
 /** Target bitrate (bps) of the transport when it changed, at `nowMs`; `e` is a reused object (read it now). */
 export type EstimateListener = (bps: number, nowMs: number, e: BweEstimate) => void;
 
@@ -149,6 +152,7 @@ export class SubscriberSender {
   #timerArmed = false;
   #closed = false;
   #congested = false;
+  #lateRelease: LateReleaseListener | null = null;
   // The running probe cluster.
   #probeSource: ProbeSource | null = null;
   #probeLeft = 0;
@@ -195,6 +199,12 @@ export class SubscriberSender {
    * called from tick() whenever the target bitrate changed.
    */
   onEstimate(cb: EstimateListener): void { this.#listeners.push(cb); }
+
+  /**
+   * Told about each media packet that waited in the pacer, when it leaves (so the
+   * DownTrack's Sequencer can date it from its real send time: NACK age). One listener.
+   */
+  onLateRelease(cb: LateReleaseListener | null): void { this.#lateRelease = cb; }
 
   /** The sink for a DownTrack of this kind (its retransmissions use `rtx`). */
   sinkFor(kind: 'audio' | 'video'): KindSink { return kind === 'audio' ? this.audio : this.video; }
@@ -273,6 +283,7 @@ export class SubscriberSender {
     let slot = this.#slots[h];
     let base = 0;
     if (h === this.#pending) { slot = this.#pendingBuf; base = this.#pendingOff; this.#pending = -1; }
+    else if (this.#lateRelease !== null && this.#kind[h] !== PacketKind.RTX) this.#lateRelease(slot.readUInt32BE(8), (slot[2] << 8) | slot[3], this.#t[0]);
     const len = this.#len[h];
     const rel = this.#seqOff[h];
     if (rel >= 0) {

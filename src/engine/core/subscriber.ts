@@ -175,6 +175,8 @@ export class SubscriberSide {
     });
     this.sender = sender;
     this.rtcp.feedback = sender;
+    // Packets the pacer held: their NACK age counts from when they really left.
+    sender.onLateRelease((ssrc, seq, nowMs) => { this.rtcp.get(ssrc)?.retransmitter?.sequencer.setSentMs(seq, nowMs); });
     return sender;
   }
 

@@ -85,6 +85,17 @@ export class Sequencer {
   rtxCount(slot: number): number { return this.#rtxCount[slot]; }
   bytes(slot: number): number { return this.#bytes[slot]; }
 
+  /**
+   * `outSeq` actually left at nowMs (a pacer held it after push()): NACK ages count from
+   * here. Returns false when the sequencer does not know it.
+   */
+  setSentMs(outSeq: number, nowMs: number): boolean {
+    const slot = this.lookup(outSeq);
+    if (slot < 0) return false;
+    this.#sentMs[slot] = nowMs;
+    return true;
+  }
+
   /** Note a retransmission of `slot` at nowMs. */
   markRetransmitted(slot: number, nowMs: number): void {
     this.#lastRtxMs[slot] = nowMs;
