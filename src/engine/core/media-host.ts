@@ -33,10 +33,9 @@ export interface MediaHostOptions {
   /** Period of the RTCP timer (upstream NACKs, held PLIs; reports go once a second). Default 20 ms. */
   tickMs?: number;
   /**
-   * Pacer of subscriber transports. Default: env SWITCHBOARD_PACER, else 'pass-through'
-   * (TWCC seqs and the estimate still work). 'leaky-bucket' paces at 2.5 x the estimate:
-   * worth it once the StreamAllocator lowers what we forward when the estimate falls;
-   * before that a collapsed estimate only adds queueing delay to video (cc-twcc e2e).
+   * Pacer of subscriber transports. Default: env SWITCHBOARD_PACER, else per transport:
+   * 'leaky-bucket' (2.5 x the estimate) when the subscriber negotiated transport-cc (the
+   * StreamAllocator follows that estimate and probes for more), 'pass-through' without it.
    */
   pacer?: PacerMode;
   /** TWCC feedback to publishers. Default: true unless env SWITCHBOARD_PUBLISHER_TWCC=off (baseline measurements). */
@@ -69,7 +68,7 @@ export class MediaHost {
       fingerprints: [{ ...o.certificate.fingerprint }],
       candidates: [{ address: o.announcedAddress ?? o.host ?? '127.0.0.1', port }],
       capabilities: o.capabilities ?? engineCapabilities,
-      pacer: o.pacer ?? envPacer() ?? 'pass-through',
+      pacer: o.pacer ?? envPacer(),
       publisherTwcc: o.publisherTwcc ?? process.env.SWITCHBOARD_PUBLISHER_TWCC !== 'off',
       emit: (ev) => { if (!this.#closed) this.#emit(ev); },
       trackSidTaken: (sid) => this.#tracks.has(sid),
