@@ -32,9 +32,10 @@ let room: Room;
 const pages: Page[] = [];
 
 test.before(async () => {
-  // The estimate that drives the allocator: E2E_ESTIMATE=twcc uses the subscriber
-  // transport's send-side estimate (no probing yet), default the loss-based fallback.
-  if ((process.env.E2E_ESTIMATE ?? 'loss') === 'loss') process.env.SWITCHBOARD_ALLOCATOR_ESTIMATE = 'loss';
+  // The estimate that drives the allocator: by default the subscriber transport's
+  // send-side (TWCC) estimate with probing, the engine's default; E2E_ESTIMATE=loss uses
+  // the loss-based fallback (slower: down ~5 s, back up 15-20 s).
+  if (process.env.E2E_ESTIMATE === 'loss') process.env.SWITCHBOARD_ALLOCATOR_ESTIMATE = 'loss';
   engine = await Engine.create({ workers: 0 });
   http = await startStaticServer();
   browser = await launchChromium();
