@@ -94,6 +94,7 @@ function report(r) {
 
 let passed = 0;
 let failed = 0;
+const flaky = [];
 
 // Type check is a test too: strict TypeScript over src, test and bench.
 if (!filters.length) {
@@ -121,7 +122,15 @@ if (!noPeers && peerFiles.length) {
     }
   } else {
     for (const f of peerFiles) {
-      const r = await runFile(f, true);
+      let r = await runFile(f, true);
+      if (r.failed && !process.env.TEST_NO_RETRY) {
+        // Real browsers on a small shared machine: a timing-sensitive peer test gets one
+        // more run, and the retry is reported so flakiness stays visible.
+        report(r);
+        process.stdout.write(`RETRY ${relative(root, f)} (real-peer test failed once; running it again)\n`);
+        r = await runFile(f, true);
+        if (!r.failed) flaky.push(relative(root, f));
+      }
       report(r);
       passed += r.passed;
       failed += r.failed;
@@ -135,5 +144,6 @@ if (passed + failed === 0) {
   process.stdout.write('no tests ran\n0 passed, 1 failed\n');
   process.exit(1);
 }
+if (flaky.length) process.stdout.write(`passed only on retry (flaky): ${flaky.join(', ')}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exit(failed ? 1 : 0);
