@@ -8,4 +8,3 @@ export { Emitter, type EventMap } from './emitter.js';
 export { EngineError, type EngineErrorCode } from './errors.js';
 export type { TrackInfo, ParticipantInfo, ParticipantStats, ConnectionState, PcKind, MediaKind, EngineEvent, SimulcastEvent, SpeakerEntry } from './protocol.js';
 export { MediaHost, type MediaHostOptions } from './core/media-host.js';
-export { EngineRoomService } from './room-service-adapter.js';

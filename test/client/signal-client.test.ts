@@ -3,7 +3,7 @@
 // publisher and a subscriber exchange Opus RTP end to end; leave closes the socket.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startSwitchboard, type Switchboard } from '../../src/cli/start.js';
+import { startSwitchboard, type Switchboard } from '../../src/server/index.js';
 import { createToken } from '../../src/signal/index.js';
 import { ClientError, ClientNetwork, SignalClient, SyntheticParticipant, encodeSpeech } from '../../src/client/index.js';
 

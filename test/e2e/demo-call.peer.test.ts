@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import { assertInsideNetns } from '../peers/netns.js';
 import { evalInPage, launchChromium, statsOf, type ChromiumPeer, type StatsEntry } from '../peers/chromium.js';
 import { sleep } from '../peers/paths.js';
-import { startSwitchboard, type Switchboard } from '../../src/cli/start.js';
+import { startSwitchboard, type Switchboard } from '../../src/server/index.js';
 import { createToken } from '../../src/signal/index.js';
 
 assertInsideNetns();

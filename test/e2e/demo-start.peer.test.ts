@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { assertInsideNetns } from '../peers/netns.js';
 import { REPO_ROOT, sleep } from '../peers/paths.js';
-import { loadStartConfig, PUBLIC_DIR } from '../../src/cli/start.js';
+import { loadStartConfig, PUBLIC_DIR } from '../../src/server/index.js';
 import { ConfigError } from '../../src/signal/index.js';
 
 assertInsideNetns();

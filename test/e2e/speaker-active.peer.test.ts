@@ -10,7 +10,8 @@ import { assertInsideNetns } from '../peers/netns.js';
 import { evalInPage, launchChromium, type ChromiumPeer } from '../peers/chromium.js';
 import { startStaticServer, type StaticServer } from '../peers/http.js';
 import { sleep } from '../peers/paths.js';
-import { Engine, EngineRoomService, type SpeakerEntry } from '../../src/engine/index.js';
+import { Engine, type SpeakerEntry } from '../../src/engine/index.js';
+import { EngineRoomService } from '../../src/server/index.js';
 import type { DisconnectReason, SpeakerInfo } from '../../src/signal/messages.js';
 import type { JoinRequest, SignalSink } from '../../src/signal/room-service.js';
 

@@ -30,7 +30,7 @@ interface RunningServer {
 
 async function startServer(o: LoadTestOptions, key: { apiKey: string; apiSecret: string }): Promise<RunningServer> {
   // Imported lazily: a run against an external server does not load the engine.
-  const { startSwitchboard } = await import('../../cli/start.js');
+  const { startSwitchboard } = await import('../../server/index.js');
   const sb = await startSwitchboard({
     argv: ['--keys', `${key.apiKey}: ${key.apiSecret}`, '--port', '0', '--host', '127.0.0.1', '--workers', String(o.serverWorkers), '--udp-port', '0', '--dev=false'],
     env: {}, log: () => undefined,

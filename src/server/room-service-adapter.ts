@@ -7,12 +7,12 @@ import { DisconnectReason, ParticipantState, RequestReason, VideoQuality, type A
 import { RequestRejectedError } from '../signal/errors.js';
 import type { IceCandidateInit, JoinRequest, JoinResult, RoomService, SignalSink } from '../signal/room-service.js';
 import { randomBytes } from 'node:crypto';
-import type { Engine } from './engine.js';
-import { EngineError } from './errors.js';
+import type { Engine } from '../engine/engine.js';
+import { EngineError } from '../engine/errors.js';
 import { participantInfo, trackInfo, type ParticipantExtras } from './livekit-info.js';
-import type { Participant } from './participant.js';
-import type { Room } from './room.js';
-import type { Track } from './track.js';
+import type { Participant } from '../engine/participant.js';
+import type { Room } from '../engine/room.js';
+import type { Track } from '../engine/track.js';
 
 interface Entry extends ParticipantExtras {
   p: Participant;

@@ -1,8 +1,8 @@
 // Conversions from engine objects to the LiveKit signal messages (src/signal/messages.ts)
 // that the RoomService adapter hands to the shim.
 import { ParticipantState, TrackSource, TrackType, type AddTrackRequest, type ParticipantInfo as LkParticipantInfo, type ParticipantPermission, type TrackInfo as LkTrackInfo } from '../signal/messages.js';
-import type { Participant } from './participant.js';
-import type { Track } from './track.js';
+import type { Participant } from '../engine/participant.js';
+import type { Track } from '../engine/track.js';
 
 /** What the client announced with AddTrackRequest, kept until the track is published. */
 export interface AnnouncedTrack { sid: string; req: AddTrackRequest }

@@ -1,11 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Engine, EngineRoomService } from '../../src/engine/index.js';
+import { Engine } from '../../src/engine/index.js';
+import { EngineRoomService } from '../../src/server/index.js';
 import { DisconnectReason, ParticipantState, RequestReason, TrackSource, TrackType, type ParticipantInfo, type SessionDescription, type SubscribedQualityUpdate } from '../../src/signal/messages.js';
 import { RequestRejectedError } from '../../src/signal/errors.js';
 import type { JoinRequest, SignalSink } from '../../src/signal/room-service.js';
 import { parseSdp } from '../../src/sdp/index.js';
-import { chromiumOffer, fakeAnswer } from './fake-client.js';
+import { chromiumOffer, fakeAnswer } from '../engine/fake-client.js';
 
 const AUDIO_CID = '3a0e267a-4574-4597-8c54-7bb0fd56af02';
 const VIDEO_CID = 'da4f3df7-29b9-49d3-ab69-b6efb9e89ee7';

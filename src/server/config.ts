@@ -1,0 +1,124 @@
+// What `npm start` is configured with: engine settings joined to the signal settings
+// (src/signal/config.ts).
+//
+// Engine settings join the signal settings of src/signal/config.ts, in the same layers
+// (defaults < JSON config file < env < flags):
+//
+// | flag               | env                        | JSON key    | default          |
+// |--------------------|----------------------------|-------------|------------------|
+// | --workers N        | SWITCHBOARD_WORKERS        | workers     | number of cores  |
+// | --udp-port N       | SWITCHBOARD_UDP_PORT       | udpPort     | 7882 (worker i: +i; 0 = any) |
+// | --udp-host H       | SWITCHBOARD_UDP_HOST       | udpHost     | 127.0.0.1        |
+// | --announced-ip IP  | SWITCHBOARD_ANNOUNCED_IP   | announcedIp | the UDP host     |
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadSignalConfig, type LoadSources, type SignalServerOptions } from '../signal/index.js';
+
+/** The demo page folder, <package root>/public. */
+export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+
+export interface EngineSettings {
+  workers: number;
+  udpPort: number;
+  udpHost: string;
+  announcedIp?: string;
+}
+
+const ENGINE_FLAGS: Record<string, { key: keyof EngineSettings; env: string; kind: 'int' | 'string' }> = {
+  '--workers': { key: 'workers', env: 'SWITCHBOARD_WORKERS', kind: 'int' },
+  '--udp-port': { key: 'udpPort', env: 'SWITCHBOARD_UDP_PORT', kind: 'int' },
+  '--udp-host': { key: 'udpHost', env: 'SWITCHBOARD_UDP_HOST', kind: 'string' },
+  '--announced-ip': { key: 'announcedIp', env: 'SWITCHBOARD_ANNOUNCED_IP', kind: 'string' },
+};
+
+export const HELP = `Usage: npm start -- [options]      (or: node --import tsx src/cli/start.ts [options])
+
+Starts the media engine and the LiveKit-compatible signaling server with the demo page.
+With no API keys configured it runs in DEVELOPMENT mode: a generated key pair is printed
+and GET /token?room=R&identity=I hands out join tokens. Never expose dev mode.
+
+Signaling (src/signal/config.ts):
+  --host H                 HTTP/WebSocket interface          [127.0.0.1]   SWITCHBOARD_HOST
+  --port N                 HTTP/WebSocket port               [7880]        SWITCHBOARD_PORT
+  --keys "K: S, K2: S2"    API keys (secrets >= 32 chars)    [none: dev]   SWITCHBOARD_KEYS
+  --dev[=false]            development mode                  [on without keys] SWITCHBOARD_DEV
+  --static-dir DIR         demo page folder                  [public/]     SWITCHBOARD_STATIC_DIR
+  --reconnect-grace-ms N   keep a dropped participant        [10000]       SWITCHBOARD_RECONNECT_GRACE_MS
+  --max-message-bytes N    largest signal message            [1048576]     SWITCHBOARD_MAX_MESSAGE_BYTES
+  --ping-interval N        seconds, told to clients          [5]           SWITCHBOARD_PING_INTERVAL
+  --ping-timeout N         seconds without a message         [15]          SWITCHBOARD_PING_TIMEOUT
+  --token-refresh N        seconds between refresh_token     [300]         SWITCHBOARD_TOKEN_REFRESH
+Media engine:
+  --workers N              media worker threads (0 = in the main thread) [cores] SWITCHBOARD_WORKERS
+  --udp-port N             first UDP port, worker i uses N+i (0 = any)   [7882]  SWITCHBOARD_UDP_PORT
+  --udp-host H             address the UDP sockets bind                  [127.0.0.1] SWITCHBOARD_UDP_HOST
+  --announced-ip IP        address put in ICE candidates                 [udp host]  SWITCHBOARD_ANNOUNCED_IP
+Other:
+  --config FILE            JSON file with any of the keys above (camelCase: port, apiKeys,
+                           workers, udpPort, announcedIp, ...)                   SWITCHBOARD_CONFIG
+  --help                   this text
+`;
+
+function engineValue(name: string, kind: 'int' | 'string', raw: unknown): number | string {
+  if (kind === 'int') {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+    return n;
+  }
+  if (typeof raw !== 'string' || !raw) throw new ConfigError(`${name} needs a value`);
+  return raw;
+}
+
+/**
+ * Splits the sources into engine settings and what loadSignalConfig reads: engine flags
+ * leave argv, engine keys leave the config file, and `--dev` is added when nothing says
+ * otherwise and no API keys are configured.
+ */
+export function loadStartConfig(src: LoadSources = {}): { signal: SignalServerOptions; engine: EngineSettings } {
+  const env = src.env ?? process.env;
+  const read = src.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const engine: EngineSettings = { workers: availableParallelism(), udpPort: 7882, udpHost: '127.0.0.1' };
+  const fromFlags: Partial<Record<keyof EngineSettings, number | string>> = {};
+  const argv: string[] = [];
+  const input = src.argv ?? [];
+  for (let i = 0; i < input.length; i++) {
+    const [flag, inline] = input[i]!.split(/=(.*)/s, 2);
+    const spec = ENGINE_FLAGS[flag!];
+    if (!spec) { argv.push(input[i]!); continue; }
+    fromFlags[spec.key] = engineValue(flag!, spec.kind, inline ?? input[++i]);
+  }
+  let fileEngine: Record<string, unknown> = {};
+  const readFiltered = (p: string): string => {
+    const obj = JSON.parse(read(p)) as unknown;
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return JSON.stringify(obj);
+    const rest: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
+    fileEngine = {};
+    for (const { key } of Object.values(ENGINE_FLAGS)) if (key in rest) { fileEngine[key] = rest[key]; delete rest[key]; }
+    return JSON.stringify(rest);
+  };
+  const sources: LoadSources = { argv, env, readFile: readFiltered };
+  const explicitDev = argv.some((a) => a === '--dev' || a.startsWith('--dev=')) || (env.SWITCHBOARD_DEV ?? '') !== '';
+  let signal: SignalServerOptions;
+  if (explicitDev) signal = loadSignalConfig(sources);
+  else {
+    try {
+      signal = loadSignalConfig(sources);
+    } catch (e) {
+      if (!(e instanceof ConfigError) || !/no API keys/.test(e.message)) throw e;
+      signal = loadSignalConfig({ ...sources, argv: [...argv, '--dev'] });
+    }
+  }
+  signal.staticDir ??= PUBLIC_DIR;
+  for (const spec of Object.values(ENGINE_FLAGS)) {
+    if (fileEngine[spec.key] !== undefined) (engine as unknown as Record<string, unknown>)[spec.key] = engineValue(`${spec.key} (config file)`, spec.kind, fileEngine[spec.key]);
+    const e = env[spec.env];
+    if (e !== undefined && e !== '') (engine as unknown as Record<string, unknown>)[spec.key] = engineValue(spec.env, spec.kind, e);
+    if (fromFlags[spec.key] !== undefined) (engine as unknown as Record<string, unknown>)[spec.key] = fromFlags[spec.key];
+  }
+  if (engine.workers > 256) throw new ConfigError(`workers must be 0..256, got ${engine.workers}`);
+  // A wildcard bind has no address to put in ICE candidates.
+  if (!engine.announcedIp && (engine.udpHost === '0.0.0.0' || engine.udpHost === '::')) throw new ConfigError(`--udp-host ${engine.udpHost} needs --announced-ip (the address clients reach)`);
+  return { signal, engine };
+}
+
