@@ -36,6 +36,10 @@ export interface JoinParams {
   metadata?: string;
   /** Subscribe to every track published in the room. Default true. */
   autoSubscribe?: boolean;
+  /** See JoinOptions.subscriberPrimary. */
+  subscriberPrimary?: boolean;
+  /** See JoinOptions.canPublishData. */
+  canPublishData?: boolean;
   /**
    * Test/NAT hook: the ICE candidate our subscriber offers to this participant announce
    * instead of the host's own address (e.g. a loopback impairment proxy in front of the

@@ -26,6 +26,16 @@ export interface JoinOptions {
   /** Subscribe to every track others publish. Default true. */
   autoSubscribe?: boolean;
   /**
+   * LiveKit's subscriber-primary mode: the subscriber transport is offered right at join
+   * (with the data m-line, `m=application ... webrtc-datachannel`, in this and every later
+   * offer), the server opens `_reliable` and `_lossy` on it, and data to this participant
+   * goes there. Without it, data to the participant uses the channels it opened on its
+   * publisher transport. Default false.
+   */
+  subscriberPrimary?: boolean;
+  /** May this participant send data packets (LiveKit grant canPublishData)? Default true. */
+  canPublishData?: boolean;
+  /**
    * Test/NAT hook: the ICE candidate our subscriber offers to this participant announce
    * instead of the host's own address (e.g. a loopback impairment proxy in front of the
    * host's port in tests, or a port forward). Media still leaves from the host's socket.
@@ -67,7 +77,7 @@ export class Room extends Emitter<RoomEvents> {
     this.#registry.participantCreated(p);
     this.channel.participants++;
     try {
-      await this.channel.request({ op: 'join', params: { room: this.name, sid, identity: o.identity, name: p.info.name, metadata: p.info.metadata, autoSubscribe: o.autoSubscribe ?? true, ...(o.subscriberCandidate ? { subscriberCandidate: { address: o.subscriberCandidate.address, port: o.subscriberCandidate.port } } : {}), ...(o.publisherCandidate ? { publisherCandidate: { address: o.publisherCandidate.address, port: o.publisherCandidate.port } } : {}) } });
+      await this.channel.request({ op: 'join', params: { room: this.name, sid, identity: o.identity, name: p.info.name, metadata: p.info.metadata, autoSubscribe: o.autoSubscribe ?? true, subscriberPrimary: o.subscriberPrimary === true, canPublishData: o.canPublishData !== false, ...(o.subscriberCandidate ? { subscriberCandidate: { address: o.subscriberCandidate.address, port: o.subscriberCandidate.port } } : {}), ...(o.publisherCandidate ? { publisherCandidate: { address: o.publisherCandidate.address, port: o.publisherCandidate.port } } : {}) } });
     } catch (e) {
       this._participantLeft(sid);
       throw e;

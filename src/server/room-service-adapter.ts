@@ -34,7 +34,8 @@ export class EngineRoomService implements RoomService {
     const room = await this.engine.createRoom(req.room);
     this.#wire(room);
     const autoSubscribe = req.autoSubscribe && req.permission.canSubscribe !== false;
-    const p = await room.join({ identity: req.identity, name: req.name, metadata: req.metadata, autoSubscribe });
+    const subscriberPrimary = req.permission.canSubscribe !== false;
+    const p = await room.join({ identity: req.identity, name: req.name, metadata: req.metadata, autoSubscribe, subscriberPrimary, canPublishData: req.permission.canPublishData !== false });
     const e: Entry = { p, sink: req.signal, leaving: false, subscribedNotified: new Set(), joinedAtMs: Date.now(), permission: req.permission, attributes: { ...req.attributes }, announced: new Map(), version: 1 };
     this.#entries.set(p.sid, e);
     p.on('subscriberOffer', (sdp) => e.sink.subscriberOffer({ type: 'offer', sdp }));
@@ -60,7 +61,7 @@ export class EngineRoomService implements RoomService {
       room: { sid: this.#roomSid(room.name), name: room.name, numParticipants: room.participants.size, creationTime: Math.floor(Date.now() / 1000) },
       participant: participantInfo(p, e),
       otherParticipants: others,
-      subscriberPrimary: req.permission.canSubscribe !== false,
+      subscriberPrimary,
     };
   }
 

@@ -207,4 +207,26 @@ test("subscriber renegotiation with 'stop': port 0, then recycled with a new mid
   assert.equal(n3.media.map((m) => [m.mid, m.kind, m.direction]), [['2', 'video', 'sendonly'], ['1', 'video', 'sendonly']]);
 });
 
+test('subscriber: a data-only offer (empty room, LiveKit subscriber-primary) - Chromium answers it; sctp-port / max-message-size read from its answer; a track added later keeps mid 0 for data', async () => {
+  const subs = new SubscriberOffers();
+  const { sdp, offer } = subs.createOffer(sub([], true));
+  assert.equal(offer.media.map((m) => [m.mid, m.kind, m.protocol, m.formats.join(' ')]), [['0', 'application', 'UDP/DTLS/SCTP', 'webrtc-datachannel']]);
+  assert.match(sdp, 'a=group:BUNDLE 0\r\n');
+  assert.match(sdp, 'a=sctp-port:5000\r\n');
+  assert.match(sdp, 'a=max-message-size:262144\r\n');
+  const r = await subscribeRound('data-only', sdp);
+  assert.ok(r.ok, r.error);
+  const am = parseSdp(r.answer).media;
+  assert.equal(am.map((m) => [m.mid, m.kind, m.port !== 0]), [['0', 'application', true]]);
+  const n = subs.applyAnswer(r.answer);
+  assert.is(n.dtlsRole, 'server');
+  assert.equal(n.bundleMids, ['0']);
+  // Chromium answers with its own sctp-port and max-message-size (RFC 8841): read, not assumed.
+  assert.equal(n.media[0]!.sctp, { port: 5000, maxMessageSize: 262144, remotePort: am[0]!.sctpPort!, remoteMaxMessageSize: am[0]!.maxMessageSize! });
+  assert.ok(am[0]!.maxMessageSize! > 0);
+  const r2 = await subscribeRound('data-only', subs.createOffer(sub([audio('TR_a', 1000)], true)).sdp);
+  assert.ok(r2.ok, r2.error);
+  assert.equal(subs.applyAnswer(r2.answer).media.map((m) => [m.mid, m.kind]), [['0', 'application'], ['1', 'audio']]);
+});
+
 test.run();

@@ -35,7 +35,7 @@ export class ParticipantCore {
       subscribed: (track) => ctx.emit({ type: 'trackSubscribed', participant: sid, track }),
       unsubscribed: (track) => ctx.emit({ type: 'trackUnsubscribed', participant: sid, track }),
       state: (state) => ctx.emit({ type: 'connectionState', participant: sid, pc: 'subscriber', state }),
-    });
+    }, { primary: p.subscriberPrimary === true });
   }
 
   get sid(): string { return this.info.sid; }

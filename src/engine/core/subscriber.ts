@@ -49,6 +49,8 @@ export class SubscriberSide {
   readonly #ctx: HostContext;
   readonly #hooks: SubscriberHooks;
   readonly #cname: string;
+  /** Offer the data m-line (LiveKit subscriber-primary: the server's data channels live here). */
+  readonly dataChannel: boolean;
   #offerOut = false;
   #dirty = false;
   #scheduled: NodeJS.Immediate | undefined;
@@ -56,13 +58,17 @@ export class SubscriberSide {
   #lastReportMs = 0;
   #closed = false;
 
-  constructor(ctx: HostContext, participantSid: string, hooks: SubscriberHooks) {
+  constructor(ctx: HostContext, participantSid: string, hooks: SubscriberHooks, opts: { primary?: boolean } = {}) {
     this.#ctx = ctx;
     this.#hooks = hooks;
     this.#cname = participantSid;
     this.#offers = new SubscriberOffers({ capabilities: ctx.capabilities });
     this.layers = new SubscriberLayers(ctx, participantSid);
     this.onEstimate = (bps) => this.layers.onEstimate(bps);
+    this.dataChannel = opts.primary === true && ctx.capabilities.dataChannels;
+    // Subscriber-primary (LiveKit): the first offer goes out at join, with only the data
+    // m-line when nothing is subscribed yet, so data flows before any track exists.
+    if (this.dataChannel) this.#schedule();
   }
 
   has(trackSid: string): boolean { return this.#subs.has(trackSid); }
@@ -129,7 +135,7 @@ export class SubscriberSide {
       const codec = { name: c.name, clockRate: c.clockRate, ...(c.channels !== undefined ? { channels: c.channels } : {}), ...(s.track.info.kind === 'video' ? { parameters: c.parameters } : {}) };
       tracks.push({ trackId: s.track.sid, streamId: s.track.info.participantSid, kind: s.track.info.kind, codecs: s.track.receiver instanceof Receiver && s.track.receiver.redPayloadType >= 0 ? [codec, RED_OFFER_CODEC] : [codec], ssrc: s.ssrc, ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}), cname: s.track.info.participantSid });
     }
-    const offer = this.#offers.createOffer({ iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.candidateOverride ?? this.#ctx.candidates, tracks });
+    const offer = this.#offers.createOffer({ iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.candidateOverride ?? this.#ctx.candidates, tracks, dataChannel: this.dataChannel });
     this.#offerOut = true;
     this.#hooks.offer(offer.sdp);
   }
@@ -141,7 +147,9 @@ export class SubscriberSide {
     const n = this.#offers.applyAnswer(sdp);
     this.#offerOut = false;
     const t = this.transport!;
-    if (!this.#remoteSet) {
+    // An answer that rejected everything (a client without data channels answering the
+    // data-only first offer) carries no transport yet.
+    if (!this.#remoteSet && n.remoteIce.ufrag !== '') {
       t.setRemoteParameters(n.remoteIce.ufrag, n.remoteIce.pwd, n.remoteFingerprints);
       this.#remoteSet = true;
     }
