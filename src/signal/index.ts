@@ -8,6 +8,7 @@ export { loadSignalConfig, checkSignalOptions, parseKeys, defaultSignalServerOpt
 export { generateDevKeyPair, handleDevTokenRequest, type DevKeyPair, type StaticHandler } from './dev.js';
 export { decodeSignalRequest, encodeSignalRequest, decodeSignalResponse, encodeSignalResponse, signalProtoRoot, PROTO_DIR, type DecodeResult } from './proto.js';
 export { createStaticHandler } from './static-files.js';
+export { applyCors, CORS_ALLOW_METHODS, CORS_DEFAULT_HEADERS, CORS_MAX_AGE_SEC } from './http/cors.js';
 export { startSignalServer, type StartSignalParams, type RunningSignalServer } from './main.js';
 export { parseCandidateInit, checkSessionDescription } from './validate.js';
 export * from './messages.js';

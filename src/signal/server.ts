@@ -5,12 +5,14 @@
 //   GET /rtc/validate?access_token=T  -> 200 "success" | 401 reason (LiveKit clients ask
 //       this after a failed connect to show why)
 //   GET /token?room=R&identity=I      -> dev mode only (see dev.ts)
+//   every HTTP answer carries CORS headers, OPTIONS preflights get 204 (http/cors.ts)
 //   anything else                     -> the static handler hook, else 404
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { checkSignalOptions, defaultSignalServerOptions, type SignalServerOptions } from './config.js';
+import { applyCors } from './http/cors.js';
 import { generateDevKeyPair, handleDevTokenRequest, type DevKeyPair, type StaticHandler } from './dev.js';
 import { RequestRejectedError, TokenError } from './errors.js';
 import { DisconnectReason, LeaveAction, RequestReason, type JoinResponse, type ReconnectResponse } from './messages.js';
@@ -125,6 +127,7 @@ export class SignalServer {
   }
 
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (applyCors(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/rtc/validate') {
       try {
