@@ -35,13 +35,14 @@ const ENGINE_FLAGS: Record<string, { key: keyof EngineSettings; env: string; kin
 export const HELP = `Usage: npm start -- [options]      (or: node --import tsx src/cli/start.ts [options])
 
 Starts the media engine and the LiveKit-compatible signaling server with the demo page.
-With no API keys configured it runs in DEVELOPMENT mode: a generated key pair is printed
-and GET /token?room=R&identity=I hands out join tokens. Never expose dev mode.
+With no API keys configured it runs in DEVELOPMENT mode, as livekit-server --dev: API key
+"devkey", secret "secret" (printed), and GET /token?room=R&identity=I hands out join
+tokens. Never expose dev mode. Outside it, secrets shorter than 32 characters are refused.
 
 Signaling (src/signal/config.ts):
   --host H                 HTTP/WebSocket interface          [127.0.0.1]   SWITCHBOARD_HOST
   --port N                 HTTP/WebSocket port               [7880]        SWITCHBOARD_PORT
-  --keys "K: S, K2: S2"    API keys (secrets >= 32 chars)    [none: dev]   SWITCHBOARD_KEYS
+  --keys "K: S, K2: S2"    API keys (secrets >= 32 chars)    [none: dev]   SWITCHBOARD_KEYS (or LIVEKIT_KEYS)
   --dev[=false]            development mode                  [on without keys] SWITCHBOARD_DEV
   --static-dir DIR         demo page folder                  [public/]     SWITCHBOARD_STATIC_DIR
   --reconnect-grace-ms N   keep a dropped participant        [10000]       SWITCHBOARD_RECONNECT_GRACE_MS

@@ -15,9 +15,11 @@
 // | --dev                   | SWITCHBOARD_DEV=1              | dev               | false      |
 // | --static-dir DIR        | SWITCHBOARD_STATIC_DIR         | staticDir         | -          |
 //
-// Keys use LiveKit's LIVEKIT_KEYS form "key: secret" (comma-separated for several).
-// Secrets must be at least 32 characters, as LiveKit requires. Dev mode with no keys
-// gets a generated pair (see dev.ts). Dev mode enables GET /token: never in production.
+// Keys use LiveKit's LIVEKIT_KEYS form "key: secret" (comma-separated for several);
+// LIVEKIT_KEYS itself is read too when SWITCHBOARD_KEYS is unset. Outside dev mode a
+// secret shorter than 32 characters is refused (LiveKit's minimum). Dev mode with no keys
+// uses livekit-server --dev's pair devkey / secret (see dev.ts) and enables GET /token:
+// never in production.
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './errors.js';
 import type { ICEServer } from './messages.js';
@@ -126,7 +128,7 @@ export function loadSignalConfig(src: LoadSources = {}): SignalServerOptions {
   const read = src.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
   const fromEnv: Record<string, string | number | boolean> = {};
   for (const [name, flag] of Object.entries(ENV)) {
-    const v = env[name];
+    const v = name === 'SWITCHBOARD_KEYS' && !env[name] ? env.LIVEKIT_KEYS : env[name];
     if (v !== undefined && v !== '') fromEnv[FLAGS[flag].key] = convert(name, FLAGS[flag].kind, v);
   }
   const fromFlags: Record<string, string | number | boolean> = {};
@@ -182,8 +184,11 @@ export function checkSignalOptions(o: SignalServerOptions): SignalServerOptions 
   if (typeof o.dev !== 'boolean') throw new ConfigError('dev must be a boolean');
   if (!Array.isArray(o.iceServers)) throw new ConfigError('iceServers must be an array');
   for (const [k, s] of Object.entries(o.apiKeys)) {
-    if (typeof s !== 'string' || s.length < MIN_SECRET_LENGTH) throw new ConfigError(`secret of API key "${k}" must be at least ${MIN_SECRET_LENGTH} characters`);
+    if (typeof s !== 'string' || !s) throw new ConfigError(`secret of API key "${k}" must be a non-empty string`);
+    if (!o.dev && s.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(`secret of API key "${k}" is ${s.length} characters; at least ${MIN_SECRET_LENGTH} are required outside --dev (e.g. openssl rand -base64 32)`);
+    }
   }
-  if (!o.dev && Object.keys(o.apiKeys).length === 0) throw new ConfigError('no API keys: set SWITCHBOARD_KEYS="key: secret" (or --dev for a generated pair)');
+  if (!o.dev && Object.keys(o.apiKeys).length === 0) throw new ConfigError('no API keys: set SWITCHBOARD_KEYS="key: secret" (or --dev for devkey / secret)');
   return o;
 }

@@ -1,5 +1,7 @@
-// Dev-mode helpers for `npm start --dev`: a generated API key pair and GET /token, which
-// hands any caller a join token. Only ever mounted when options.dev is true.
+// Dev-mode helpers, as `livekit-server --dev`: the well-known pair devkey / secret (so the
+// defaults of LiveKit's docs, CLI and SDK examples just work) and GET /token, which hands
+// any caller a join token. Only ever mounted when options.dev is true; the well-known
+// secret is why dev mode must never face a network (we bind 127.0.0.1 by default).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createToken } from './token.js';
@@ -9,7 +11,10 @@ export interface DevKeyPair {
   apiSecret: string;
 }
 
-/** A fresh key pair: "API" + 12 random base62-ish chars, and a 43-char base64url secret. */
+/** livekit-server --dev's key pair: key "devkey", secret "secret". */
+export const DEV_KEY_PAIR: Readonly<DevKeyPair> = Object.freeze({ apiKey: 'devkey', apiSecret: 'secret' });
+
+/** A fresh key pair (load tests that start their own server): "API" + 12 random base62-ish chars, and a 43-char base64url secret. */
 export function generateDevKeyPair(): DevKeyPair {
   const key = randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);
   return { apiKey: `API${key}`, apiSecret: randomBytes(32).toString('base64url') };

@@ -5,7 +5,7 @@ export type { RoomService, SignalSink, JoinRequest, JoinResult, IceCandidateInit
 export { createToken, verifyToken, type VideoGrant, type TokenClaims, type VerifiedToken, type KeyProvider, type VerifyOptions } from './token.js';
 export { TokenError, ConfigError, RequestRejectedError, type TokenErrorCode } from './errors.js';
 export { loadSignalConfig, checkSignalOptions, parseKeys, defaultSignalServerOptions, MIN_SECRET_LENGTH, type SignalServerOptions, type LoadSources } from './config.js';
-export { generateDevKeyPair, handleDevTokenRequest, type DevKeyPair, type StaticHandler } from './dev.js';
+export { DEV_KEY_PAIR, generateDevKeyPair, handleDevTokenRequest, type DevKeyPair, type StaticHandler } from './dev.js';
 export { decodeSignalRequest, encodeSignalRequest, decodeSignalResponse, encodeSignalResponse, signalProtoRoot, PROTO_DIR, type DecodeResult } from './proto.js';
 export { createStaticHandler } from './static-files.js';
 export { applyCors, CORS_ALLOW_METHODS, CORS_DEFAULT_HEADERS, CORS_MAX_AGE_SEC } from './http/cors.js';

@@ -31,6 +31,7 @@ export async function startSignalServer(p: StartSignalParams): Promise<RunningSi
   log(`signal: listening on ${url}/rtc (LiveKit protocol subset)`);
   if (server.devKey) {
     log(`signal: DEV MODE — API key ${server.devKey.apiKey}, secret ${server.devKey.apiSecret}`);
+    if (!/^(127\.|::1$|localhost$)/.test(options.host)) log(`signal: WARNING dev mode on ${options.host}: anyone who can reach it can mint tokens (GET /token)`);
     log(`signal: tokens: http://${host}:${addr.port}/token?room=demo&identity=alice`);
   }
   if (options.staticDir) log(`signal: serving ${options.staticDir} at http://${host}:${addr.port}/`);

@@ -13,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { checkSignalOptions, defaultSignalServerOptions, type SignalServerOptions } from './config.js';
 import { applyCors } from './http/cors.js';
-import { generateDevKeyPair, handleDevTokenRequest, type DevKeyPair, type StaticHandler } from './dev.js';
+import { DEV_KEY_PAIR, handleDevTokenRequest, type DevKeyPair, type StaticHandler } from './dev.js';
 import { RequestRejectedError, TokenError } from './errors.js';
 import { DisconnectReason, LeaveAction, RequestReason, type JoinResponse, type ReconnectResponse } from './messages.js';
 import { encodeSignalResponse } from './proto.js';
@@ -44,7 +44,8 @@ export interface SignalServerDeps {
   nowMs?: () => number;
   /** Serves the demo page etc.; return false when the request is not yours (-> 404). */
   staticHandler?: StaticHandler;
-  /** The key pair /token signs with in dev mode (default: generated and added to apiKeys). */
+  /** The key pair /token signs with in dev mode (default: the first configured key, else
+   *  devkey / secret, added to apiKeys, as livekit-server --dev). */
   devKey?: DevKeyPair;
 }
 
@@ -75,7 +76,8 @@ export class SignalServer {
   constructor(options: Partial<SignalServerOptions>, deps: SignalServerDeps) {
     const o: SignalServerOptions = { ...defaultSignalServerOptions, ...options, apiKeys: { ...options.apiKeys } };
     if (o.dev) {
-      this.devKey = deps.devKey ?? generateDevKeyPair();
+      const first = Object.entries(o.apiKeys)[0];
+      this.devKey = deps.devKey ?? (first ? { apiKey: first[0], apiSecret: first[1] } : { ...DEV_KEY_PAIR });
       o.apiKeys[this.devKey.apiKey] = this.devKey.apiSecret;
     }
     this.options = checkSignalOptions(o);

@@ -40,7 +40,7 @@ test('npm start with no options: dev mode on 127.0.0.1:7880, demo page, token en
   try {
     const out = c.out();
     assert.match(out, /engine: \d+ worker threads?, UDP 127\.0\.0\.1:7882/);
-    assert.match(out, /DEV MODE — API key API\w+, secret/);
+    assert.match(out, /DEV MODE — API key devkey, secret secret/);
     assert.match(out, /Open http:\/\/127\.0\.0\.1:7880\/\?room=demo/);
     const page = await fetch('http://127.0.0.1:7880/?room=demo');
     assert.is(page.status, 200);

@@ -50,7 +50,7 @@ test('bad settings are named', () => {
   throwsConfig(() => loadSignalConfig({ argv: ['--port', 'abc'], env: {} }), /--port must be a non-negative integer/);
   throwsConfig(() => loadSignalConfig({ argv: ['--frobnicate'], env: {} }), /unknown option --frobnicate/);
   throwsConfig(() => loadSignalConfig({ argv: [], env: {} }), /no API keys/);
-  throwsConfig(() => loadSignalConfig({ argv: ['--keys', 'K: short'], env: {} }), /at least 32 characters/);
+  throwsConfig(() => loadSignalConfig({ argv: ['--keys', 'K: short'], env: {} }), /secret of API key "K" is 5 characters; at least 32 are required outside --dev/);
   throwsConfig(() => loadSignalConfig({ argv: ['--config', 'x.json', '--dev'], env: {}, readFile: () => '{"prot": 1}' }), /unknown setting "prot"/);
   throwsConfig(() => loadSignalConfig({ argv: ['--config', 'x.json'], env: {}, readFile: () => 'nope' }), /cannot read config file x.json/);
   throwsConfig(() => loadSignalConfig({ argv: [], env: { SWITCHBOARD_RECONNECT_GRACE_MS: '-5', SWITCHBOARD_DEV: '1' } }), /SWITCHBOARD_RECONNECT_GRACE_MS/);

@@ -36,7 +36,7 @@ test('startSignalServer: dev mode from argv, static dir served safely, a /token 
   const clients: TestClient[] = [];
   try {
     assert.match(lines.join('\n'), /listening on ws:\/\/127\.0\.0\.1:\d+\/rtc/);
-    assert.match(lines.join('\n'), /DEV MODE — API key API/);
+    assert.match(lines.join('\n'), /DEV MODE — API key devkey, secret secret/);
     const idx = await rawGet(port, '/');
     assert.equal([idx.status, idx.body, idx.type], [200, '<title>demo</title>', 'text/html; charset=utf-8']);
     assert.is((await rawGet(port, '/js/app.js')).body, 'console.log(1)');
