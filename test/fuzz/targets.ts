@@ -19,6 +19,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./sfu-loss-repair.fuzz.js'),
     import('./red.fuzz.js'),
     import('./client.fuzz.js'),
+    import('./sctp.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);
   return mods.flatMap((m) => m.targets);
 }
