@@ -159,6 +159,7 @@ export class Engine extends Emitter<EngineEvents> {
         p.emit('subscriberOffer', ev.sdp);
         return;
       }
+      case 'mediaSectionsRequirement': this.#participants.get(ev.participant)?.emit('mediaSectionsRequirement', ev.audios, ev.videos); return;
       case 'subscriptionLayer': {
         const { type: _t, participant, ...rest } = ev;
         this.#participants.get(participant)?.emit('subscriptionLayer', rest);

@@ -15,6 +15,8 @@ import type { Room } from './room.js';
 export type ParticipantEvents = {
   /** A new offer for the subscriber PeerConnection; answer with subscriberAnswer(). */
   subscriberOffer: [sdp: string];
+  /** Single peer connection: ask the client for this many more recvonly sections and a new offer (LiveKit MediaSectionsRequirement). */
+  mediaSectionsRequirement: [audios: number, videos: number];
   connectionState: [pc: PcKind, state: ConnectionState];
   trackPublished: [track: Track];
   trackUnpublished: [track: Track];
@@ -62,8 +64,14 @@ export class Participant extends Emitter<ParticipantEvents> {
    * others get a generated 'TR_' sid.
    */
   async publisherOffer(sdp: string, opts: { trackSids?: Record<string, string> } = {}): Promise<string> {
+    return (await this.answerOffer(sdp, opts)).sdp;
+  }
+
+  /** publisherOffer, plus (single peer connection) the mid -> track sid map of what we send. */
+  async answerOffer(sdp: string, opts: { trackSids?: Record<string, string> } = {}): Promise<{ sdp: string; midToTrackId: Record<string, string> }> {
     this.#check();
-    return this.#channel.request<string>({ op: 'publisherOffer', participant: this.sid, sdp, ...(opts.trackSids ? { trackSids: opts.trackSids } : {}) });
+    const r = await this.#channel.request<{ sdp: string; midToTrackId?: Record<string, string> }>({ op: 'publisherOffer', participant: this.sid, sdp, ...(opts.trackSids ? { trackSids: opts.trackSids } : {}) });
+    return { sdp: r.sdp, midToTrackId: r.midToTrackId ?? {} };
   }
 
   /** The client's answer to the latest 'subscriberOffer'. */

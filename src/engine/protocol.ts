@@ -38,6 +38,10 @@ export interface JoinParams {
   autoSubscribe?: boolean;
   /** See JoinOptions.subscriberPrimary. */
   subscriberPrimary?: boolean;
+  /** See JoinOptions.singlePeerConnection. */
+  singlePeerConnection?: boolean;
+  /** See JoinOptions.canPublish. */
+  canPublish?: boolean;
   /** See JoinOptions.canPublishData. */
   canPublishData?: boolean;
   /**
@@ -97,6 +101,7 @@ export type EngineEvent =
   | { type: 'trackUnpublished'; room: string; participant: string; track: string }
   | { type: 'trackMuted'; room: string; participant: string; track: string; muted: boolean }
   | { type: 'subscriberOffer'; participant: string; sdp: string }
+  | { type: 'mediaSectionsRequirement'; participant: string; audios: number; videos: number }
   | { type: 'trackSubscribed'; participant: string; track: string }
   | { type: 'trackUnsubscribed'; participant: string; track: string }
   | { type: 'connectionState'; participant: string; pc: PcKind; state: ConnectionState }

@@ -33,6 +33,16 @@ export interface JoinOptions {
    * publisher transport. Default false.
    */
   subscriberPrimary?: boolean;
+  /**
+   * LiveKit's single peer connection (/rtc/v1): one transport carries what the client
+   * publishes and what it subscribes to. The client always offers; we send on the
+   * recvonly sections of its offers, and when short of them the participant emits
+   * 'mediaSectionsRequirement' (ask the client for that many more, then it offers).
+   * The answer's mid -> track sid map comes from Participant.answerOffer(). Default false.
+   */
+  singlePeerConnection?: boolean;
+  /** May this participant publish (LiveKit grant canPublish)? False: its offers are answered, nothing is published. Default true. */
+  canPublish?: boolean;
   /** May this participant send data packets (LiveKit grant canPublishData)? Default true. */
   canPublishData?: boolean;
   /**
@@ -77,7 +87,7 @@ export class Room extends Emitter<RoomEvents> {
     this.#registry.participantCreated(p);
     this.channel.participants++;
     try {
-      await this.channel.request({ op: 'join', params: { room: this.name, sid, identity: o.identity, name: p.info.name, metadata: p.info.metadata, autoSubscribe: o.autoSubscribe ?? true, subscriberPrimary: o.subscriberPrimary === true, canPublishData: o.canPublishData !== false, ...(o.subscriberCandidate ? { subscriberCandidate: { address: o.subscriberCandidate.address, port: o.subscriberCandidate.port } } : {}), ...(o.publisherCandidate ? { publisherCandidate: { address: o.publisherCandidate.address, port: o.publisherCandidate.port } } : {}) } });
+      await this.channel.request({ op: 'join', params: { room: this.name, sid, identity: o.identity, name: p.info.name, metadata: p.info.metadata, autoSubscribe: o.autoSubscribe ?? true, subscriberPrimary: o.subscriberPrimary === true, singlePeerConnection: o.singlePeerConnection === true, canPublish: o.canPublish !== false, canPublishData: o.canPublishData !== false, ...(o.subscriberCandidate ? { subscriberCandidate: { address: o.subscriberCandidate.address, port: o.subscriberCandidate.port } } : {}), ...(o.publisherCandidate ? { publisherCandidate: { address: o.publisherCandidate.address, port: o.publisherCandidate.port } } : {}) } });
     } catch (e) {
       this._participantLeft(sid);
       throw e;

@@ -6,10 +6,17 @@ import { answerFmtp, codecMatches, intersectFeedback, redPayloadTypes, sectionCo
 import { EXT, type Capabilities, type CodecCapability, type MediaKind } from './codecs.js';
 import { parseFmtpParameters } from './fmtp.js';
 import { emptyMediaSection, isRejected, type Direction, type Extmap, type MediaSection, type Rid, type SessionDescription } from './types.js';
+import { offererReceives, sendCodecs, sendingDirection } from './answer-send.js';
+import { writeTrackStreams, type SubscriberTrack } from './offer-media.js';
 
 export type RejectReason = 'unsupported-protocol' | 'not-bundled' | 'no-rtcp-mux' | 'no-common-codec' | 'disabled' | 'port-zero';
 
-export interface MediaAnswer { section: MediaSection; reason?: RejectReason }
+export interface MediaAnswer {
+  section: MediaSection;
+  reason?: RejectReason;
+  /** A track was asked to be sent here and could not be (the offerer does not receive, or not its codec). */
+  unsent?: boolean;
+}
 
 const REVERSE: Record<Direction, Direction> = { sendrecv: 'recvonly', sendonly: 'recvonly', recvonly: 'inactive', inactive: 'inactive' };
 
@@ -98,7 +105,7 @@ function reflectSimulcast(m: MediaSection, a: MediaSection, acceptedPts: Set<num
  * Answers one m-line, or rejects it with a reason. `bundled` says whether its mid is in
  * the offer's BUNDLE group (or it is the only section when the offer has no group).
  */
-export function answerMedia(sd: SessionDescription, m: MediaSection, caps: Capabilities, bundled: boolean): MediaAnswer {
+export function answerMedia(sd: SessionDescription, m: MediaSection, caps: Capabilities, bundled: boolean, send?: SubscriberTrack): MediaAnswer {
   const reject = (reason: RejectReason): MediaAnswer => ({ section: rejectSection(m), reason });
   if (isRejected(m)) return reject('port-zero');
   if (m.kind === 'application') {
@@ -116,13 +123,19 @@ export function answerMedia(sd: SessionDescription, m: MediaSection, caps: Capab
   if (!bundled) return reject('not-bundled');
   if (!m.rtcpMux) return reject('no-rtcp-mux');
   const extmaps = chooseExtensions(sd, m, m.kind, caps);
-  const codecs = chooseCodecs(m, m.kind, caps, extmaps.some((e) => e.uri === EXT.transportCc));
+  let codecs = chooseCodecs(m, m.kind, caps, extmaps.some((e) => e.uri === EXT.transportCc));
   if (!codecs.length) return reject('no-common-codec');
+  const offered = m.direction ?? sd.direction ?? 'sendrecv';
+  let sending = false, unsent = false;
+  if (send) {
+    const sc = send.kind === m.kind && offererReceives(offered) ? sendCodecs(codecs, send) : [];
+    if (sc.length) { codecs = sc; sending = true; } else unsent = true;
+  }
 
   const a = emptyMediaSection(m.kind, 9, m.protocol, codecs.map((c) => String(c.payloadType)));
   if (m.mid !== undefined) a.mid = m.mid;
   a.extmaps = extmaps;
-  a.direction = answerDirection(m.direction ?? sd.direction ?? 'sendrecv');
+  a.direction = sending ? sendingDirection(offered) : answerDirection(offered);
   a.rtcpMux = true;
   a.rtcpRsize = m.rtcpRsize;
   for (const c of codecs) {
@@ -131,5 +144,6 @@ export function answerMedia(sd: SessionDescription, m: MediaSection, caps: Capab
     if (c.fmtp) a.fmtps.push({ payloadType: c.payloadType, parameters: c.fmtp });
   }
   if (extmaps.some((e) => e.uri === EXT.rid)) reflectSimulcast(m, a, new Set(codecs.map((c) => c.payloadType)));
-  return { section: a };
+  if (sending) writeTrackStreams(a, send!);
+  return unsent ? { section: a, unsent } : { section: a };
 }

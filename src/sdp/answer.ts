@@ -11,6 +11,7 @@ import { sectionTransport } from './negotiated.js';
 import { parseSdp } from './parse.js';
 import { serializeSdp } from './serialize.js';
 import { isRejected, type MediaSection, type SessionDescription, type SetupRole } from './types.js';
+import type { SubscriberTrack } from './offer-media.js';
 
 export interface AnswerParams extends LocalTransport {
   /** Default: defaultCapabilities. */
@@ -19,6 +20,11 @@ export interface AnswerParams extends LocalTransport {
   sessionId?: string;
   /** o= session version; default 1. Increase it for each later answer on the same transport. */
   sessionVersion?: number | bigint;
+  /**
+   * mid -> the track we send on that offered m-line (LiveKit single peer connection: the
+   * client offers recvonly sections, we answer sendonly with the track's streams).
+   */
+  send?: ReadonlyMap<string, SubscriberTrack>;
 }
 
 export interface AnswerResult {
@@ -27,6 +33,8 @@ export interface AnswerResult {
   answer: SessionDescription;
   offer: SessionDescription;
   negotiated: NegotiatedSession;
+  /** mids of `send` that could not carry their track (answered without it). */
+  unsent: string[];
 }
 
 const REASON_TEXT: Record<RejectReason, string> = {
@@ -71,7 +79,7 @@ export function answerOffer(offerInput: string | SessionDescription, params: Ans
   const bundle = firstBundle(offer);
   // Without a BUNDLE group only the first live m-line can share the one transport.
   const lone = offer.media.find((x) => !isRejected(x));
-  const answers = offer.media.map((m) => answerMedia(offer, m, caps, bundle ? bundle.includes(m.mid!) : m === lone));
+  const answers = offer.media.map((m) => answerMedia(offer, m, caps, bundle ? bundle.includes(m.mid!) : m === lone, params.send?.get(m.mid!)));
   const accepted = answers.map((a, i) => ({ a, m: offer.media[i]! })).filter((x) => !x.a.reason);
   if (!accepted.length) {
     const reasons = answers.map((a, i) => `${offer.media[i]!.mid}: ${REASON_TEXT[a.reason!]}`).join('; ');
@@ -101,5 +109,6 @@ export function answerOffer(offerInput: string | SessionDescription, params: Ans
     writeTransport(x.a.section, params, setup, cands);
     x.a.section.port = 9;
   }
-  return { sdp: serializeSdp(answer), answer, offer, negotiated: negotiate(answer, offer, 'answerer') };
+  const unsent = answers.flatMap((a, i) => (a.unsent || (a.reason && params.send?.has(offer.media[i]!.mid!)) ? [offer.media[i]!.mid!] : []));
+  return { sdp: serializeSdp(answer), answer, offer, negotiated: negotiate(answer, offer, 'answerer'), unsent };
 }

@@ -71,7 +71,11 @@ export function writeTrackSection(m: MediaSection, t: SubscriberTrack, caps: Cap
   m.extmaps = caps.headerExtensions.filter((h) => h.kinds.includes(t.kind)).map((h) => ({ id: h.preferredId, uri: h.uri }));
   m.rtcpMux = true;
   m.rtcpRsize = true;
-  if (!withStreams) return;
+  if (withStreams) writeTrackStreams(m, t);
+}
+
+/** a=msid, a=ssrc (cname, msid) and ssrc-group:FID for the track we send on `m`. */
+export function writeTrackStreams(m: MediaSection, t: Pick<SubscriberTrack, 'streamId' | 'trackId' | 'ssrc' | 'rtxSsrc' | 'kind' | 'cname'>): void {
   m.msids = [{ streamId: t.streamId, trackId: t.trackId }];
   const ssrcs = [t.ssrc];
   if (t.rtxSsrc !== undefined && t.kind === 'video') {

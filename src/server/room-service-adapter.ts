@@ -20,6 +20,8 @@ interface Entry extends ParticipantExtras {
   /** Set when the shim called leave(): no sink.close() afterwards. */
   leaving: boolean;
   subscribedNotified: Set<string>;
+  /** Joined on /rtc/v1 (one peer connection). */
+  single: boolean;
 }
 
 export class EngineRoomService implements RoomService {
@@ -34,11 +36,13 @@ export class EngineRoomService implements RoomService {
     const room = await this.engine.createRoom(req.room);
     this.#wire(room);
     const autoSubscribe = req.autoSubscribe && req.permission.canSubscribe !== false;
-    const subscriberPrimary = req.permission.canSubscribe !== false;
-    const p = await room.join({ identity: req.identity, name: req.name, metadata: req.metadata, autoSubscribe, subscriberPrimary, canPublishData: req.permission.canPublishData !== false });
-    const e: Entry = { p, sink: req.signal, leaving: false, subscribedNotified: new Set(), joinedAtMs: Date.now(), permission: req.permission, attributes: { ...req.attributes }, announced: new Map(), version: 1 };
+    const single = req.singlePeerConnection === true;
+    const subscriberPrimary = !single && req.permission.canSubscribe !== false;
+    const p = await room.join({ identity: req.identity, name: req.name, metadata: req.metadata, autoSubscribe, subscriberPrimary, singlePeerConnection: single, canPublish: req.permission.canPublish !== false, canPublishData: req.permission.canPublishData !== false });
+    const e: Entry = { p, sink: req.signal, leaving: false, subscribedNotified: new Set(), joinedAtMs: Date.now(), permission: req.permission, attributes: { ...req.attributes }, announced: new Map(), version: 1, single };
     this.#entries.set(p.sid, e);
     p.on('subscriberOffer', (sdp) => e.sink.subscriberOffer({ type: 'offer', sdp }));
+    p.on('mediaSectionsRequirement', (a, v) => e.sink.mediaSectionsRequirement?.(a, v));
     p.on('trackSubscribed', (sub) => {
       const t = this.engine.track(sub.trackSid);
       const owner = t && this.#entries.get(t.participant.sid);
@@ -117,12 +121,14 @@ export class EngineRoomService implements RoomService {
 
   async publisherOffer(participantSid: string, offer: SessionDescription): Promise<SessionDescription> {
     const e = this.#entry(participantSid);
-    if (e.permission.canPublish === false) throw new RequestRejectedError(RequestReason.NOT_ALLOWED, 'not allowed to publish');
+    // With one peer connection a subscribe-only client offers too (to receive); the engine publishes nothing of it.
+    if (e.permission.canPublish === false && !e.single) throw new RequestRejectedError(RequestReason.NOT_ALLOWED, 'not allowed to publish');
     if (typeof offer.sdp !== 'string' || !offer.sdp) throw new RequestRejectedError(RequestReason.INVALID_REQUEST, 'offer without sdp');
     const trackSids: Record<string, string> = {};
     for (const [cid, a] of e.announced) trackSids[cid] = a.sid;
-    const sdp = await rejectable(e.p.publisherOffer(offer.sdp, { trackSids }));
-    const out: SessionDescription = { type: 'answer', sdp };
+    const r = await rejectable(e.p.answerOffer(offer.sdp, { trackSids }));
+    const out: SessionDescription = { type: 'answer', sdp: r.sdp };
+    if (e.single) out.midToTrackId = r.midToTrackId;
     if (offer.id !== undefined) out.id = offer.id;
     return out;
   }

@@ -135,6 +135,7 @@ export interface SignalResponse {
   update?: { participants?: ParticipantInfo[] }; trackPublished?: { cid?: string; track?: TrackInfo };
   leave?: LeaveRequest; mute?: MuteTrackRequest; speakersChanged?: { speakers?: SpeakerInfo[] };
   roomUpdate?: { room?: Room }; connectionQuality?: { updates?: ConnectionQualityInfo[] };
+  mediaSectionsRequirement?: { numAudios?: number; numVideos?: number };
   refreshToken?: string; trackUnpublished?: { trackSid?: string }; pong?: number;
   reconnect?: ReconnectResponse; pongResp?: Pong;
   subscriptionResponse?: { trackSid?: string; err?: number }; requestResponse?: RequestResponse;

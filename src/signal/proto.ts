@@ -1,4 +1,4 @@
-// Loads proto/livekit_rtc.proto (+ livekit_models.proto) with protobufjs at runtime and
+// Loads proto/livekit_rtc.proto (+ livekit_models.proto, livekit_join.proto) with protobufjs at runtime and
 // encodes/decodes SignalRequest and SignalResponse.
 //
 // Why runtime loading: the .proto files stay the single source of truth, and the path
@@ -17,7 +17,7 @@ let root: protobuf.Root | undefined;
 /** The protobufjs Root with every livekit.* type we know (loaded once). */
 export function signalProtoRoot(): protobuf.Root {
   if (!root) {
-    root = protobuf.loadSync(PROTO_DIR + 'livekit_rtc.proto');
+    root = protobuf.loadSync([PROTO_DIR + 'livekit_rtc.proto', PROTO_DIR + 'livekit_join.proto']);
     root.resolveAll();
   }
   return root;

@@ -45,6 +45,8 @@ export interface JoinRequest {
   /** ?adaptive_stream (default false). */
   adaptiveStream: boolean;
   client: ClientInfo;
+  /** /rtc/v1: one peer connection carries publish and subscribe; the client always offers. */
+  singlePeerConnection?: boolean;
   /** Where the engine sends this participant's events, until leave() or sink.close(). */
   signal: SignalSink;
 }
@@ -83,6 +85,8 @@ export interface SignalSink {
    *  subscribers want -> `subscribed_quality_update`; the client pauses the disabled
    *  encodings. Optional so older sinks still compile. */
   subscribedQualityUpdate?(update: SubscribedQualityUpdate): void;
+  /** Single peer connection: the client should offer again with this many more recvonly sections -> `media_sections_requirement`. */
+  mediaSectionsRequirement?(numAudios: number, numVideos: number): void;
   /** The engine removed the participant (kicked, room closed) -> `leave`, socket closed.
    *  The shim does NOT call RoomService.leave afterwards. */
   close(reason: DisconnectReason): void;

@@ -2,8 +2,11 @@
 //   GET /rtc?access_token=T[&reconnect=1&sid=PA_..][&auto_subscribe=0][&room=R]  (WebSocket)
 //       token also accepted as "Authorization: Bearer T". A bad token is refused with
 //       HTTP 401 and a plain-text reason before RoomService is touched.
-//   GET /rtc/validate?access_token=T  -> 200 "success" | 401 reason (LiveKit clients ask
-//       this after a failed connect to show why)
+//   GET /rtc/v1?access_token=T&join_request=J  (WebSocket) LiveKit's single peer
+//       connection path: J is a WrappedJoinRequest with the first publisher offer
+//       (join-request.ts); the answer follows the join response.
+//   GET /rtc/validate, /rtc/v1/validate?access_token=T  -> 200 "success" | 401 reason
+//       (LiveKit clients ask this after a failed connect to show why)
 //   GET /token?room=R&identity=I      -> dev mode only (see dev.ts)
 //   every HTTP answer carries CORS headers, OPTIONS preflights get 204 (http/cors.ts)
 //   anything else                     -> the static handler hook, else 404
@@ -20,6 +23,10 @@ import { encodeSignalResponse } from './proto.js';
 import type { ClientInfo, RoomService } from './room-service.js';
 import { SignalSession, type SessionTransport } from './session.js';
 import { createToken, verifyToken, type VerifiedToken } from './token.js';
+import { connectRequestV0, connectRequestV1, JoinRequestError, type ConnectRequest } from './join-request.js';
+
+const RTC_PATHS = new Set(['/rtc', '/rtc/', '/rtc/v1', '/rtc/v1/']);
+const VALIDATE_PATHS = new Set(['/rtc/validate', '/rtc/v1/validate']);
 
 /** Lifetime of tokens sent in refresh_token (LiveKit: 10 min). */
 export const REFRESHED_TOKEN_TTL_SEC = 600;
@@ -131,7 +138,7 @@ export class SignalServer {
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/rtc/validate') {
+    if (VALIDATE_PATHS.has(url.pathname)) {
       try {
         await this.#verify(req, url);
         return reply(res, 200, 'success');
@@ -139,7 +146,7 @@ export class SignalServer {
         return reply(res, e instanceof TokenError ? 401 : 500, (e as Error).message);
       }
     }
-    if (url.pathname === '/rtc' || url.pathname === '/rtc/') return reply(res, 426, 'expected a WebSocket upgrade');
+    if (RTC_PATHS.has(url.pathname)) return reply(res, 426, 'expected a WebSocket upgrade');
     if (url.pathname === '/token') {
       if (!this.options.dev || !this.devKey || req.method !== 'GET') return reply(res, 404, 'not found');
       return handleDevTokenRequest(url, res, this.devKey, Math.floor(this.#now() / 1000));
@@ -150,7 +157,7 @@ export class SignalServer {
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/rtc' && url.pathname !== '/rtc/') return refuse(socket, 404, 'not found');
+    if (!RTC_PATHS.has(url.pathname)) return refuse(socket, 404, 'not found');
     if (this.#closed) return refuse(socket, 503, 'server is shutting down');
     let v: VerifiedToken;
     try {
@@ -159,8 +166,13 @@ export class SignalServer {
       return refuse(socket, e instanceof TokenError ? 401 : 500, (e as Error).message);
     }
     const key = `${v.video.room}\u0000${v.identity}`;
-    const q = url.searchParams;
-    if (flag(q.get('reconnect'), false)) return this.#reconnect(req, socket, head, key, q.get('sid'));
+    let cr: ConnectRequest;
+    try {
+      cr = url.pathname.startsWith('/rtc/v1') ? connectRequestV1(url.searchParams) : connectRequestV0(url.searchParams);
+    } catch (e) {
+      return refuse(socket, e instanceof JoinRequestError ? 400 : 500, (e as Error).message);
+    }
+    if (cr.reconnect) return this.#reconnect(req, socket, head, key, cr.participantSid ?? null);
 
     this.#entries.get(key)?.session.end(DisconnectReason.DUPLICATE_IDENTITY, { notifyService: true, sendLeave: { action: LeaveAction.DISCONNECT, canReconnect: false } });
     const entry: Entry = { key, session: undefined as unknown as SignalSession, token: v };
@@ -172,16 +184,14 @@ export class SignalServer {
       onEnd: () => this.#drop(entry),
     });
     this.#entries.set(key, entry);
-    const client: ClientInfo = {};
-    for (const k of ['sdk', 'version', 'os', 'browser'] as const) { const s = q.get(k); if (s) client[k] = s.slice(0, 64); }
-    if (q.get('protocol') && /^\d{1,4}$/.test(q.get('protocol')!)) client.protocol = Number(q.get('protocol'));
+    const client: ClientInfo = cr.client;
 
     let result;
     try {
       result = await this.#deps.roomService.join({
         room: v.video.room!, identity: v.identity, name: v.name, metadata: v.metadata, attributes: v.attributes,
-        permission: v.permission, autoSubscribe: flag(q.get('auto_subscribe'), true), adaptiveStream: flag(q.get('adaptive_stream'), false),
-        client, signal: entry.session,
+        permission: v.permission, autoSubscribe: cr.autoSubscribe, adaptiveStream: cr.adaptiveStream,
+        client, signal: entry.session, ...(cr.singlePeerConnection ? { singlePeerConnection: true } : {}),
       });
     } catch (e) {
       entry.session.end(DisconnectReason.JOIN_FAILURE, { notifyService: false });
@@ -201,12 +211,15 @@ export class SignalServer {
     const join: JoinResponse = {
       room: result.room, participant: result.participant, otherParticipants: result.otherParticipants,
       serverVersion: this.options.serverVersion, iceServers: result.iceServers ?? this.options.iceServers,
-      subscriberPrimary: result.subscriberPrimary ?? v.permission.canSubscribe,
+      // One peer connection: the client's publisher PC is the only (and primary) one.
+      subscriberPrimary: cr.singlePeerConnection ? false : (result.subscriberPrimary ?? v.permission.canSubscribe),
       clientConfiguration: { resumeConnection: 2 /* ENABLED: we resume within the grace period */ },
       pingTimeout: this.options.pingTimeoutSec, pingInterval: this.options.pingIntervalSec,
       serverInfo: this.#serverInfo(), enabledPublishCodecs: result.enabledPublishCodecs,
     };
     entry.session.joined(sid, join);
+    // v1: the offer came with the join; answered like any later offer, after the join response.
+    if (cr.publisherOffer) entry.session.offer(cr.publisherOffer);
     this.#scheduleRefresh(entry);
     if (socket.destroyed) return this.#startGrace(entry);
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#attach(entry, ws));
@@ -315,11 +328,6 @@ export class SignalServer {
   #reconnectResponse(): ReconnectResponse {
     return { iceServers: this.options.iceServers, clientConfiguration: { resumeConnection: 2 }, serverInfo: this.#serverInfo() };
   }
-}
-
-function flag(v: string | null, dflt: boolean): boolean {
-  if (v === null || v === '') return dflt;
-  return /^(1|true|yes|on)$/i.test(v);
 }
 
 function joinStatus(reason: number): number {

@@ -104,6 +104,13 @@ export class SignalSession implements SignalSink {
     this.#p.onEnd?.(this, reason);
   }
 
+  /** A publisher offer that did not come as a frame (/rtc/v1: inside the join request). */
+  offer(offer: SessionDescription): void {
+    if (this.#ended) return;
+    this.stats.requests++;
+    this.#dispatch({ message: 'offer', offer });
+  }
+
   /** One WebSocket frame from the client. Never throws. */
   handleFrame(data: Uint8Array, isBinary: boolean): void {
     if (this.#ended) return;
@@ -275,6 +282,7 @@ export class SignalSession implements SignalSink {
   roomUpdate(room: Room): void { this.#send({ roomUpdate: { room } }); }
   connectionQuality(updates: ConnectionQualityInfo[]): void { this.#send({ connectionQuality: { updates } }); }
   subscribedQualityUpdate(update: SubscribedQualityUpdate): void { this.#send({ subscribedQualityUpdate: update }); }
+  mediaSectionsRequirement(numAudios: number, numVideos: number): void { this.#send({ mediaSectionsRequirement: { numAudios, numVideos } }); }
   /** Not part of SignalSink: the server's token refresher. */
   refreshToken(token: string): void { this.#send({ refreshToken: token }); }
   close(reason: DisconnectReason): void {

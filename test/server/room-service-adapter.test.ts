@@ -70,7 +70,7 @@ test('LiveKit flow: join, addTrack sids name the published tracks, updates, subs
   assert.is(sb.offers.length, 1, 'bob auto-subscribed: one offer for both tracks');
   const offer = sb.offers[0]!;
   assert.is(offer.type, 'offer');
-  const msids = parseSdp(offer.sdp!).media.map((m) => m.msids[0]!);
+  const msids = parseSdp(offer.sdp!).media.filter((m) => m.kind !== 'application').map((m) => m.msids[0]!);
   assert.equal(msids.map((m) => m.trackId).sort(), [ta.sid, tv.sid].sort(), 'msid track id = LiveKit track sid');
   assert.ok(msids.every((m) => m.streamId === a), 'msid stream id = publisher sid');
   await svc.subscriberAnswer(b, { type: 'answer', sdp: fakeAnswer(offer.sdp!) });
@@ -87,7 +87,7 @@ test('LiveKit flow: join, addTrack sids name the published tracks, updates, subs
   await svc.updateSubscription(b, { trackSids: [tv.sid!], subscribe: false });
   await tick();
   assert.is(sb.offers.length, 2);
-  assert.equal(parseSdp(sb.offers[1]!.sdp!).media.map((m) => m.direction), ['sendonly', 'inactive']);
+  assert.equal(parseSdp(sb.offers[1]!.sdp!).media.filter((m) => m.kind !== 'application').map((m) => m.direction), ['sendonly', 'inactive']);
   await svc.subscriberAnswer(b, { type: 'answer', sdp: fakeAnswer(sb.offers[1]!.sdp!) });
 
   await svc.addIceCandidate(a, 0, { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host' });

@@ -126,7 +126,7 @@ export class MediaHost {
         if (p) p.room.leave(p.sid);
         return undefined;
       }
-      case 'publisherOffer': return this.#participant(req.participant).publisher.handleOffer(req.sdp, req.trackSids);
+      case 'publisherOffer': return this.#participant(req.participant).publisher.handleOfferDetailed(req.sdp, req.trackSids);
       case 'subscriberAnswer': return this.#participant(req.participant).subscriber.handleAnswer(req.sdp, performance.now());
       case 'setTrackMuted': {
         const t = this.#track(req.track);

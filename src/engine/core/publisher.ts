@@ -4,7 +4,7 @@
 // SSRC to the track's Receiver (packets on a track's RTX SSRC are unwrapped by it); SRs
 // go to the Receiver, once a second we send an RR, and every tick the Receivers send due
 // NACKs and held keyframe requests upstream.
-import { EXT, answerOffer, type LocalCandidate, type NegotiatedMedia } from '../../sdp/index.js';
+import { EXT, answerOffer, parseSdp, type LocalCandidate, type NegotiatedMedia, type NegotiatedSession, type SessionDescription, type SubscriberTrack } from '../../sdp/index.js';
 import { randomBytes } from 'node:crypto';
 import { RtpView, RtpStatus } from '../../rtp/index.js';
 import { PublisherRtcp, PublisherTwcc, Receiver, SimulcastDemux, SimulcastReceiver } from '../../sfu/index.js';
@@ -21,6 +21,19 @@ export interface PublisherHooks {
   unpublished(t: TrackCore): void;
   state(s: WebRtcTransport['state']): void;
 }
+
+/**
+ * The subscriber side sharing this transport (single peer connection, /rtc/v1): it
+ * chooses what we send on the client's offered sections, and gets the RTCP about it.
+ */
+export interface SharedSender {
+  prepareAnswer(offer: SessionDescription): Map<string, SubscriberTrack>;
+  answered(n: NegotiatedSession, unsent: string[], nowMs: number): void;
+  readonly rtcp: { handle(buf: Buffer, len: number, nowMs: number): void };
+  state(s: WebRtcTransport['state']): void;
+}
+
+export interface OfferResult { sdp: string; midToTrackId?: Record<string, string> }
 
 const view = new RtpView();
 const rtcpOut = Buffer.allocUnsafe(1500);
@@ -45,6 +58,9 @@ export class PublisherSide {
   /** rid simulcast: new SSRCs -> layer Receivers (simulcast-publish.ts). */
   readonly simulcast = new SimulcastDemux();
   #closed = false;
+  #shared: (SharedSender & { midToTrackId: Record<string, string> }) | undefined;
+  /** False: offers are answered but nothing the client sends is published (no canPublish grant). */
+  allowPublish = true;
 
   constructor(ctx: HostContext, participantSid: string, hooks: PublisherHooks) {
     this.#ctx = ctx;
@@ -53,7 +69,10 @@ export class PublisherSide {
     this.rtcp = new PublisherRtcp(randomSsrc(new Set()));
   }
 
-  #ensureTransport(): WebRtcTransport {
+  /** Single peer connection: the subscriber side sends on this transport too. */
+  share(sender: SharedSender & { midToTrackId: Record<string, string> }): void { this.#shared = sender; }
+
+  ensureTransport(): WebRtcTransport {
     if (this.transport) return this.transport;
     const t = this.#ctx.server.createTransport({ dtlsRole: 'server' });
     const tw = new PublisherTwcc(this.rtcp.rtcpSsrc);
@@ -70,19 +89,26 @@ export class PublisherSide {
       else if (lr.rtxSsrc === view.ssrc) { this.rtcp.add(lr); lr.onRtxRtp(buf, view, nowMs); } // a layer's RTX stream, just mapped
       else lr.onRtp(buf, view, nowMs);
     };
-    t.events.onRtcp = (buf, len, nowMs) => this.rtcp.handle(buf, len, nowMs);
-    t.events.onStateChange = (s) => this.#hooks.state(s);
+    t.events.onRtcp = (buf, len, nowMs) => { this.rtcp.handle(buf, len, nowMs); this.#shared?.rtcp.handle(buf, len, nowMs); };
+    t.events.onStateChange = (s) => { this.#hooks.state(s); this.#shared?.state(s); };
     this.transport = t;
     return t;
   }
 
   /** Answers the client's (re)offer; publishes new tracks and unpublishes removed ones. */
   handleOffer(sdp: string, trackSids: Record<string, string> = {}): string {
+    return this.handleOfferDetailed(sdp, trackSids).sdp;
+  }
+
+  /** handleOffer, plus (single peer connection) which track we send on which mid. */
+  handleOfferDetailed(sdp: string, trackSids: Record<string, string> = {}, nowMs = performance.now()): OfferResult {
     if (this.#closed) throw new EngineError('closed', 'participant closed');
-    const t = this.#ensureTransport();
-    const res = answerOffer(sdp, {
+    const t = this.ensureTransport();
+    const offer = parseSdp(sdp);
+    const send = this.#shared?.prepareAnswer(offer);
+    const res = answerOffer(offer, {
       iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.candidateOverride ?? this.#ctx.candidates,
-      capabilities: this.#ctx.capabilities, sessionId: this.#sessionId, sessionVersion: ++this.#version,
+      capabilities: this.#ctx.capabilities, sessionId: this.#sessionId, sessionVersion: ++this.#version, ...(send ? { send } : {}),
     });
     const n = res.negotiated;
     if (n.dtlsRole !== 'server') throw new EngineError('unsupported', 'the client offered a=setup:passive; we only take the DTLS server role');
@@ -91,6 +117,7 @@ export class PublisherSide {
     if (this.twcc && this.#ctx.publisherTwcc !== false) this.twcc.extId = n.media.find((m) => m.headerExtensions[EXT.transportCc] !== undefined)?.headerExtensions[EXT.transportCc] ?? 0;
     const live = new Set<string>();
     for (const m of n.media) {
+      if (!this.allowPublish) break;
       if (m.kind === 'application' || (m.direction !== 'recvonly' && m.direction !== 'sendrecv')) continue;
       if (isRidSimulcast(m) && m.codecs.length) { this.#publishSimulcast(m, t, trackSids, live); continue; }
       const ssrc = primarySsrc(m);
@@ -102,7 +129,9 @@ export class PublisherSide {
       this.#publish(m, ssrc, t, trackSids);
     }
     for (const [mid, tr] of [...this.tracks]) if (!live.has(mid)) this.#unpublish(mid, tr);
-    return res.sdp;
+    if (!this.#shared) return { sdp: res.sdp };
+    this.#shared.answered(n, res.unsent, nowMs);
+    return { sdp: res.sdp, midToTrackId: this.#shared.midToTrackId };
   }
 
   #publish(m: NegotiatedMedia, ssrc: number, t: WebRtcTransport, trackSids: Record<string, string>): void {

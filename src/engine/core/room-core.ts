@@ -30,12 +30,25 @@ export class ParticipantCore {
       unpublished: (t) => room.trackUnpublished(this, t),
       state: (state) => ctx.emit({ type: 'connectionState', participant: sid, pc: 'publisher', state }),
     });
+    const single = p.singlePeerConnection === true;
     this.subscriber = new SubscriberSide(ctx, sid, {
       offer: (sdp) => ctx.emit({ type: 'subscriberOffer', participant: sid, sdp }),
       subscribed: (track) => ctx.emit({ type: 'trackSubscribed', participant: sid, track }),
       unsubscribed: (track) => ctx.emit({ type: 'trackUnsubscribed', participant: sid, track }),
       state: (state) => ctx.emit({ type: 'connectionState', participant: sid, pc: 'subscriber', state }),
-    }, { primary: p.subscriberPrimary === true });
+      mediaSections: (audios, videos) => ctx.emit({ type: 'mediaSectionsRequirement', participant: sid, audios, videos }),
+    }, single ? { answerer: { transport: () => this.publisher.ensureTransport() } } : { primary: p.subscriberPrimary === true });
+    if (single) {
+      const sub = this.subscriber;
+      this.publisher.share({
+        prepareAnswer: (offer) => sub.prepareAnswer(offer),
+        answered: (n, unsent, nowMs) => sub.answered(n, unsent, nowMs),
+        rtcp: sub.rtcp,
+        state: (state) => ctx.emit({ type: 'connectionState', participant: sid, pc: 'subscriber', state }),
+        get midToTrackId() { return sub.midToTrackId; },
+      });
+    }
+    if (p.canPublish === false) this.publisher.allowPublish = false;
   }
 
   get sid(): string { return this.info.sid; }

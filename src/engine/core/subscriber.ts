@@ -6,7 +6,7 @@
 // then known); RTCP from the client is routed to DownTracks by SSRC. Video is offered
 // with RTX (its own SSRC in an FID group); NACKs are answered as RTX when the answer kept
 // the RTX payload type, as plain retransmissions otherwise.
-import { EXT, SubscriberOffers, type LocalCandidate, type NegotiatedMedia, type SubscriberTrack } from '../../sdp/index.js';
+import { EXT, SubscriberOffers, sectionCodecs, type LocalCandidate, type MediaSection, type NegotiatedMedia, type NegotiatedSession, type SessionDescription, type SubscriberTrack } from '../../sdp/index.js';
 import { DownTrack, SubscriberRtcp, SubscriberSender, Receiver } from '../../sfu/index.js';
 import type { WebRtcTransport } from '../../transport/index.js';
 import { EngineError } from '../errors.js';
@@ -14,6 +14,7 @@ import { randomSsrc, type HostContext } from './context.js';
 import type { TrackCore } from './track-core.js';
 import { SubscriberLayers } from './subscriber-layers.js';
 import { RED_OFFER_CODEC, subscriberRedPt } from './red-codecs.js';
+import { SendSections, type SendCandidate } from './send-sections.js';
 
 /**
  * Extensions whose value means the same to every receiver; others (mid, rid, abs-send-time)
@@ -30,6 +31,18 @@ export interface SubscriberHooks {
   subscribed(trackSid: string): void;
   unsubscribed(trackSid: string): void;
   state(s: WebRtcTransport['state']): void;
+  /** Single peer connection: ask the client to offer again with this many more recvonly sections (0, 0: just offer). */
+  mediaSections?(audios: number, videos: number): void;
+}
+
+export interface SubscriberOptions {
+  /** LiveKit subscriber-primary: offer at join with the data m-line. */
+  primary?: boolean;
+  /**
+   * Single peer connection (/rtc/v1): no transport or offers of our own; we send on
+   * sections of the client's offers to the publisher transport (`transport` gives it).
+   */
+  answerer?: { transport(): WebRtcTransport };
 }
 
 export class SubscriberSide {
@@ -57,21 +70,30 @@ export class SubscriberSide {
   #remoteSet = false;
   #lastReportMs = 0;
   #closed = false;
+  /** Single peer connection state (answerer mode). */
+  readonly #answerer: SubscriberOptions['answerer'];
+  readonly #sections = new SendSections();
+  #offersSeen = 0;
+  #asked = false;
+  readonly #requested = { audio: 0, video: 0 };
 
-  constructor(ctx: HostContext, participantSid: string, hooks: SubscriberHooks, opts: { primary?: boolean } = {}) {
+  constructor(ctx: HostContext, participantSid: string, hooks: SubscriberHooks, opts: SubscriberOptions = {}) {
     this.#ctx = ctx;
     this.#hooks = hooks;
     this.#cname = participantSid;
     this.#offers = new SubscriberOffers({ capabilities: ctx.capabilities });
     this.layers = new SubscriberLayers(ctx, participantSid);
     this.onEstimate = (bps) => this.layers.onEstimate(bps);
-    this.dataChannel = opts.primary === true && ctx.capabilities.dataChannels;
+    this.#answerer = opts.answerer;
+    this.dataChannel = opts.primary === true && !opts.answerer && ctx.capabilities.dataChannels;
     // Subscriber-primary (LiveKit): the first offer goes out at join, with only the data
     // m-line when nothing is subscribed yet, so data flows before any track exists.
     if (this.dataChannel) this.#schedule();
   }
 
   has(trackSid: string): boolean { return this.#subs.has(trackSid); }
+  /** Single peer connection: mid -> track sid of what we send (SessionDescription.mid_to_track_id). */
+  get midToTrackId(): Record<string, string> { return this.#sections.mapping; }
   get trackSids(): string[] { return [...this.#subs.keys()]; }
   downTracks(): DownTrack[] { return [...this.#subs.values()].flatMap((s) => (s.downTrack ? [s.downTrack] : [])); }
 
@@ -100,20 +122,25 @@ export class SubscriberSide {
     this.#subs.delete(trackSid);
     this.#ssrcs.delete(s.ssrc);
     if (s.rtxSsrc !== undefined) this.#ssrcs.delete(s.rtxSsrc);
-    if (s.downTrack) {
-      this.rtcp.remove(s.downTrack);
-      this.layers.detach(trackSid);
-      s.track.detach(s.downTrack);
-      this.#hooks.unsubscribed(trackSid);
-    }
+    this.#detach(s);
+    this.#sections.release(trackSid);
     if (!this.#closed) this.#schedule();
+  }
+
+  #detach(s: Sub): void {
+    if (!s.downTrack) return;
+    this.rtcp.remove(s.downTrack);
+    this.layers.detach(s.track.sid);
+    s.track.detach(s.downTrack);
+    s.downTrack = undefined;
+    this.#hooks.unsubscribed(s.track.sid);
   }
 
   #schedule(): void {
     this.#dirty = true;
     if (this.#offerOut || this.#scheduled) return;
     // Coalesce the changes of this turn (a publisher's audio + video) into one offer.
-    this.#scheduled = setImmediate(() => { this.#scheduled = undefined; this.#negotiate(); });
+    this.#scheduled = setImmediate(() => { this.#scheduled = undefined; if (this.#answerer) this.#askForOffer(); else this.#negotiate(); });
   }
 
   #ensureTransport(): WebRtcTransport {
@@ -125,16 +152,18 @@ export class SubscriberSide {
     return t;
   }
 
+  #trackOf(s: Sub): SubscriberTrack {
+    const c = s.track.codec;
+    const codec = { name: c.name, clockRate: c.clockRate, ...(c.channels !== undefined ? { channels: c.channels } : {}), ...(s.track.info.kind === 'video' ? { parameters: c.parameters } : {}) };
+    return { trackId: s.track.sid, streamId: s.track.info.participantSid, kind: s.track.info.kind, codecs: s.track.receiver instanceof Receiver && s.track.receiver.redPayloadType >= 0 ? [codec, RED_OFFER_CODEC] : [codec], ssrc: s.ssrc, ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}), cname: s.track.info.participantSid };
+  }
+
   #negotiate(): void {
     if (this.#closed || this.#offerOut || !this.#dirty) return;
     this.#dirty = false;
     const t = this.#ensureTransport();
     const tracks: SubscriberTrack[] = [];
-    for (const s of this.#subs.values()) {
-      const c = s.track.codec;
-      const codec = { name: c.name, clockRate: c.clockRate, ...(c.channels !== undefined ? { channels: c.channels } : {}), ...(s.track.info.kind === 'video' ? { parameters: c.parameters } : {}) };
-      tracks.push({ trackId: s.track.sid, streamId: s.track.info.participantSid, kind: s.track.info.kind, codecs: s.track.receiver instanceof Receiver && s.track.receiver.redPayloadType >= 0 ? [codec, RED_OFFER_CODEC] : [codec], ssrc: s.ssrc, ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}), cname: s.track.info.participantSid });
-    }
+    for (const s of this.#subs.values()) tracks.push(this.#trackOf(s));
     const offer = this.#offers.createOffer({ iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.candidateOverride ?? this.#ctx.candidates, tracks, dataChannel: this.dataChannel });
     this.#offerOut = true;
     this.#hooks.offer(offer.sdp);
@@ -143,6 +172,7 @@ export class SubscriberSide {
   /** The client's answer to our latest offer. */
   handleAnswer(sdp: string, nowMs: number): void {
     if (this.#closed) throw new EngineError('closed', 'participant closed');
+    if (this.#answerer) throw new EngineError('invalid-state', 'single peer connection: the subscriber side makes no offers to answer');
     if (!this.#offerOut) throw new EngineError('invalid-state', 'no subscriber offer is waiting for an answer');
     const n = this.#offers.applyAnswer(sdp);
     this.#offerOut = false;
@@ -153,10 +183,16 @@ export class SubscriberSide {
       t.setRemoteParameters(n.remoteIce.ufrag, n.remoteIce.pwd, n.remoteFingerprints);
       this.#remoteSet = true;
     }
+    this.#attachNegotiated(n, t, (sid) => this.#offers.midOf(sid), nowMs);
+    if (this.#dirty) this.#schedule();
+  }
+
+  /** A DownTrack for every subscription whose m-line the negotiation just confirmed. */
+  #attachNegotiated(n: NegotiatedSession, t: WebRtcTransport, midOf: (trackSid: string) => string | undefined, nowMs: number): void {
     const sender = this.#ensureSender(n.media, t);
     for (const s of this.#subs.values()) {
       if (s.downTrack) continue;
-      const mid = this.#offers.midOf(s.track.sid);
+      const mid = midOf(s.track.sid);
       const m = mid === undefined ? undefined : n.media.find((x) => x.mid === mid);
       if (!m || s.track.receiver.closed) continue; // offered before it existed; next offer
       const nc = m.codecs.find((c) => c.name.toLowerCase() === s.track.codec.name.toLowerCase() && c.clockRate === s.track.codec.clockRate);
@@ -171,7 +207,60 @@ export class SubscriberSide {
       this.layers.attach(s.track, dt);
       this.#hooks.subscribed(s.track.sid);
     }
-    if (this.#dirty) this.#schedule();
+  }
+
+  // ---- single peer connection (answerer mode) ----
+
+  /** Subscriptions changed: have the client offer again (more sections when they do not fit). */
+  #askForOffer(): void {
+    if (this.#closed || !this.#dirty) return;
+    // Before the first offer (it comes with the join) there is nothing to renegotiate.
+    if (this.#offersSeen === 0) return;
+    this.#dirty = false;
+    const unplaced = { audio: 0, video: 0 };
+    for (const s of this.#subs.values()) if (this.#sections.midOf(s.track.sid) === undefined) unplaced[s.track.info.kind]++;
+    const need = (k: 'audio' | 'video') => Math.max(0, unplaced[k] - this.#sections.free[k] - this.#requested[k]);
+    const a = need('audio'), v = need('video');
+    if (this.#asked && a === 0 && v === 0) return;
+    this.#asked = true;
+    this.#requested.audio += a;
+    this.#requested.video += v;
+    this.#hooks.mediaSections?.(a, v);
+  }
+
+  /** The client's new offer on the shared transport: the tracks to send on its sections. */
+  prepareAnswer(offer: SessionDescription): Map<string, SubscriberTrack> {
+    const out = new Map<string, SubscriberTrack>();
+    if (!this.#answerer || this.#closed) return out;
+    this.transport = this.#answerer.transport();
+    this.#offersSeen++;
+    this.#asked = false;
+    this.#requested.audio = this.#requested.video = 0;
+    const wanted: SendCandidate[] = [];
+    for (const s of this.#subs.values()) {
+      if (s.track.receiver.closed) continue;
+      const c = s.track.codec;
+      wanted.push({ trackSid: s.track.sid, kind: s.track.info.kind, fits: (m: MediaSection) => sectionCodecs(m).some((x) => x.name.toLowerCase() === c.name.toLowerCase() && x.clockRate === c.clockRate) });
+    }
+    const plan = this.#sections.plan(offer, wanted);
+    for (const sid of plan.lost) { const s = this.#subs.get(sid); if (s) this.#detach(s); }
+    for (const [mid, sid] of plan.assign) { const s = this.#subs.get(sid); if (s) out.set(mid, this.#trackOf(s)); }
+    this.#dirty = plan.missing.audio + plan.missing.video > 0;
+    return out;
+  }
+
+  /** Our answer to that offer is made: start sending what it carries, ask for more sections if short. */
+  answered(n: NegotiatedSession, unsent: string[], nowMs: number): void {
+    if (!this.#answerer || this.#closed || !this.transport) return;
+    for (const mid of unsent) {
+      const sid = this.#sections.mapping[mid];
+      const s = sid === undefined ? undefined : this.#subs.get(sid);
+      if (s) { this.#detach(s); this.#dirty = true; }
+    }
+    this.#sections.drop(unsent);
+    this.#attachNegotiated(n, this.transport, (sid) => this.#sections.midOf(sid), nowMs);
+    // After the answer went out (the caller sends it when this returns).
+    if (this.#dirty) { this.#dirty = false; this.#schedule(); }
   }
 
   #ensureSender(media: NegotiatedMedia[], t: WebRtcTransport): SubscriberSender {
@@ -212,7 +301,7 @@ export class SubscriberSide {
     this.#scheduled = undefined;
     for (const sid of [...this.#subs.keys()]) this.unsubscribe(sid);
     this.sender?.close();
-    this.transport?.close();
+    if (!this.#answerer) this.transport?.close(); // the publisher side owns a shared transport
   }
 }
 

@@ -1,0 +1,143 @@
+// livekit-client 2.x in Chromium with its DEFAULT options: the v1 signal path (/rtc/v1,
+// one peer connection, the first offer inside the join request). The page is served from
+// another origin than the server. The first participant joins an empty room and
+// publishes mic + camera; a second joins and must receive both (audio energy at its
+// WebAudio analyser, frames decoded), mute/unmute seen remotely, and the first leaving.
+// Join-to-first-audio is printed (median of the runs).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { assertInsideNetns } from '../peers/netns.js';
+import { evalInPage, launchChromium, type ChromiumPeer } from '../peers/chromium.js';
+import { startStaticServer, type StaticServer } from '../peers/http.js';
+import { sleep } from '../peers/paths.js';
+import { startSwitchboard, type Switchboard } from '../../src/server/index.js';
+
+assertInsideNetns();
+
+const require = createRequire(import.meta.url);
+// The package's exports hide dist/; find it next to the resolved entry.
+const UMD = readFileSync(join(dirname(require.resolve('livekit-client')), 'livekit-client.umd.js'));
+
+// Page helpers: connect with given options, publish, and measure what arrives.
+const PAGE = `<!doctype html><meta charset="utf-8"><script src="/livekit-client.umd.js"></script><script>
+window.lk = {
+  events: [], room: undefined, ctx: undefined, analysers: {},
+  async connect(url, token, opts) {
+    const room = new LivekitClient.Room(opts.room || {});
+    this.room = room;
+    const ev = (name) => (...a) => this.events.push({ name, t: performance.now(), a: a.map((x) => (x && x.sid) || (x && x.identity) || String(x)) });
+    for (const n of ['participantConnected', 'participantDisconnected', 'trackSubscribed', 'trackUnsubscribed', 'trackMuted', 'trackUnmuted', 'disconnected', 'reconnecting', 'reconnected']) room.on(n, ev(n));
+    room.on('trackSubscribed', (track) => {
+      if (track.kind !== 'audio') return;
+      this.ctx = this.ctx || new AudioContext();
+      const src = this.ctx.createMediaStreamSource(new MediaStream([track.mediaStreamTrack]));
+      const an = this.ctx.createAnalyser(); an.fftSize = 2048; src.connect(an);
+      this.analysers[track.sid] = an;
+      const el = track.attach(); el.muted = true; document.body.appendChild(el);
+    });
+    const t0 = performance.now();
+    await room.connect(url, token, opts.connect || {});
+    return { ms: performance.now() - t0, sid: room.localParticipant.sid, v1: !!(room.engine && room.engine.pcManager && room.engine.pcManager.mode === 'publisher-only') };
+  },
+  async publish() {
+    await this.room.localParticipant.setMicrophoneEnabled(true);
+    await this.room.localParticipant.setCameraEnabled(true, { resolution: { width: 320, height: 240, frameRate: 15 } });
+    return [...this.room.localParticipant.trackPublications.values()].map((p) => p.kind);
+  },
+  energy() {
+    let best = 0;
+    for (const an of Object.values(this.analysers)) {
+      const buf = new Float32Array(an.fftSize); an.getFloatTimeDomainData(buf);
+      let s = 0; for (const x of buf) s += x * x; best = Math.max(best, Math.sqrt(s / buf.length));
+    }
+    return best;
+  },
+  async inbound() {
+    const out = { audioPackets: 0, framesDecoded: 0, pcs: 0 };
+    const pcs = [this.room.engine.pcManager.publisher, this.room.engine.pcManager.subscriber].filter(Boolean);
+    out.pcs = pcs.length;
+    for (const t of pcs) {
+      const stats = await t.getStats();
+      stats.forEach((s) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'audio') out.audioPackets += s.packetsReceived || 0;
+        if (s.kind === 'video') out.framesDecoded += s.framesDecoded || 0;
+      });
+    }
+    return out;
+  },
+  remote() {
+    return [...this.room.remoteParticipants.values()].map((p) => ({ identity: p.identity, tracks: [...p.trackPublications.values()].map((t) => ({ kind: t.kind, subscribed: t.isSubscribed, muted: t.isMuted })) }));
+  },
+};
+</script>`;
+
+let sb: Switchboard;
+let page: StaticServer;
+let browser: ChromiumPeer | undefined;
+
+test.before(async () => {
+  sb = await startSwitchboard({ argv: ['--port', '0', '--udp-port', '0'], env: {}, log: () => undefined });
+  page = await startStaticServer({ routes: { '/lk.html': PAGE, '/livekit-client.umd.js': UMD } });
+  browser = await launchChromium({ logConsole: !!process.env.E2E_CONSOLE });
+});
+test.after(async () => {
+  await browser?.close();
+  await page?.close();
+  await sb?.close();
+});
+
+const wsUrl = () => sb.httpUrl.replace(/^http/, 'ws');
+async function token(room: string, identity: string): Promise<string> {
+  const r = await fetch(`${sb.httpUrl}/token?room=${room}&identity=${identity}`);
+  return ((await r.json()) as { token: string }).token;
+}
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let v = await read();
+  for (let i = 0; i < 400 && !ok(v) && Date.now() < deadline; i++) { await sleep(200); v = await read(); }
+  if (!ok(v)) throw new Error(`${what}: not true after ${timeoutMs} ms; last: ${JSON.stringify(v).slice(0, 800)}`);
+  return v;
+}
+async function open(): Promise<Page> {
+  const p = await browser!.newPage(`${page.origin}/lk.html`);
+  await evalInPage(p, '() => typeof LivekitClient.Room');
+  return p;
+}
+
+test('v1 (default options): empty-room join, publish, a second participant receives audio + video; mute; leave', async () => {
+  const room = 'v1call';
+  const a = await open();
+  const ja = await evalInPage<{ ms: number; sid: string; v1: boolean }>(a, '([u, t]) => lk.connect(u, t, {})', [wsUrl(), await token(room, 'alice')], 20_000);
+  assert.ok(ja.sid.startsWith('PA_'), ja.sid);
+  assert.ok(ja.v1, 'livekit-client stayed on the single peer connection (no fallback to /rtc)');
+  assert.equal(await evalInPage<string[]>(a, '() => lk.publish()', undefined, 20_000), ['audio', 'video']);
+
+  const b = await open();
+  const t0 = Date.now();
+  const jb = await evalInPage<{ ms: number; v1: boolean }>(b, '([u, t]) => lk.connect(u, t, {})', [wsUrl(), await token(room, 'bob')], 20_000);
+  assert.ok(jb.v1);
+  await until('bob subscribed to alice\'s audio and video', () => evalInPage<{ identity: string; tracks: { kind: string; subscribed: boolean }[] }[]>(b, '() => lk.remote()'),
+    (r) => r.length === 1 && r[0]!.tracks.filter((t) => t.subscribed).length === 2);
+  const energy = await until('audio energy at bob', () => evalInPage<number>(b, '() => lk.energy()'), (e) => e > 0.005);
+  const firstAudioMs = Date.now() - t0;
+  const inb = await until('frames decoded at bob', () => evalInPage<{ audioPackets: number; framesDecoded: number; pcs: number }>(b, '() => lk.inbound()'), (s) => s.framesDecoded > 20 && s.audioPackets > 50);
+  assert.is(inb.pcs, 1, 'one peer connection');
+  console.log(`v1: alice join ${ja.ms.toFixed(0)} ms, bob join ${jb.ms.toFixed(0)} ms, join-to-first-audio ${firstAudioMs} ms, energy ${energy.toFixed(3)}, frames ${inb.framesDecoded}`);
+
+  await evalInPage(a, '() => lk.room.localParticipant.setMicrophoneEnabled(false)');
+  await until('bob sees alice muted', () => evalInPage<{ tracks: { kind: string; muted: boolean }[] }[]>(b, '() => lk.remote()'), (r) => r[0]!.tracks.find((t) => t.kind === 'audio')?.muted === true);
+  await evalInPage(a, '() => lk.room.localParticipant.setMicrophoneEnabled(true)');
+  await until('bob sees alice unmuted', () => evalInPage<{ tracks: { kind: string; muted: boolean }[] }[]>(b, '() => lk.remote()'), (r) => r[0]!.tracks.find((t) => t.kind === 'audio')?.muted === false);
+
+  await evalInPage(a, '() => lk.room.disconnect()');
+  await until('bob sees alice leave', () => evalInPage<unknown[]>(b, '() => lk.remote()'), (r) => r.length === 0);
+  await evalInPage(b, '() => lk.room.disconnect()');
+  await a.close(); await b.close();
+});
+
+test.run();
