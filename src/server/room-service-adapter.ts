@@ -13,6 +13,7 @@ import { participantInfo, trackInfo, type ParticipantExtras } from './livekit-in
 import type { Participant } from '../engine/participant.js';
 import type { Room } from '../engine/room.js';
 import type { Track } from '../engine/track.js';
+import { RoomRecords } from './room-records.js';
 
 interface Entry extends ParticipantExtras {
   p: Participant;
@@ -28,13 +29,16 @@ export class EngineRoomService implements RoomService {
   readonly engine: Engine;
   readonly #entries = new Map<string, Entry>();
   readonly #wired = new WeakSet<Room>();
-  readonly #roomSids = new Map<string, string>();
+  /** Room sids, metadata and CreateRoom settings (room-records.ts). */
+  readonly records = new RoomRecords();
 
   constructor(engine: Engine) { this.engine = engine; }
 
   async join(req: JoinRequest): Promise<JoinResult> {
     const room = await this.engine.createRoom(req.room);
     this.#wire(room);
+    const rec = this.records.ensure(room.name);
+    if (rec.maxParticipants && room.participants.size >= rec.maxParticipants) throw new RequestRejectedError(RequestReason.LIMIT_EXCEEDED, `room ${room.name} is full (${rec.maxParticipants} participants)`);
     const autoSubscribe = req.autoSubscribe && req.permission.canSubscribe !== false;
     const single = req.singlePeerConnection === true;
     const subscriberPrimary = !single && req.permission.canSubscribe !== false;
@@ -62,18 +66,21 @@ export class EngineRoomService implements RoomService {
     this.#broadcast(room, p, false);
     const others = [...room.participants.values()].filter((o) => o !== p).flatMap((o) => { const x = this.#entries.get(o.sid); return x ? [participantInfo(o, x)] : []; });
     return {
-      room: { sid: this.#roomSid(room.name), name: room.name, numParticipants: room.participants.size, creationTime: Math.floor(Date.now() / 1000) },
+      room: this.records.info(room),
       participant: participantInfo(p, e),
       otherParticipants: others,
       subscriberPrimary,
     };
   }
 
-  #roomSid(name: string): string {
-    let sid = this.#roomSids.get(name);
-    if (!sid) { sid = 'RM_' + randomBytes(9).toString('base64url'); this.#roomSids.set(name, sid); }
-    return sid;
-  }
+  /** For the room API (room-api.ts): the LiveKit-side state of a participant that joined through us. */
+  state(sid: string): (ParticipantExtras & { sink: SignalSink }) | undefined { return this.#entries.get(sid); }
+
+  /** Sends a participant's current ParticipantInfo to its whole room, itself included (after an admin change). */
+  announce(p: Participant): void { this.#broadcast(p.room, p, true); }
+
+  /** Wires a room created outside join (CreateRoom) so its later events reach the participants. */
+  adopt(room: Room): void { this.#wire(room); }
 
   #wire(room: Room): void {
     if (this.#wired.has(room)) return;
@@ -93,7 +100,7 @@ export class EngineRoomService implements RoomService {
     });
     room.on('trackUnpublished', (t) => update(t.participant, true));
     room.on('trackMuted', (t) => update(t.participant, true));
-    room.on('closed', () => this.#roomSids.delete(room.name));
+    room.on('closed', () => this.records.delete(room.name));
     // SpeakerInfo.sid is the participant sid (LiveKit); every participant hears of it.
     room.on('speakersChanged', (speakers) => {
       const list = speakers.map((s) => ({ sid: s.participant, level: s.level, active: s.active }));

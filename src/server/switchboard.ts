@@ -5,6 +5,7 @@ import { startSignalServer, type LoadSources, type RunningSignalServer, type Sig
 import { loadStartConfig, PUBLIC_DIR, type EngineSettings } from './config.js';
 import { demoStaticHandler } from './demo-static.js';
 import { EngineRoomService } from './room-service-adapter.js';
+import { RoomApi } from './room-api.js';
 
 export interface StartOptions extends LoadSources {
   log?: (line: string) => void;
@@ -36,9 +37,10 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
     // The options are already resolved: hand them over as a config file so nothing is re-read.
     const { staticDir, ...rest } = signalOptions;
     const resolved = JSON.stringify(rest);
+    const roomService = new EngineRoomService(engine);
     signal = await startSignalServer({
       argv: ['--config', '(resolved options)'], env: {}, readFile: () => resolved,
-      roomService: new EngineRoomService(engine), staticHandler: demoStaticHandler(staticDir ?? PUBLIC_DIR), log,
+      roomService, twirp: { 'livekit.RoomService': new RoomApi(roomService).methods() }, staticHandler: demoStaticHandler(staticDir ?? PUBLIC_DIR), log,
     });
   } catch (e) {
     await engine.close();

@@ -12,3 +12,6 @@ export { applyCors, CORS_ALLOW_METHODS, CORS_DEFAULT_HEADERS, CORS_MAX_AGE_SEC }
 export { startSignalServer, type StartSignalParams, type RunningSignalServer } from './main.js';
 export { parseCandidateInit, checkSessionDescription } from './validate.js';
 export * from './messages.js';
+export { TwirpServer, TWIRP_PREFIX, roomServiceProtoRoot, type TwirpMethod, type TwirpContext, type TwirpServerOptions } from './twirp/server.js';
+export { TwirpError, TWIRP_STATUS, writeTwirpError, type TwirpCode } from './twirp/errors.js';
+export { decodeBody as decodeTwirpBody, encodeBody as encodeTwirpBody, type TwirpFormat } from './twirp/codec.js';

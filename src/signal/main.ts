@@ -3,13 +3,15 @@
 import { loadSignalConfig, type LoadSources } from './config.js';
 import type { StaticHandler } from './dev.js';
 import type { RoomService } from './room-service.js';
-import { SignalServer } from './server.js';
+import { SignalServer, type SignalServerDeps } from './server.js';
 import { createStaticHandler } from './static-files.js';
 
 export interface StartSignalParams extends LoadSources {
   roomService: RoomService;
   /** Default: serves options.staticDir when set. */
   staticHandler?: StaticHandler;
+  /** Twirp services (SignalServerDeps.twirp). */
+  twirp?: SignalServerDeps['twirp'];
   log?: (line: string) => void;
 }
 
@@ -23,7 +25,7 @@ export interface RunningSignalServer {
 export async function startSignalServer(p: StartSignalParams): Promise<RunningSignalServer> {
   const options = loadSignalConfig(p);
   const staticHandler = p.staticHandler ?? (options.staticDir ? createStaticHandler(options.staticDir) : undefined);
-  const server = new SignalServer(options, { roomService: p.roomService, staticHandler });
+  const server = new SignalServer(options, { roomService: p.roomService, staticHandler, ...(p.twirp ? { twirp: p.twirp } : {}) });
   const addr = await server.listen();
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `ws://${host}:${addr.port}`;
@@ -34,6 +36,7 @@ export async function startSignalServer(p: StartSignalParams): Promise<RunningSi
     if (!/^(127\.|::1$|localhost$)/.test(options.host)) log(`signal: WARNING dev mode on ${options.host}: anyone who can reach it can mint tokens (GET /token)`);
     log(`signal: tokens: http://${host}:${addr.port}/token?room=demo&identity=alice`);
   }
+  if (p.twirp) log(`signal: Twirp ${Object.keys(p.twirp).join(', ')} at http://${host}:${addr.port}/twirp/`);
   if (options.staticDir) log(`signal: serving ${options.staticDir} at http://${host}:${addr.port}/`);
   return { server, url, close: () => server.close() };
 }

@@ -8,6 +8,7 @@
 //   GET /rtc/validate, /rtc/v1/validate?access_token=T  -> 200 "success" | 401 reason
 //       (LiveKit clients ask this after a failed connect to show why)
 //   GET /token?room=R&identity=I      -> dev mode only (see dev.ts)
+//   POST /twirp/livekit.RoomService/M -> the Twirp services given in deps.twirp (twirp/)
 //   every HTTP answer carries CORS headers, OPTIONS preflights get 204 (http/cors.ts)
 //   anything else                     -> the static handler hook, else 404
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,6 +17,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { checkSignalOptions, defaultSignalServerOptions, type SignalServerOptions } from './config.js';
 import { applyCors } from './http/cors.js';
+import { PROTO_DIR } from './proto.js';
+import { roomServiceProtoRoot, TwirpServer, type TwirpMethod } from './twirp/server.js';
 import { DEV_KEY_PAIR, handleDevTokenRequest, type DevKeyPair, type StaticHandler } from './dev.js';
 import { RequestRejectedError, TokenError } from './errors.js';
 import { DisconnectReason, LeaveAction, RequestReason, type JoinResponse, type ReconnectResponse } from './messages.js';
@@ -51,6 +54,8 @@ export interface SignalServerDeps {
   nowMs?: () => number;
   /** Serves the demo page etc.; return false when the request is not yours (-> 404). */
   staticHandler?: StaticHandler;
+  /** Twirp services served at /twirp/<service>/<Method> ('livekit.RoomService' -> methods). */
+  twirp?: Record<string, Record<string, TwirpMethod>>;
   /** The key pair /token signs with in dev mode (default: the first configured key, else
    *  devkey / secret, added to apiKeys, as livekit-server --dev). */
   devKey?: DevKeyPair;
@@ -78,6 +83,7 @@ export class SignalServer {
   readonly #now: () => number;
   readonly #wss: WebSocketServer;
   readonly #entries = new Map<string, Entry>();
+  readonly #twirp: TwirpServer | undefined;
   #closed = false;
 
   constructor(options: Partial<SignalServerOptions>, deps: SignalServerDeps) {
@@ -91,6 +97,12 @@ export class SignalServer {
     this.#deps = deps;
     this.#timers = deps.timers ?? realTimers;
     this.#now = deps.nowMs ?? Date.now;
+    if (deps.twirp) {
+      this.#twirp = new TwirpServer({
+        services: deps.twirp, root: roomServiceProtoRoot(PROTO_DIR),
+        verify: (t) => verifyToken(t, this.#keyProvider, { nowSec: Math.floor(this.#now() / 1000), requireJoin: false }),
+      });
+    }
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: o.maxMessageBytes * 4 });
     this.http = createServer((req, res) => void this.#onRequest(req, res).catch(() => reply(res, 500, 'internal error')));
     this.http.on('upgrade', (req, socket, head) => {
@@ -147,6 +159,7 @@ export class SignalServer {
       }
     }
     if (RTC_PATHS.has(url.pathname)) return reply(res, 426, 'expected a WebSocket upgrade');
+    if (this.#twirp && TwirpServer.handles(url.pathname)) return this.#twirp.handle(req, res, url.pathname);
     if (url.pathname === '/token') {
       if (!this.options.dev || !this.devKey || req.method !== 'GET') return reply(res, 404, 'not found');
       return handleDevTokenRequest(url, res, this.devKey, Math.floor(this.#now() / 1000));

@@ -59,6 +59,9 @@ export interface VerifyOptions {
   room?: string;
   /** Leeway for exp/nbf in seconds (default 0). */
   clockToleranceSec?: number;
+  /** Require roomJoin + room + identity (default true). Server API tokens (Twirp) carry
+   *  roomCreate/roomList/roomAdmin and often no identity: pass false, check grants after. */
+  requireJoin?: boolean;
 }
 
 const SOURCE_NAMES: Record<string, TrackSource> = {
@@ -114,7 +117,7 @@ export async function verifyToken(token: string | undefined | null, keys: KeyPro
     throw mapJoseError(e);
   }
   if (typeof payload.exp !== 'number') throw new TokenError('bad-claims', 'token has no exp claim');
-  return checkGrant(apiKey, payload, opts.room);
+  return checkGrant(apiKey, payload, opts.room, opts.requireJoin ?? true);
 }
 
 function mapJoseError(e: unknown): TokenError {
@@ -126,7 +129,7 @@ function mapJoseError(e: unknown): TokenError {
   return new TokenError('malformed', `token rejected: ${msg}`);
 }
 
-function checkGrant(apiKey: string, p: Record<string, unknown>, room: string | undefined): VerifiedToken {
+function checkGrant(apiKey: string, p: Record<string, unknown>, room: string | undefined, requireJoin: boolean): VerifiedToken {
   const str = (k: string): string => {
     const v = p[k];
     if (v === undefined) return '';
@@ -162,10 +165,12 @@ function checkGrant(apiKey: string, p: Record<string, unknown>, room: string | u
     }
   }
   const grant = g as VideoGrant;
-  if (grant.roomJoin !== true) throw new TokenError('no-join-grant', 'token does not grant roomJoin');
-  if (!grant.room) throw new TokenError('no-join-grant', 'token grants roomJoin but names no room');
-  if (room !== undefined && room !== grant.room) throw new TokenError('wrong-room', `token is for room "${grant.room}", not "${room}"`);
-  if (!identity) throw new TokenError('no-identity', 'token has no sub (identity) claim');
+  if (requireJoin) {
+    if (grant.roomJoin !== true) throw new TokenError('no-join-grant', 'token does not grant roomJoin');
+    if (!grant.room) throw new TokenError('no-join-grant', 'token grants roomJoin but names no room');
+    if (room !== undefined && room !== grant.room) throw new TokenError('wrong-room', `token is for room "${grant.room}", not "${room}"`);
+    if (!identity) throw new TokenError('no-identity', 'token has no sub (identity) claim');
+  }
   return {
     apiKey,
     identity,

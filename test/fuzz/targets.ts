@@ -20,6 +20,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./red.fuzz.js'),
     import('./client.fuzz.js'),
     import('./sctp.fuzz.js'),
+    import('./twirp.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);
   return mods.flatMap((m) => m.targets);
 }
