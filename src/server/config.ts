@@ -10,6 +10,8 @@
 // | --udp-port N       | SWITCHBOARD_UDP_PORT       | udpPort     | 7882 (worker i: +i; 0 = any) |
 // | --udp-host H       | SWITCHBOARD_UDP_HOST       | udpHost     | 127.0.0.1        |
 // | --announced-ip IP  | SWITCHBOARD_ANNOUNCED_IP   | announcedIp | the UDP host     |
+// | --webhook-url U[,U2] | SWITCHBOARD_WEBHOOK_URLS | webhookUrls (string or array) | none |
+// | --webhook-api-key K | SWITCHBOARD_WEBHOOK_API_KEY | webhookApiKey | the only API key (dev: devkey) |
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,10 @@ export interface EngineSettings {
   udpPort: number;
   udpHost: string;
   announcedIp?: string;
+  /** LiveKit webhooks: comma-separated URLs each event is POSTed to (src/server/webhooks). */
+  webhookUrls?: string;
+  /** The API key that signs webhooks (LiveKit's webhook.api_key). */
+  webhookApiKey?: string;
 }
 
 const ENGINE_FLAGS: Record<string, { key: keyof EngineSettings; env: string; kind: 'int' | 'string' }> = {
@@ -30,6 +36,8 @@ const ENGINE_FLAGS: Record<string, { key: keyof EngineSettings; env: string; kin
   '--udp-port': { key: 'udpPort', env: 'SWITCHBOARD_UDP_PORT', kind: 'int' },
   '--udp-host': { key: 'udpHost', env: 'SWITCHBOARD_UDP_HOST', kind: 'string' },
   '--announced-ip': { key: 'announcedIp', env: 'SWITCHBOARD_ANNOUNCED_IP', kind: 'string' },
+  '--webhook-url': { key: 'webhookUrls', env: 'SWITCHBOARD_WEBHOOK_URLS', kind: 'string' },
+  '--webhook-api-key': { key: 'webhookApiKey', env: 'SWITCHBOARD_WEBHOOK_API_KEY', kind: 'string' },
 };
 
 export const HELP = `Usage: npm start -- [options]      (or: node --import tsx src/cli/start.ts [options])
@@ -55,6 +63,9 @@ Media engine:
   --udp-port N             first UDP port, worker i uses N+i (0 = any)   [7882]  SWITCHBOARD_UDP_PORT
   --udp-host H             address the UDP sockets bind                  [127.0.0.1] SWITCHBOARD_UDP_HOST
   --announced-ip IP        address put in ICE candidates                 [udp host]  SWITCHBOARD_ANNOUNCED_IP
+Webhooks (LiveKit's events, signed as livekit-server signs them):
+  --webhook-url U[,U2]     POST every room/participant/track event there [none]  SWITCHBOARD_WEBHOOK_URLS
+  --webhook-api-key K      API key that signs them          [the only key; dev: devkey] SWITCHBOARD_WEBHOOK_API_KEY
 Other:
   --config FILE            JSON file with any of the keys above (camelCase: port, apiKeys,
                            workers, udpPort, announcedIp, ...)                   SWITCHBOARD_CONFIG
@@ -67,6 +78,7 @@ function engineValue(name: string, kind: 'int' | 'string', raw: unknown): number
     if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
     return n;
   }
+  if (Array.isArray(raw) && raw.length && raw.every((x) => typeof x === 'string' && x && !x.includes(','))) return raw.join(',');
   if (typeof raw !== 'string' || !raw) throw new ConfigError(`${name} needs a value`);
   return raw;
 }
@@ -120,6 +132,16 @@ export function loadStartConfig(src: LoadSources = {}): { signal: SignalServerOp
   if (engine.workers > 256) throw new ConfigError(`workers must be 0..256, got ${engine.workers}`);
   // A wildcard bind has no address to put in ICE candidates.
   if (!engine.announcedIp && (engine.udpHost === '0.0.0.0' || engine.udpHost === '::')) throw new ConfigError(`--udp-host ${engine.udpHost} needs --announced-ip (the address clients reach)`);
+  if (engine.webhookUrls) {
+    for (const u of engine.webhookUrls.split(',')) {
+      let url: URL | undefined;
+      try { url = new URL(u.trim()); } catch { /* reported below */ }
+      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new ConfigError(`webhook URL ${JSON.stringify(u)} is not an http(s) URL`);
+    }
+    const keys = Object.keys(signal.apiKeys);
+    if (engine.webhookApiKey && keys.length && !keys.includes(engine.webhookApiKey)) throw new ConfigError(`--webhook-api-key ${engine.webhookApiKey} is not one of the configured API keys`);
+    if (!engine.webhookApiKey && keys.length > 1) throw new ConfigError('several API keys are configured: choose the one that signs webhooks with --webhook-api-key');
+  }
   return { signal, engine };
 }
 

@@ -142,8 +142,8 @@ export class RoomApi {
     this.#svc.adopt(room);
     const num = (k: string): number | undefined => (typeof r[k] === 'number' && (r[k] as number) > 0 ? (r[k] as number) : undefined);
     // As livekit-server: CreateRoom on a live room returns it and leaves its settings.
-    if (!this.#svc.records.get(name)) {
-      this.#svc.records.ensure(name, { metadata: str(r, 'metadata'), emptyTimeoutSec: num('emptyTimeout'), departureTimeoutSec: num('departureTimeout'), maxParticipants: num('maxParticipants') });
+    if (room !== existed) {
+      this.#svc.records.configure(name, { metadata: str(r, 'metadata'), emptyTimeoutSec: num('emptyTimeout'), departureTimeoutSec: num('departureTimeout'), maxParticipants: num('maxParticipants') });
     }
     return this.#svc.records.info(room) as Req;
   }

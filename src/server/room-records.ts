@@ -39,6 +39,13 @@ export class RoomRecords {
     return r;
   }
 
+  /** CreateRoom's settings for a room it just created (overwrites what join defaulted). */
+  configure(name: string, init: Partial<Omit<RoomRecord, 'sid' | 'creationTimeMs'>>): RoomRecord {
+    const r = this.ensure(name);
+    for (const [k, v] of Object.entries(init)) if (v !== undefined) (r as unknown as Record<string, unknown>)[k] = v;
+    return r;
+  }
+
   get(name: string): RoomRecord | undefined { return this.#byName.get(name); }
   delete(name: string): void { this.#byName.delete(name); }
 

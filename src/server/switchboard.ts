@@ -1,11 +1,14 @@
 // Composition: the Engine (media in worker threads) behind the LiveKit-compatible
 // signaling shim, with the demo page. The only place that knows both sides.
 import { Engine } from '../engine/index.js';
-import { startSignalServer, type LoadSources, type RunningSignalServer, type SignalServerOptions } from '../signal/index.js';
+import { DEV_KEY_PAIR, startSignalServer, type LoadSources, type RunningSignalServer, type SignalServerOptions } from '../signal/index.js';
 import { loadStartConfig, PUBLIC_DIR, type EngineSettings } from './config.js';
 import { demoStaticHandler } from './demo-static.js';
 import { EngineRoomService } from './room-service-adapter.js';
 import { RoomApi } from './room-api.js';
+import { manageRoomLifecycle } from './room-lifecycle.js';
+import { WebhookNotifier } from './webhooks/notifier.js';
+import { wireWebhooks } from './webhooks/wire.js';
 
 export interface StartOptions extends LoadSources {
   log?: (line: string) => void;
@@ -16,6 +19,8 @@ export interface Switchboard {
   signal: RunningSignalServer;
   signalOptions: SignalServerOptions;
   engineSettings: EngineSettings;
+  /** Set when webhook URLs are configured. */
+  webhooks: WebhookNotifier | undefined;
   /** http://host:port — the demo page is `${httpUrl}/?room=demo`. */
   httpUrl: string;
   /** Idempotent: signaling first (clients are told to leave), then the engine. */
@@ -33,17 +38,22 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   log(`engine: ${engine.workerCount || 'no'} worker thread${engine.workerCount === 1 ? '' : 's'}, UDP ${engineSettings.udpHost}:${engine.ports.join(',')}` +
     (engineSettings.announcedIp ? ` (announced as ${engineSettings.announcedIp})` : ''));
   let signal: RunningSignalServer;
+  let webhooks: WebhookNotifier | undefined;
   try {
     // The options are already resolved: hand them over as a config file so nothing is re-read.
     const { staticDir, ...rest } = signalOptions;
     const resolved = JSON.stringify(rest);
     const roomService = new EngineRoomService(engine);
+    manageRoomLifecycle(engine, roomService.records);
+    webhooks = startWebhooks(signalOptions, engineSettings, log);
+    if (webhooks) wireWebhooks(engine, roomService, webhooks);
     signal = await startSignalServer({
       argv: ['--config', '(resolved options)'], env: {}, readFile: () => resolved,
       roomService, twirp: { 'livekit.RoomService': new RoomApi(roomService).methods() }, staticHandler: demoStaticHandler(staticDir ?? PUBLIC_DIR), log,
     });
   } catch (e) {
     await engine.close();
+    await webhooks?.close(0);
     throw e;
   }
   const addr = signal.server.http.address();
@@ -62,11 +72,24 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   }
   let closing: Promise<void> | undefined;
   return {
-    engine, signal, signalOptions, engineSettings, httpUrl,
+    engine, signal, signalOptions, engineSettings, httpUrl, webhooks,
     close: () => (closing ??= (async () => {
       await signal.close().catch(() => undefined);
       await engine.close();
+      await webhooks?.close(); // room_finished etc. of the shutdown get up to 2 s
     })()),
   };
 }
 
+
+/** The notifier for --webhook-url, signed with --webhook-api-key (default: the only key; dev: devkey). */
+function startWebhooks(signal: SignalServerOptions, settings: EngineSettings, log: (l: string) => void): WebhookNotifier | undefined {
+  const urls = (settings.webhookUrls ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (!urls.length) return undefined;
+  const keys: Record<string, string> = Object.keys(signal.apiKeys).length ? signal.apiKeys : { [DEV_KEY_PAIR.apiKey]: DEV_KEY_PAIR.apiSecret };
+  const apiKey = settings.webhookApiKey ?? Object.keys(keys)[0]!;
+  const apiSecret = keys[apiKey];
+  if (apiSecret === undefined) throw new Error(`webhook API key ${apiKey} is not configured`);
+  log(`webhooks: ${urls.join(', ')} (signed with API key ${apiKey})`);
+  return new WebhookNotifier({ urls, apiKey, apiSecret, log });
+}

@@ -8,7 +8,7 @@ import * as lk from '@livekit/protocol';
 import { proto3 } from '@bufbuild/protobuf';
 import { PROTO_DIR } from '../../src/signal/proto.js';
 
-const root = new protobuf.Root().loadSync([PROTO_DIR + 'livekit_rtc.proto', PROTO_DIR + 'livekit_join.proto', PROTO_DIR + 'livekit_room.proto'], { keepCase: true });
+const root = new protobuf.Root().loadSync([PROTO_DIR + 'livekit_rtc.proto', PROTO_DIR + 'livekit_join.proto', PROTO_DIR + 'livekit_room.proto', PROTO_DIR + 'livekit_webhook.proto'], { keepCase: true });
 root.resolveAll();
 
 const SCALARS = ['', 'double', 'float', 'int64', 'uint64', 'int32', 'fixed64', 'fixed32', 'bool', 'string', 'group', 'message', 'bytes', 'uint32', 'enum', 'sfixed32', 'sfixed64', 'sint32', 'sint64'];
@@ -49,7 +49,7 @@ test('the proto files declare the messages and enums we rely on', () => {
     'SubscribedQualityUpdate', 'SubscribedQuality', 'SubscribedCodec', 'MediaSectionsRequirement', 'JoinRequest', 'WrappedJoinRequest', 'ConnectionSettings', 'ClientInfo',
     'CreateRoomRequest', 'ListRoomsRequest', 'ListRoomsResponse', 'DeleteRoomRequest', 'ListParticipantsRequest', 'ListParticipantsResponse',
     'RoomParticipantIdentity', 'MuteRoomTrackRequest', 'MuteRoomTrackResponse', 'UpdateParticipantRequest', 'UpdateSubscriptionsRequest',
-    'UpdateRoomMetadataRequest']) assert.ok(names.includes(n), n);
+    'UpdateRoomMetadataRequest', 'WebhookEvent']) assert.ok(names.includes(n), n);
   const en = enums.map((e) => e.fullName);
   for (const n of ['.livekit.SignalTarget', '.livekit.TrackType', '.livekit.TrackSource', '.livekit.ParticipantInfo.State', '.livekit.DisconnectReason', '.livekit.VideoQuality']) assert.ok(en.includes(n), n);
   assert.ok(types.length >= 40, `${types.length} types`);
