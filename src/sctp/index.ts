@@ -4,3 +4,5 @@ export { SctpError, type SctpErrorCode } from './errors.js';
 export { crc32c } from './crc32c.js';
 export { ChunkType, ParamType, CauseCode, DataFlag, Drop, DROP_REASONS, Ppid } from './constants.js';
 export { PacketView, writeCommonHeader, finishPacket } from './packet.js';
+export { SctpAssociation, type SctpState, type SendOptions, type SctpStats } from './association.js';
+export type { SctpOptions } from './options.js';
