@@ -56,8 +56,9 @@ export interface JoinParams {
 
 /** Counters for tests and monitoring. */
 export interface ParticipantStats {
-  publisher: { state: ConnectionState | 'none'; rtpIn: number; rtcpIn: number; rtcpOut: number; srtpInDropped: number };
-  subscriber: { state: ConnectionState | 'none'; rtpOut: number; rtcpIn: number; rtcpOut: number; sendDropped: number };
+  /** bytesIn/bytesOut: SRTP/SRTCP bytes on the wire, both directions of that transport. */
+  publisher: { state: ConnectionState | 'none'; rtpIn: number; rtcpIn: number; rtcpOut: number; srtpInDropped: number; bytesIn: number; bytesOut: number };
+  subscriber: { state: ConnectionState | 'none'; rtpOut: number; rtcpIn: number; rtcpOut: number; sendDropped: number; bytesIn: number; bytesOut: number };
   tracks: { sid: string; kind: MediaKind; packets: number; keyframes: number; keyframeRequests: number; senderReports: number; lost: number;
     /** Sequence numbers NACKed to the publisher; originals recovered from its RTX; packets received twice (not forwarded again). */
     nackedSeqs: number; rtxReceived: number; duplicates: number }[];

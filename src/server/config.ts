@@ -11,6 +11,7 @@
 // | --udp-host H       | SWITCHBOARD_UDP_HOST       | udpHost     | 127.0.0.1        |
 // | --announced-ip IP  | SWITCHBOARD_ANNOUNCED_IP   | announcedIp | the UDP host     |
 // | --webhook-url U[,U2] | SWITCHBOARD_WEBHOOK_URLS | webhookUrls (string or array) | none |
+// | --metrics-port N   | SWITCHBOARD_METRICS_PORT   | metricsPort | off (0 = any free port) |
 // | --webhook-api-key K | SWITCHBOARD_WEBHOOK_API_KEY | webhookApiKey | the only API key (dev: devkey) |
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -29,6 +30,8 @@ export interface EngineSettings {
   webhookUrls?: string;
   /** The API key that signs webhooks (LiveKit's webhook.api_key). */
   webhookApiKey?: string;
+  /** Prometheus GET /metrics on this port of the signaling host (livekit-server's prometheus.port); unset = off. */
+  metricsPort?: number;
 }
 
 const ENGINE_FLAGS: Record<string, { key: keyof EngineSettings; env: string; kind: 'int' | 'string' }> = {
@@ -38,6 +41,7 @@ const ENGINE_FLAGS: Record<string, { key: keyof EngineSettings; env: string; kin
   '--announced-ip': { key: 'announcedIp', env: 'SWITCHBOARD_ANNOUNCED_IP', kind: 'string' },
   '--webhook-url': { key: 'webhookUrls', env: 'SWITCHBOARD_WEBHOOK_URLS', kind: 'string' },
   '--webhook-api-key': { key: 'webhookApiKey', env: 'SWITCHBOARD_WEBHOOK_API_KEY', kind: 'string' },
+  '--metrics-port': { key: 'metricsPort', env: 'SWITCHBOARD_METRICS_PORT', kind: 'int' },
 };
 
 export const HELP = `Usage: npm start -- [options]      (or: node --import tsx src/cli/start.ts [options])
@@ -66,6 +70,8 @@ Media engine:
 Webhooks (LiveKit's events, signed as livekit-server signs them):
   --webhook-url U[,U2]     POST every room/participant/track event there [none]  SWITCHBOARD_WEBHOOK_URLS
   --webhook-api-key K      API key that signs them          [the only key; dev: devkey] SWITCHBOARD_WEBHOOK_API_KEY
+Operations:
+  --metrics-port N         Prometheus GET /metrics on its own port (0 = any) [off] SWITCHBOARD_METRICS_PORT
 Other:
   --config FILE            JSON file with any of the keys above (camelCase: port, apiKeys,
                            workers, udpPort, announcedIp, ...)                   SWITCHBOARD_CONFIG

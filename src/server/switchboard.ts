@@ -9,6 +9,8 @@ import { RoomApi } from './room-api.js';
 import { manageRoomLifecycle } from './room-lifecycle.js';
 import { WebhookNotifier } from './webhooks/notifier.js';
 import { wireWebhooks } from './webhooks/wire.js';
+import { MetricsCollector } from './metrics/collector.js';
+import { startMetricsServer, type MetricsServer } from './metrics/http.js';
 
 export interface StartOptions extends LoadSources {
   log?: (line: string) => void;
@@ -19,6 +21,8 @@ export interface Switchboard {
   signal: RunningSignalServer;
   signalOptions: SignalServerOptions;
   engineSettings: EngineSettings;
+  /** Prometheus endpoint, when --metrics-port is set (`metrics.url`). */
+  metrics: MetricsServer | undefined;
   /** Set when webhook URLs are configured. */
   webhooks: WebhookNotifier | undefined;
   /** http://host:port — the demo page is `${httpUrl}/?room=demo`. */
@@ -60,6 +64,17 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   const port = typeof addr === 'object' && addr ? addr.port : signalOptions.port;
   const host = signalOptions.host.includes(':') ? `[${signalOptions.host}]` : signalOptions.host === '0.0.0.0' ? '127.0.0.1' : signalOptions.host;
   const httpUrl = `http://${host}:${port}`;
+  let metrics: MetricsServer | undefined;
+  if (engineSettings.metricsPort !== undefined) {
+    try {
+      metrics = await startMetricsServer(new MetricsCollector({ engine, webhooks: () => webhooks?.stats }), signalOptions.host, engineSettings.metricsPort);
+    } catch (e) {
+      await signal.close().catch(() => undefined);
+      await engine.close();
+      throw e;
+    }
+    log(`metrics: Prometheus at ${metrics.url}`);
+  }
   log(`demo page: serving ${signalOptions.staticDir ?? PUBLIC_DIR}`);
   if (signalOptions.dev) {
     log('');
@@ -72,8 +87,9 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   }
   let closing: Promise<void> | undefined;
   return {
-    engine, signal, signalOptions, engineSettings, httpUrl, webhooks,
+    engine, signal, signalOptions, engineSettings, httpUrl, webhooks, metrics,
     close: () => (closing ??= (async () => {
+      await metrics?.close();
       await signal.close().catch(() => undefined);
       await engine.close();
       await webhooks?.close(); // room_finished etc. of the shutdown get up to 2 s

@@ -52,6 +52,9 @@ export interface TransportStats {
   rtcpIn: number;
   rtpOut: number;
   rtcpOut: number;
+  /** SRTP/SRTCP bytes as on the wire (received after unprotect succeeded; sent after protect). */
+  bytesIn: number;
+  bytesOut: number;
   /** SRTP/SRTCP packets that failed unprotect (auth, replay, malformed). */
   srtpInDropped: number;
   /** Media before SRTP keys exist, or from an address that is not the selected pair. */
@@ -84,7 +87,7 @@ export class WebRtcTransport implements MuxPeer {
   /** The full controlling agent (iceRole 'controlling'), else undefined. */
   readonly iceAgent: IceAgent | undefined;
   readonly dtls: DtlsEndpoint;
-  readonly stats: TransportStats = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, srtpInDropped: 0, mediaDroppedNotReady: 0, sendDropped: 0 };
+  readonly stats: TransportStats = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, bytesIn: 0, bytesOut: 0, srtpInDropped: 0, mediaDroppedNotReady: 0, sendDropped: 0 };
   state: TransportState = 'new';
   connectedInfo: DtlsConnectedInfo | undefined;
   events: TransportEvents = {};
@@ -204,6 +207,7 @@ export class WebRtcTransport implements MuxPeer {
       return;
     }
     this.stats.rtpIn++;
+    this.stats.bytesIn += len;
     this.events.onRtp?.(buf, n, nowMs);
   }
 
@@ -219,6 +223,7 @@ export class WebRtcTransport implements MuxPeer {
       return;
     }
     this.stats.rtcpIn++;
+    this.stats.bytesIn += len;
     this.events.onRtcp?.(buf, n, nowMs);
   }
 
@@ -256,6 +261,7 @@ export class WebRtcTransport implements MuxPeer {
       return false;
     }
     q.commit(n, remote.port, remote.address);
+    this.stats.bytesOut += n;
     if (rtcp) this.stats.rtcpOut++;
     else this.stats.rtpOut++;
     return true;

@@ -163,8 +163,8 @@ export class MediaHost {
   #stats(p: ParticipantCore): ParticipantStats {
     const pt = p.publisher.transport, st = p.subscriber.transport;
     return {
-      publisher: pt ? { state: pt.state, rtpIn: pt.stats.rtpIn, rtcpIn: pt.stats.rtcpIn, rtcpOut: pt.stats.rtcpOut, srtpInDropped: pt.stats.srtpInDropped } : { state: 'none', rtpIn: 0, rtcpIn: 0, rtcpOut: 0, srtpInDropped: 0 },
-      subscriber: st ? { state: st.state, rtpOut: st.stats.rtpOut, rtcpIn: st.stats.rtcpIn, rtcpOut: st.stats.rtcpOut, sendDropped: st.stats.sendDropped } : { state: 'none', rtpOut: 0, rtcpIn: 0, rtcpOut: 0, sendDropped: 0 },
+      publisher: pt ? { state: pt.state, rtpIn: pt.stats.rtpIn, rtcpIn: pt.stats.rtcpIn, rtcpOut: pt.stats.rtcpOut, srtpInDropped: pt.stats.srtpInDropped, bytesIn: pt.stats.bytesIn, bytesOut: pt.stats.bytesOut } : { state: 'none', rtpIn: 0, rtcpIn: 0, rtcpOut: 0, srtpInDropped: 0, bytesIn: 0, bytesOut: 0 },
+      subscriber: st ? { state: st.state, rtpOut: st.stats.rtpOut, rtcpIn: st.stats.rtcpIn, rtcpOut: st.stats.rtcpOut, sendDropped: st.stats.sendDropped, bytesIn: st.stats.bytesIn, bytesOut: st.stats.bytesOut } : { state: 'none', rtpOut: 0, rtcpIn: 0, rtcpOut: 0, sendDropped: 0, bytesIn: 0, bytesOut: 0 },
       tracks: [...p.publisher.tracks.values()].map((t) => {
         const c = t.receiver.counters;
         return { sid: t.sid, kind: t.info.kind, packets: c.packets, keyframes: c.keyframes, keyframeRequests: c.keyframeRequests, senderReports: c.senderReports, lost: t.receiver.stats.lost,
