@@ -12,6 +12,8 @@
 // | --announced-ip IP  | SWITCHBOARD_ANNOUNCED_IP   | announcedIp | the UDP host     |
 // | --webhook-url U[,U2] | SWITCHBOARD_WEBHOOK_URLS | webhookUrls (string or array) | none |
 // | --metrics-port N   | SWITCHBOARD_METRICS_PORT   | metricsPort | off (0 = any free port) |
+// | --log-format F     | SWITCHBOARD_LOG_FORMAT     | logFormat   | text (or json)   |
+// | --log-level L      | SWITCHBOARD_LOG_LEVEL      | logLevel    | info (debug, warn, error) |
 // | --webhook-api-key K | SWITCHBOARD_WEBHOOK_API_KEY | webhookApiKey | the only API key (dev: devkey) |
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -32,6 +34,9 @@ export interface EngineSettings {
   webhookApiKey?: string;
   /** Prometheus GET /metrics on this port of the signaling host (livekit-server's prometheus.port); unset = off. */
   metricsPort?: number;
+  /** Structured logs (logger.ts): 'text' for a terminal, 'json' one record a line. */
+  logFormat?: string;
+  logLevel?: string;
 }
 
 const ENGINE_FLAGS: Record<string, { key: keyof EngineSettings; env: string; kind: 'int' | 'string' }> = {
@@ -42,6 +47,8 @@ const ENGINE_FLAGS: Record<string, { key: keyof EngineSettings; env: string; kin
   '--webhook-url': { key: 'webhookUrls', env: 'SWITCHBOARD_WEBHOOK_URLS', kind: 'string' },
   '--webhook-api-key': { key: 'webhookApiKey', env: 'SWITCHBOARD_WEBHOOK_API_KEY', kind: 'string' },
   '--metrics-port': { key: 'metricsPort', env: 'SWITCHBOARD_METRICS_PORT', kind: 'int' },
+  '--log-format': { key: 'logFormat', env: 'SWITCHBOARD_LOG_FORMAT', kind: 'string' },
+  '--log-level': { key: 'logLevel', env: 'SWITCHBOARD_LOG_LEVEL', kind: 'string' },
 };
 
 export const HELP = `Usage: npm start -- [options]      (or: node --import tsx src/cli/start.ts [options])
@@ -72,6 +79,8 @@ Webhooks (LiveKit's events, signed as livekit-server signs them):
   --webhook-api-key K      API key that signs them          [the only key; dev: devkey] SWITCHBOARD_WEBHOOK_API_KEY
 Operations:
   --metrics-port N         Prometheus GET /metrics on its own port (0 = any) [off] SWITCHBOARD_METRICS_PORT
+  --log-format text|json   logs for a terminal, or one JSON record a line [text] SWITCHBOARD_LOG_FORMAT
+  --log-level L            debug, info, warn, error                      [info] SWITCHBOARD_LOG_LEVEL
 Other:
   --config FILE            JSON file with any of the keys above (camelCase: port, apiKeys,
                            workers, udpPort, announcedIp, ...)                   SWITCHBOARD_CONFIG
@@ -138,6 +147,8 @@ export function loadStartConfig(src: LoadSources = {}): { signal: SignalServerOp
   if (engine.workers > 256) throw new ConfigError(`workers must be 0..256, got ${engine.workers}`);
   // A wildcard bind has no address to put in ICE candidates.
   if (!engine.announcedIp && (engine.udpHost === '0.0.0.0' || engine.udpHost === '::')) throw new ConfigError(`--udp-host ${engine.udpHost} needs --announced-ip (the address clients reach)`);
+  if (engine.logFormat !== undefined && engine.logFormat !== 'text' && engine.logFormat !== 'json') throw new ConfigError(`--log-format must be text or json, got ${JSON.stringify(engine.logFormat)}`);
+  if (engine.logLevel !== undefined && !['debug', 'info', 'warn', 'error'].includes(engine.logLevel)) throw new ConfigError(`--log-level must be debug, info, warn or error, got ${JSON.stringify(engine.logLevel)}`);
   if (engine.webhookUrls) {
     for (const u of engine.webhookUrls.split(',')) {
       let url: URL | undefined;

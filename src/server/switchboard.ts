@@ -11,6 +11,8 @@ import { WebhookNotifier } from './webhooks/notifier.js';
 import { wireWebhooks } from './webhooks/wire.js';
 import { MetricsCollector } from './metrics/collector.js';
 import { startMetricsServer, type MetricsServer } from './metrics/http.js';
+import { Logger, type LogFormat, type LogLevel } from './logger.js';
+import { wireRoomLogs } from './room-logs.js';
 
 export interface StartOptions extends LoadSources {
   log?: (line: string) => void;
@@ -21,6 +23,8 @@ export interface Switchboard {
   signal: RunningSignalServer;
   signalOptions: SignalServerOptions;
   engineSettings: EngineSettings;
+  /** Structured logs (text or json, --log-format). */
+  logger: Logger;
   /** Prometheus endpoint, when --metrics-port is set (`metrics.url`). */
   metrics: MetricsServer | undefined;
   /** Set when webhook URLs are configured. */
@@ -33,8 +37,9 @@ export interface Switchboard {
 
 /** Starts the engine and the signaling server; what `npm start` runs (tests call it too). */
 export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchboard> {
-  const log = opts.log ?? ((l: string) => console.log(l));
   const { signal: signalOptions, engine: engineSettings } = loadStartConfig(opts);
+  const logger = new Logger({ format: (engineSettings.logFormat ?? 'text') as LogFormat, level: (engineSettings.logLevel ?? 'info') as LogLevel, write: opts.log ?? ((l: string) => console.log(l)) });
+  const log = (l: string): void => logger.line(l);
   const engine = await Engine.create({
     workers: engineSettings.workers, host: engineSettings.udpHost, port: engineSettings.udpPort,
     ...(engineSettings.announcedIp ? { announcedAddress: engineSettings.announcedIp } : {}),
@@ -49,11 +54,14 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
     const resolved = JSON.stringify(rest);
     const roomService = new EngineRoomService(engine);
     manageRoomLifecycle(engine, roomService.records);
-    webhooks = startWebhooks(signalOptions, engineSettings, log);
+    wireRoomLogs(engine, logger);
+    webhooks = startWebhooks(signalOptions, engineSettings, log, logger);
     if (webhooks) wireWebhooks(engine, roomService, webhooks);
     signal = await startSignalServer({
       argv: ['--config', '(resolved options)'], env: {}, readFile: () => resolved,
-      roomService, twirp: { 'livekit.RoomService': new RoomApi(roomService).methods() }, staticHandler: demoStaticHandler(staticDir ?? PUBLIC_DIR), log,
+      roomService, twirp: { 'livekit.RoomService': new RoomApi(roomService).methods() },
+      onTwirpCall: (path, code) => logger.log(code === 'ok' ? 'info' : 'warn', 'twirp call', { method: path.replace(/^\/twirp\//, ''), code }),
+      staticHandler: demoStaticHandler(staticDir ?? PUBLIC_DIR), log,
     });
   } catch (e) {
     await engine.close();
@@ -87,7 +95,7 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   }
   let closing: Promise<void> | undefined;
   return {
-    engine, signal, signalOptions, engineSettings, httpUrl, webhooks, metrics,
+    engine, signal, signalOptions, engineSettings, httpUrl, webhooks, metrics, logger,
     close: () => (closing ??= (async () => {
       await metrics?.close();
       await signal.close().catch(() => undefined);
@@ -99,7 +107,7 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
 
 
 /** The notifier for --webhook-url, signed with --webhook-api-key (default: the only key; dev: devkey). */
-function startWebhooks(signal: SignalServerOptions, settings: EngineSettings, log: (l: string) => void): WebhookNotifier | undefined {
+function startWebhooks(signal: SignalServerOptions, settings: EngineSettings, log: (l: string) => void, logger: Logger): WebhookNotifier | undefined {
   const urls = (settings.webhookUrls ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   if (!urls.length) return undefined;
   const keys: Record<string, string> = Object.keys(signal.apiKeys).length ? signal.apiKeys : { [DEV_KEY_PAIR.apiKey]: DEV_KEY_PAIR.apiSecret };
@@ -107,5 +115,5 @@ function startWebhooks(signal: SignalServerOptions, settings: EngineSettings, lo
   const apiSecret = keys[apiKey];
   if (apiSecret === undefined) throw new Error(`webhook API key ${apiKey} is not configured`);
   log(`webhooks: ${urls.join(', ')} (signed with API key ${apiKey})`);
-  return new WebhookNotifier({ urls, apiKey, apiSecret, log });
+  return new WebhookNotifier({ urls, apiKey, apiSecret, log: (l) => logger.warn(l) });
 }

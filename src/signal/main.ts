@@ -12,6 +12,7 @@ export interface StartSignalParams extends LoadSources {
   staticHandler?: StaticHandler;
   /** Twirp services (SignalServerDeps.twirp). */
   twirp?: SignalServerDeps['twirp'];
+  onTwirpCall?: SignalServerDeps['onTwirpCall'];
   log?: (line: string) => void;
 }
 
@@ -25,7 +26,7 @@ export interface RunningSignalServer {
 export async function startSignalServer(p: StartSignalParams): Promise<RunningSignalServer> {
   const options = loadSignalConfig(p);
   const staticHandler = p.staticHandler ?? (options.staticDir ? createStaticHandler(options.staticDir) : undefined);
-  const server = new SignalServer(options, { roomService: p.roomService, staticHandler, ...(p.twirp ? { twirp: p.twirp } : {}) });
+  const server = new SignalServer(options, { roomService: p.roomService, staticHandler, ...(p.twirp ? { twirp: p.twirp } : {}), ...(p.onTwirpCall ? { onTwirpCall: p.onTwirpCall } : {}) });
   const addr = await server.listen();
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `ws://${host}:${addr.port}`;

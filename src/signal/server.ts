@@ -56,6 +56,8 @@ export interface SignalServerDeps {
   staticHandler?: StaticHandler;
   /** Twirp services served at /twirp/<service>/<Method> ('livekit.RoomService' -> methods). */
   twirp?: Record<string, Record<string, TwirpMethod>>;
+  /** Told about every finished Twirp call (logs, metrics): path and Twirp code or 'ok'. */
+  onTwirpCall?: (path: string, code: string) => void;
   /** The key pair /token signs with in dev mode (default: the first configured key, else
    *  devkey / secret, added to apiKeys, as livekit-server --dev). */
   devKey?: DevKeyPair;
@@ -101,6 +103,7 @@ export class SignalServer {
       this.#twirp = new TwirpServer({
         services: deps.twirp, root: roomServiceProtoRoot(PROTO_DIR),
         verify: (t) => verifyToken(t, this.#keyProvider, { nowSec: Math.floor(this.#now() / 1000), requireJoin: false }),
+        ...(deps.onTwirpCall ? { onCall: deps.onTwirpCall } : {}),
       });
     }
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: o.maxMessageBytes * 4 });
