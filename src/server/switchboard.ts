@@ -48,6 +48,7 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
     (engineSettings.announcedIp ? ` (announced as ${engineSettings.announcedIp})` : ''));
   let signal: RunningSignalServer;
   let webhooks: WebhookNotifier | undefined;
+  const collector = engineSettings.metricsPort !== undefined ? new MetricsCollector({ engine, webhooks: () => webhooks?.stats }) : undefined;
   try {
     // The options are already resolved: hand them over as a config file so nothing is re-read.
     const { staticDir, ...rest } = signalOptions;
@@ -60,7 +61,10 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
     signal = await startSignalServer({
       argv: ['--config', '(resolved options)'], env: {}, readFile: () => resolved,
       roomService, twirp: { 'livekit.RoomService': new RoomApi(roomService).methods() },
-      onTwirpCall: (path, code) => logger.log(code === 'ok' ? 'info' : 'warn', 'twirp call', { method: path.replace(/^\/twirp\//, ''), code }),
+      onTwirpCall: (path, code) => {
+        collector?.twirpCall(path, code);
+        logger.log(code === 'ok' ? 'info' : 'warn', 'twirp call', { method: path.replace(/^\/twirp\//, ''), code });
+      },
       staticHandler: demoStaticHandler(staticDir ?? PUBLIC_DIR), log,
     });
   } catch (e) {
@@ -73,9 +77,9 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   const host = signalOptions.host.includes(':') ? `[${signalOptions.host}]` : signalOptions.host === '0.0.0.0' ? '127.0.0.1' : signalOptions.host;
   const httpUrl = `http://${host}:${port}`;
   let metrics: MetricsServer | undefined;
-  if (engineSettings.metricsPort !== undefined) {
+  if (collector && engineSettings.metricsPort !== undefined) {
     try {
-      metrics = await startMetricsServer(new MetricsCollector({ engine, webhooks: () => webhooks?.stats }), signalOptions.host, engineSettings.metricsPort);
+      metrics = await startMetricsServer(collector, signalOptions.host, engineSettings.metricsPort);
     } catch (e) {
       await signal.close().catch(() => undefined);
       await engine.close();

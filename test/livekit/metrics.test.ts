@@ -39,6 +39,9 @@ test('metrics port is not the signaling port; only GET /metrics', async () => {
   const m = await scrape();
   assert.is(m.get('livekit_room_total'), 0);
   assert.is(m.get('livekit_packet_total{direction="incoming",type="rtp"}'), 0);
+  const bad = await fetch(`${sb.httpUrl}/twirp/livekit.RoomService/ListRooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  assert.is(bad.status, 401);
+  assert.is((await scrape()).get('switchboard_twirp_requests_total{method="livekit.RoomService/ListRooms",code="unauthenticated"}'), 1);
   for (const k of ['process_cpu_seconds_total', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds', 'switchboard_event_loop_utilization{thread="main"}', 'switchboard_event_loop_utilization{thread="worker-0"}']) {
     assert.ok(m.has(k), `${k} exported`);
   }
@@ -83,6 +86,8 @@ test('gauges and counters follow a real call; packets match what the publisher s
     while (after.get('livekit_participant_total') !== 0 && Date.now() < until) { await sleep(600); after = await scrape(); }
     assert.is(after.get('livekit_participant_total'), 0);
     assert.ok(after.get('livekit_packet_total{direction="incoming",type="rtp"}')! >= rtpIn, 'counters do not go back when participants leave');
+    assert.ok(after.get('switchboard_thread_busy_seconds_total{thread="worker-0"}')! > 0, 'the media worker was busy');
+    assert.ok(after.get('switchboard_thread_busy_seconds_total{thread="main"}')! > 0);
     assert.ok(after.has('nodejs_gc_duration_seconds_count{kind="minor"}') || [...after.keys()].some((k) => k.startsWith('nodejs_gc_duration_seconds')), 'GC durations');
   } finally {
     pub.close();

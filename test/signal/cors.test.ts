@@ -37,6 +37,10 @@ test('every answer carries ACAO, errors included; no Origin -> *; a header-injec
   assert.is(bad.status, 401);
   assert.is(bad.headers.get('access-control-allow-origin'), ORIGIN);
   assert.match(await bad.text(), /not a valid JWT/);
+  const badV1 = await fetch(`${h.http}/rtc/v1/validate?access_token=garbage`, { headers: { origin: ORIGIN } });
+  assert.is(badV1.status, 401);
+  assert.is(badV1.headers.get('access-control-allow-origin'), ORIGIN);
+  assert.match(await badV1.text(), /not a valid JWT/);
   const ok = await fetch(`${h.http}/rtc/validate?access_token=${await h.token('ann')}`, { headers: { origin: ORIGIN } });
   assert.is(ok.status, 200);
   assert.is(ok.headers.get('access-control-allow-origin'), ORIGIN);

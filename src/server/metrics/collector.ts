@@ -50,6 +50,7 @@ export class MetricsCollector {
   readonly #reported = ZERO();
   readonly #counters: Record<keyof MediaTotals, { c: Counter; labels: Record<string, string> }>;
   readonly #elu = new Map<string, EventLoopUtilization>();
+  readonly #twirp: Counter;
   #refreshing: Promise<void> | undefined;
   #lastRefreshMs = 0;
 
@@ -103,11 +104,30 @@ export class MetricsCollector {
         });
       },
     });
+    const busyMs = new Map<string, number>();
+    new Counter({
+      name: 'switchboard_thread_busy_seconds_total', help: 'Time the event loop of each thread was busy (not idle): per-worker CPU load', labelNames: ['thread'], registers: [reg],
+      collect() {
+        const read = (thread: string, activeMs: number) => {
+          const d = activeMs - (busyMs.get(thread) ?? 0);
+          busyMs.set(thread, activeMs);
+          this.inc({ thread }, Math.max(0, d) / 1000);
+        };
+        read('main', performance.eventLoopUtilization().active);
+        engine.workers.forEach((w, i) => { try { read(`worker-${i}`, w.performance.eventLoopUtilization().active); } catch { /* worker exited */ } });
+      },
+    });
+    this.#twirp = new Counter({ name: 'switchboard_twirp_requests_total', help: 'Twirp calls by method and Twirp code (ok on success)', labelNames: ['method', 'code'], registers: [reg] });
     const hooks = src.webhooks;
     new Gauge({
       name: 'switchboard_webhook_events', help: 'Webhook events since start by outcome (queued, delivered, failed, dropped, retries)', labelNames: ['outcome'], registers: [reg],
       collect() { const s = hooks?.(); if (s) for (const [k, v] of Object.entries(s)) this.set({ outcome: k }, v); },
     });
+  }
+
+  /** Counts one finished Twirp call (SignalServerDeps.onTwirpCall). */
+  twirpCall(path: string, code: string): void {
+    this.#twirp.inc({ method: path.replace(/^\/twirp\//, '').slice(0, 80), code });
   }
 
   /** Reads every participant's stats (at most twice a second) and advances the counters. */
