@@ -74,4 +74,19 @@ test('preflighted fetch (Authorization header) from the page: 200 "success" and 
   assert.match(r[1]!.text, /not a valid JWT|token/);
 });
 
+test('Twirp from the page (JSON POST + Authorization: preflighted): RoomServiceClient-shaped calls read answers and errors', async () => {
+  const at = await createToken(KEY, SECRET, { identity: 'admin', video: { roomList: true, roomCreate: true } });
+  const r = await evalInPage<{ status: number; body: any }[]>(page, `async ([base, token]) => {
+    const call = async (method, body, auth) => {
+      const res = await fetch(base + '/twirp/livekit.RoomService/' + method, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: 'Bearer ' + auth } : {}) }, body: JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    };
+    return [await call('CreateRoom', { name: 'from-page' }, token), await call('ListRooms', {}, token), await call('ListRooms', {}, 'bad.token.here')];
+  }`, [sb.httpUrl, at]);
+  assert.is(r[0]!.status, 200);
+  assert.is(r[0]!.body.name, 'from-page');
+  assert.ok(r[1]!.body.rooms.some((x: { name: string }) => x.name === 'from-page'));
+  assert.equal([r[2]!.status, r[2]!.body.code], [401, 'unauthenticated']);
+});
+
 test.run();

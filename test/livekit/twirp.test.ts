@@ -162,6 +162,17 @@ test('UpdateParticipant: name, metadata, attributes (merged) and permission reac
   assert.is((await sdkError(svc.updateParticipant('tw1', 'ghost', { metadata: 'z' }))).code, 'not_found');
 });
 
+test('UpdateParticipant revoking canSubscribe ends its subscriptions and refuses new ones', async () => {
+  await svc.updateSubscriptions('tw1', 'sub', [trackSid], true);
+  await until('subscribed', () => sb.engine.participant(sub.sid)!.subscriptions.has(trackSid));
+  await svc.updateParticipant('tw1', 'sub', { permission: { canSubscribe: false, canPublish: false, canPublishData: true } });
+  await until('unsubscribed by the revoke', () => sb.engine.participant(sub.sid)!.subscriptions.size === 0);
+  const refused = await sdkError(svc.updateSubscriptions('tw1', 'sub', [trackSid], true));
+  assert.equal([refused.status, refused.code], [403, 'permission_denied']);
+  assert.is(sb.engine.participant(sub.sid)!.subscriptions.size, 0);
+  await svc.updateParticipant('tw1', 'sub', { permission: { canSubscribe: true, canPublish: false, canPublishData: true } });
+});
+
 test('UpdateRoomMetadata: returned Room and room_update to every participant', async () => {
   const a = nextSignal(pub, (r) => (r.roomUpdate?.room?.metadata === 'room-meta' ? r.roomUpdate.room : undefined));
   const b = nextSignal(sub, (r) => (r.roomUpdate?.room?.metadata === 'room-meta' ? r.roomUpdate.room : undefined));

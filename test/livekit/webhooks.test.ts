@@ -81,4 +81,14 @@ test('room_started, participant_joined, track_published, track_unpublished, part
   }
 });
 
+test('a created room nobody joins closes after its empty_timeout: room_started then room_finished', async () => {
+  const svc = new RoomServiceClient(sb.httpUrl, KEY, SECRET, { failover: false });
+  const from = events.length;
+  await svc.createRoom({ name: 'lonely', emptyTimeout: 1 });
+  await until('room_finished of lonely', () => events.slice(from).some((e) => e.event === 'room_finished' && e.room?.name === 'lonely'), 5000);
+  assert.equal(events.slice(from).map((e) => e.event), ['room_started', 'room_finished']);
+  assert.is(sb.engine.room('lonely'), undefined);
+  assert.equal(refused, []);
+});
+
 test.run();
