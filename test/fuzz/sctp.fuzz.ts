@@ -1,6 +1,9 @@
 // Fuzz targets for src/sctp: the packet view plus every chunk reader over what it
-// accepts (checksum recomputed so mutations reach the chunk parsers).
+// accepts (checksum recomputed so mutations reach the chunk parsers), and an established
+// association fed mutated packets of a real exchange (a malformed chunk may abort it —
+// that is counted and it is rebuilt — but nothing may throw inside).
 import type { FuzzTarget } from './harness.js';
+import { SctpAssociation } from '../../src/sctp/association.js';
 import { ChunkType, Drop } from '../../src/sctp/constants.js';
 import { PacketView, finishPacket, writeCommonHeader } from '../../src/sctp/packet.js';
 import { InitFields, readInit, writeInit } from '../../src/sctp/chunks/init.js';
@@ -84,3 +87,61 @@ const codec: FuzzTarget = {
 };
 
 export const targets: FuzzTarget[] = [codec];
+
+// ---- the association: mutated packets (checksum fixed, usually our tag) at an established peer ----
+function syncPair(capture?: Buffer[]) {
+  let now = 1000;
+  const toA: Buffer[] = [];
+  const toB: Buffer[] = [];
+  const mk = (box: Buffer[], rec: boolean) => new SctpAssociation({
+    now: () => now, schedule: () => { /* polled by hand */ }, remoteMaxMessageSize: 0,
+    output: (b, l) => { const c = Buffer.from(b.subarray(0, l)); box.push(c); if (rec) capture?.push(c); },
+  });
+  const a = mk(toB, true);
+  const b = mk(toA, false);
+  const pump = () => {
+    for (let i = 0; i < 1000 && (toA.length || toB.length); i++) {
+      const x = toB.shift(); if (x) b.handlePacket(x);
+      const y = toA.shift(); if (y) a.handlePacket(y);
+    }
+  };
+  a.connect();
+  pump();
+  return { a, b, pump, tick: (ms: number) => { now += ms; a.poll(now); b.poll(now); pump(); } };
+}
+
+function associationSeeds(): Buffer[] {
+  const cap: Buffer[] = [];
+  const p = syncPair(cap);
+  p.a.send(1, 51, Buffer.from('hello'));
+  p.a.send(2, 53, Buffer.alloc(3000, 7));
+  p.a.send(3, 51, Buffer.from('unordered'), { ordered: false, maxRetransmits: 0 });
+  p.tick(1);
+  p.a.resetStreams([1]);
+  p.tick(1);
+  p.tick(300);
+  return cap.length ? cap : sctpSeeds();
+}
+
+let fz = syncPair();
+const internalErrors = (a: SctpAssociation) => a.closedReason?.message.includes('internal error');
+
+const association: FuzzTarget = {
+  name: 'sctp association (established) handlePacket',
+  seeds: associationSeeds,
+  run(input) {
+    if (fz.b.closed) {
+      if (internalErrors(fz.b)) throw new Error(`association threw inside: ${fz.b.closedReason?.message}`);
+      fz = syncPair();
+    }
+    if (input.length >= 12) {
+      if (input[11] & 7) input.writeUInt32BE(fz.b.localTag, 4); // most inputs reach the chunk handlers
+      finishPacket(input, 0, input.length);
+    }
+    fz.b.handlePacket(input);
+    if (internalErrors(fz.b)) throw new Error(`association threw inside: ${fz.b.closedReason?.message}`);
+    if (fz.b.sender.flight < 0 || fz.b.sender.buffered < 0) throw new Error('negative flight/buffered');
+  },
+};
+
+targets.push(association);
