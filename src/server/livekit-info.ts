@@ -1,11 +1,11 @@
 // Conversions from engine objects to the LiveKit signal messages (src/signal/messages.ts)
 // that the RoomService adapter hands to the shim.
-import { ParticipantState, TrackSource, TrackType, type AddTrackRequest, type ParticipantInfo as LkParticipantInfo, type ParticipantPermission, type TrackInfo as LkTrackInfo } from '../signal/messages.js';
+import { ParticipantState, type AudioTrackFeature, TrackSource, TrackType, type AddTrackRequest, type ParticipantInfo as LkParticipantInfo, type ParticipantPermission, type TrackInfo as LkTrackInfo } from '../signal/messages.js';
 import type { Participant } from '../engine/participant.js';
 import type { Track } from '../engine/track.js';
 
 /** What the client announced with AddTrackRequest, kept until the track is published. */
-export interface AnnouncedTrack { sid: string; req: AddTrackRequest }
+export interface AnnouncedTrack { sid: string; req: AddTrackRequest; audioFeatures?: AudioTrackFeature[] }
 
 export function mimeType(t: Track): string {
   return `${t.kind}/${t.info.codec.name.toLowerCase() === 'opus' ? 'opus' : t.info.codec.name}`;
@@ -41,7 +41,12 @@ export interface ParticipantExtras {
 }
 
 export function participantInfo(p: Participant, x: ParticipantExtras, state?: ParticipantState): LkParticipantInfo {
-  const tracks = [...p.tracks.values()].map((t) => trackInfo(t, [...x.announced.values()].find((a) => a.sid === t.sid)?.req));
+  const tracks = [...p.tracks.values()].map((t) => {
+    const a = [...x.announced.values()].find((y) => y.sid === t.sid);
+    const info = trackInfo(t, a?.req);
+    if (a?.audioFeatures) info.audioFeatures = [...a.audioFeatures];
+    return info;
+  });
   return {
     sid: p.sid,
     identity: p.identity,

@@ -9,11 +9,16 @@ import type { IceCandidateInit, JoinRequest, JoinResult, RoomService, SignalSink
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine/engine.js';
 import { EngineError } from '../engine/errors.js';
-import { participantInfo, trackInfo, type ParticipantExtras } from './livekit-info.js';
+import { participantInfo, trackInfo, type AnnouncedTrack as AnnouncedTrackRef, type ParticipantExtras } from './livekit-info.js';
 import type { Participant } from '../engine/participant.js';
 import type { Room } from '../engine/room.js';
 import type { Track } from '../engine/track.js';
 import { RoomRecords } from './room-records.js';
+import { SubscriptionPermissions } from './permissions.js';
+import { AudioTrackFeature, type SubscriptionPermission, type SyncState, type UpdateLocalAudioTrack, type UpdateLocalVideoTrack, type UpdateParticipantMetadata } from '../signal/messages.js';
+
+/** SubscriptionResponse.err when the track does not exist (LiveKit SE_TRACK_NOTFOUND). */
+const SE_TRACK_NOTFOUND = 2;
 
 interface Entry extends ParticipantExtras {
   p: Participant;
@@ -23,6 +28,10 @@ interface Entry extends ParticipantExtras {
   subscribedNotified: Set<string>;
   /** Joined on /rtc/v1 (one peer connection). */
   single: boolean;
+  /** ?auto_subscribe: the adapter (not the engine) subscribes, so permissions apply first. */
+  autoSubscribe: boolean;
+  /** Tracks this participant wants (auto or asked for); subscribed while allowed. */
+  wanted: Set<string>;
 }
 
 export class EngineRoomService implements RoomService {
@@ -31,6 +40,8 @@ export class EngineRoomService implements RoomService {
   readonly #wired = new WeakSet<Room>();
   /** Room sids, metadata and CreateRoom settings (room-records.ts). */
   readonly records = new RoomRecords();
+  /** Who may subscribe to whose tracks (subscription_permission). */
+  readonly permissions = new SubscriptionPermissions();
 
   constructor(engine: Engine) { this.engine = engine; }
 
@@ -42,8 +53,8 @@ export class EngineRoomService implements RoomService {
     const autoSubscribe = req.autoSubscribe && req.permission.canSubscribe !== false;
     const single = req.singlePeerConnection === true;
     const subscriberPrimary = !single && req.permission.canSubscribe !== false;
-    const p = await room.join({ identity: req.identity, name: req.name, metadata: req.metadata, autoSubscribe, subscriberPrimary, singlePeerConnection: single, canPublish: req.permission.canPublish !== false, canPublishData: req.permission.canPublishData !== false });
-    const e: Entry = { p, sink: req.signal, leaving: false, subscribedNotified: new Set(), joinedAtMs: Date.now(), permission: req.permission, attributes: { ...req.attributes }, announced: new Map(), version: 1, single };
+    const p = await room.join({ identity: req.identity, name: req.name, metadata: req.metadata, autoSubscribe: false, subscriberPrimary, singlePeerConnection: single, canPublish: req.permission.canPublish !== false, canPublishData: req.permission.canPublishData !== false });
+    const e: Entry = { p, sink: req.signal, leaving: false, subscribedNotified: new Set(), joinedAtMs: Date.now(), permission: req.permission, attributes: { ...req.attributes }, announced: new Map(), version: 1, single, autoSubscribe, wanted: new Set() };
     this.#entries.set(p.sid, e);
     p.on('subscriberOffer', (sdp) => e.sink.subscriberOffer({ type: 'offer', sdp }));
     p.on('mediaSectionsRequirement', (a, v) => e.sink.mediaSectionsRequirement?.(a, v));
@@ -64,6 +75,7 @@ export class EngineRoomService implements RoomService {
       if (!e.leaving) e.sink.close(room.closed ? DisconnectReason.ROOM_CLOSED : DisconnectReason.PARTICIPANT_REMOVED);
     });
     this.#broadcast(room, p, false);
+    if (autoSubscribe) for (const o of room.participants.values()) if (o !== p) for (const t of o.tracks.values()) this.#want(e, t);
     const others = [...room.participants.values()].filter((o) => o !== p).flatMap((o) => { const x = this.#entries.get(o.sid); return x ? [participantInfo(o, x)] : []; });
     return {
       room: this.records.info(room),
@@ -92,11 +104,16 @@ export class EngineRoomService implements RoomService {
       const info = participantInfo(p, x, ParticipantState.DISCONNECTED);
       for (const o of room.participants.values()) this.#entries.get(o.sid)?.sink.participantUpdate([info]);
       this.#entries.delete(p.sid);
+      this.permissions.delete(p.sid);
     });
     room.on('trackPublished', (t) => {
       const a = [...(this.#entries.get(t.participant.sid)?.announced.values() ?? [])].find((x) => x.sid === t.sid);
       if (a?.req.muted) t.setMuted(true).catch(() => undefined); // muted before it was published
       update(t.participant, true);
+      for (const o of room.participants.values()) {
+        const x = o === t.participant ? undefined : this.#entries.get(o.sid);
+        if (x?.autoSubscribe) this.#want(x, t);
+      }
     });
     room.on('trackUnpublished', (t) => update(t.participant, true));
     room.on('trackMuted', (t) => update(t.participant, true));
@@ -183,9 +200,87 @@ export class EngineRoomService implements RoomService {
     const sids = new Set(update.trackSids ?? []);
     for (const pt of update.participantTracks ?? []) for (const s of pt.trackSids ?? []) sids.add(s);
     for (const sid of sids) {
-      if (update.subscribe === false) await rejectable(e.p.unsubscribe(sid));
-      else await rejectable(e.p.subscribe(sid));
+      const t = this.engine.track(sid);
+      if (update.subscribe === false) { e.wanted.delete(sid); if (e.p.subscriptions.has(sid)) await rejectable(e.p.unsubscribe(sid)); continue; }
+      // LiveKit answers a subscription to a missing track with subscription_response, not an error.
+      if (!t || t.participant.room !== e.p.room) { e.sink.subscriptionResponse?.(sid, SE_TRACK_NOTFOUND); continue; }
+      await this.#want(e, t);
     }
+  }
+
+  /** Subscribe `e` to `t` now if the publisher allows it, else remember the wish and say why. */
+  async #want(e: Entry, t: Track): Promise<void> {
+    e.wanted.add(t.sid);
+    if (!this.permissions.allowed(t.participant.sid, t.sid, e.p)) {
+      e.sink.subscriptionPermissionUpdate?.({ participantSid: t.participant.sid, trackSid: t.sid, allowed: false });
+      return;
+    }
+    if (!e.p.subscriptions.has(t.sid)) await e.p.subscribe(t.sid).catch(() => undefined);
+  }
+
+  /** subscription_permission: enforced at once — revoked subscriptions end, granted wishes start. */
+  async updateSubscriptionPermission(participantSid: string, perm: SubscriptionPermission): Promise<void> {
+    const e = this.#entry(participantSid);
+    const subs = [...e.p.room.participants.values()].filter((o) => o !== e.p);
+    const changes = this.permissions.diff(participantSid, perm, [...e.p.tracks.keys()], subs);
+    this.permissions.set(participantSid, perm);
+    for (const c of changes) {
+      const x = this.#entries.get(c.sub.sid);
+      if (!x) continue;
+      x.sink.subscriptionPermissionUpdate?.({ participantSid, trackSid: c.trackSid, allowed: c.allowed });
+      if (!c.allowed && x.p.subscriptions.has(c.trackSid)) await rejectable(x.p.unsubscribe(c.trackSid));
+      if (c.allowed && x.wanted.has(c.trackSid)) { const t = this.engine.track(c.trackSid); if (t) await this.#want(x, t); }
+    }
+  }
+
+  /** update_metadata (grant and limits checked by the shim): empty fields stay, attributes merge ('' deletes). */
+  async updateParticipantMetadata(participantSid: string, u: UpdateParticipantMetadata): Promise<void> {
+    const e = this.#entry(participantSid);
+    if (u.name) e.p.info.name = u.name;
+    if (u.metadata) e.p.info.metadata = u.metadata;
+    for (const [k, v] of Object.entries(u.attributes ?? {})) { if (v === '') delete e.attributes[k]; else e.attributes[k] = v; }
+    this.#broadcast(e.p.room, e.p, true);
+  }
+
+  async updateLocalAudioTrack(participantSid: string, u: UpdateLocalAudioTrack): Promise<void> {
+    const a = this.#announced(participantSid, u.trackSid);
+    const f = u.features ?? [];
+    a.audioFeatures = [...f];
+    a.req.stereo = f.includes(AudioTrackFeature.TF_STEREO);
+    a.req.disableDtx = f.includes(AudioTrackFeature.TF_NO_DTX);
+    const e = this.#entry(participantSid);
+    this.#broadcast(e.p.room, e.p, true);
+  }
+
+  async updateLocalVideoTrack(participantSid: string, u: UpdateLocalVideoTrack): Promise<void> {
+    const a = this.#announced(participantSid, u.trackSid);
+    if (u.width) a.req.width = u.width;
+    if (u.height) a.req.height = u.height;
+    const e = this.#entry(participantSid);
+    this.#broadcast(e.p.room, e.p, true);
+  }
+
+  #announced(participantSid: string, trackSid: string | undefined): AnnouncedTrackRef {
+    const a = [...this.#entry(participantSid).announced.values()].find((x) => x.sid === trackSid);
+    if (!a) throw new RequestRejectedError(RequestReason.NOT_FOUND, `no track ${trackSid}`);
+    return a;
+  }
+
+  /** sync_state after a resume (LiveKit onSyncState): disabled tracks first, then the subscription list. */
+  async syncState(participantSid: string, s: SyncState): Promise<void> {
+    const e = this.#entry(participantSid);
+    for (const sid of s.trackSidsDisabled ?? []) await e.p.setSubscriptionPaused(sid, true).catch(() => undefined);
+    const sub = s.subscription;
+    if (sub && ((sub.trackSids?.length ?? 0) > 0 || (sub.participantTracks?.length ?? 0) > 0)) await this.updateSubscription(participantSid, sub);
+  }
+
+  /** simulate speaker_update (LiveKit): active at 0.9 now, inactive after `seconds`, told to the whole room. */
+  async simulateSpeaker(participantSid: string, seconds: number): Promise<void> {
+    const e = this.#entry(participantSid);
+    const room = e.p.room;
+    const tell = (active: boolean) => { for (const o of room.participants.values()) this.#entries.get(o.sid)?.sink.speakersChanged([{ sid: participantSid, level: active ? 0.9 : 0, active }]); };
+    tell(true);
+    setTimeout(() => tell(false), seconds * 1000).unref();
   }
 
   /**

@@ -66,13 +66,39 @@ export interface Pong { lastPingTimestamp?: number; timestamp?: number }
 /** The oneof cases of SignalRequest that Switchboard understands. */
 export type SignalRequestCase =
   | 'offer' | 'answer' | 'trickle' | 'addTrack' | 'mute' | 'subscription' | 'trackSetting'
-  | 'leave' | 'updateLayers' | 'subscriptionPermission' | 'ping' | 'pingReq';
+  | 'leave' | 'updateLayers' | 'subscriptionPermission' | 'ping' | 'pingReq'
+  | 'syncState' | 'simulate' | 'updateMetadata' | 'updateAudioTrack' | 'updateVideoTrack';
+
+export const AudioTrackFeature = {
+  TF_STEREO: 0, TF_NO_DTX: 1, TF_AUTO_GAIN_CONTROL: 2, TF_ECHO_CANCELLATION: 3,
+  TF_NOISE_SUPPRESSION: 4, TF_ENHANCED_NOISE_CANCELLATION: 5, TF_PRECONNECT_BUFFER: 6,
+} as const;
+export type AudioTrackFeature = (typeof AudioTrackFeature)[keyof typeof AudioTrackFeature];
+
+export interface UpdateParticipantMetadata { metadata?: string; name?: string; attributes?: Record<string, string>; requestId?: number }
+export interface UpdateLocalAudioTrack { trackSid?: string; features?: AudioTrackFeature[] }
+export interface UpdateLocalVideoTrack { trackSid?: string; width?: number; height?: number }
+export interface DataChannelInfo { label?: string; id?: number; target?: SignalTarget }
+export interface SyncState {
+  answer?: SessionDescription; subscription?: UpdateSubscription; publishTracks?: { cid?: string; track?: TrackInfo }[];
+  dataChannels?: DataChannelInfo[]; offer?: SessionDescription; trackSidsDisabled?: string[];
+}
+/** SimulateScenario's oneof: exactly one is set (`scenario` names it). */
+export interface SimulateScenario {
+  speakerUpdate?: number; nodeFailure?: boolean; migration?: boolean; serverLeave?: boolean;
+  switchCandidateProtocol?: number; subscriberBandwidth?: number; disconnectSignalOnResume?: boolean;
+  disconnectSignalOnResumeNoMessages?: boolean; leaveRequestFullReconnect?: boolean;
+  scenario?: string;
+}
+export interface SubscriptionPermissionUpdate { participantSid?: string; trackSid?: string; allowed?: boolean }
 
 export interface SignalRequest {
   offer?: SessionDescription; answer?: SessionDescription; trickle?: TrickleRequest;
   addTrack?: AddTrackRequest; mute?: MuteTrackRequest; subscription?: UpdateSubscription;
   trackSetting?: UpdateTrackSettings; leave?: LeaveRequest; updateLayers?: UpdateVideoLayers;
   subscriptionPermission?: SubscriptionPermission; ping?: number; pingReq?: Ping;
+  syncState?: SyncState; simulate?: SimulateScenario; updateMetadata?: UpdateParticipantMetadata;
+  updateAudioTrack?: UpdateLocalAudioTrack; updateVideoTrack?: UpdateLocalVideoTrack;
   /** Which oneof case is set (protobufjs virtual oneof); absent when none we know is set. */
   message?: SignalRequestCase;
 }
@@ -94,7 +120,7 @@ export interface TrackInfo {
   sid?: string; type?: TrackType; name?: string; muted?: boolean; width?: number; height?: number;
   simulcast?: boolean; disableDtx?: boolean; source?: TrackSource; layers?: VideoLayer[]; mimeType?: string;
   mid?: string; codecs?: SimulcastCodecInfo[]; stereo?: boolean; disableRed?: boolean; stream?: string;
-  version?: TimedVersion;
+  version?: TimedVersion; audioFeatures?: AudioTrackFeature[];
 }
 export interface ParticipantInfo {
   sid?: string; identity?: string; state?: ParticipantState; tracks?: TrackInfo[]; metadata?: string;
@@ -128,6 +154,7 @@ export interface SubscribedQualityUpdate { trackSid?: string; subscribedQualitie
 export interface RequestResponse {
   requestId?: number; reason?: RequestReason; message?: string;
   trickle?: TrickleRequest; addTrack?: AddTrackRequest; mute?: MuteTrackRequest;
+  updateMetadata?: UpdateParticipantMetadata; updateAudioTrack?: UpdateLocalAudioTrack; updateVideoTrack?: UpdateLocalVideoTrack;
 }
 
 export interface SignalResponse {
@@ -140,4 +167,5 @@ export interface SignalResponse {
   reconnect?: ReconnectResponse; pongResp?: Pong;
   subscriptionResponse?: { trackSid?: string; err?: number }; requestResponse?: RequestResponse;
   trackSubscribed?: { trackSid?: string }; subscribedQualityUpdate?: SubscribedQualityUpdate;
+  subscriptionPermissionUpdate?: SubscriptionPermissionUpdate;
 }

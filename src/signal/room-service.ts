@@ -13,6 +13,7 @@ import type {
   AddTrackRequest, Codec, ConnectionQualityInfo, DisconnectReason, ICEServer, ParticipantInfo,
   ParticipantPermission, Room, SessionDescription, SignalTarget, SpeakerInfo, SubscribedQualityUpdate, SubscriptionPermission,
   TrackInfo, UpdateSubscription, UpdateTrackSettings, UpdateVideoLayers,
+  SubscriptionPermissionUpdate, SyncState, UpdateLocalAudioTrack, UpdateLocalVideoTrack, UpdateParticipantMetadata,
 } from './messages.js';
 
 /** RTCIceCandidateInit, as the client JSON-encodes it in TrickleRequest.candidateInit. */
@@ -87,6 +88,12 @@ export interface SignalSink {
   subscribedQualityUpdate?(update: SubscribedQualityUpdate): void;
   /** Single peer connection: the client should offer again with this many more recvonly sections -> `media_sections_requirement`. */
   mediaSectionsRequirement?(numAudios: number, numVideos: number): void;
+  /** A publisher allowed or disallowed this participant one of its tracks -> `subscription_permission_update`. */
+  subscriptionPermissionUpdate?(update: SubscriptionPermissionUpdate): void;
+  /** A subscription this participant asked for failed (e.g. no such track) -> `subscription_response`. */
+  subscriptionResponse?(trackSid: string, err: number): void;
+  /** The server needs the client to rejoin from scratch -> `leave` (RECONNECT), session ended. */
+  fullReconnect?(reason: DisconnectReason): void;
   /** The engine removed the participant (kicked, room closed) -> `leave`, socket closed.
    *  The shim does NOT call RoomService.leave afterwards. */
   close(reason: DisconnectReason): void;
@@ -111,6 +118,16 @@ export interface RoomService {
   updateVideoLayers?(participantSid: string, update: UpdateVideoLayers): Promise<void>;
   /** Optional: who may subscribe to this participant's tracks. Absent -> UNSUPPORTED_TYPE. */
   updateSubscriptionPermission?(participantSid: string, perm: SubscriptionPermission): Promise<void>;
+  /** Optional: the participant's own name/metadata/attributes (grant and limits checked by the shim). */
+  updateParticipantMetadata?(participantSid: string, update: UpdateParticipantMetadata): Promise<void>;
+  /** Optional: new features of a published audio track (sid checked by the shim). */
+  updateLocalAudioTrack?(participantSid: string, update: UpdateLocalAudioTrack): Promise<void>;
+  /** Optional: new dimensions of a published video track (sid checked by the shim). */
+  updateLocalVideoTrack?(participantSid: string, update: UpdateLocalVideoTrack): Promise<void>;
+  /** Optional: a resumed client's state (published tracks already checked): disabled tracks and subscriptions. */
+  syncState?(participantSid: string, state: SyncState): Promise<void>;
+  /** Optional: simulate speaker activity for `seconds` (active now, inactive after). */
+  simulateSpeaker?(participantSid: string, seconds: number): Promise<void>;
   /** The participant is gone for good (client leave, grace period over, duplicate identity, shutdown). */
   leave(participantSid: string, reason: DisconnectReason): Promise<void>;
   /** Optional: the WebSocket dropped; the grace period started (media may continue). */

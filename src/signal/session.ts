@@ -8,11 +8,12 @@ import {
   DisconnectReason, LeaveAction, RequestReason, TrackType, TrackSource,
   type ConnectionQualityInfo, type ParticipantInfo, type ParticipantPermission, type ReconnectResponse, type Room,
   type SessionDescription, type SignalRequest, type SignalResponse, type SignalTarget, type SpeakerInfo,
-  type JoinResponse, type RequestResponse, type SubscribedQualityUpdate,
+  type JoinResponse, type RequestResponse, type SubscribedQualityUpdate, type SubscriptionPermissionUpdate,
 } from './messages.js';
 import { decodeSignalRequest, encodeSignalResponse } from './proto.js';
 import type { IceCandidateInit, RoomService, SignalSink } from './room-service.js';
 import { checkSessionDescription, parseCandidateInit } from './validate.js';
+import { handleSessionRequest, type RequestContext } from './session-requests.js';
 
 /** The socket under a session. `send` gets one encoded SignalResponse. */
 export interface SessionTransport {
@@ -51,6 +52,9 @@ export class SignalSession implements SignalSink {
   #awaitingAnswer = false;
   #pendingCids = new Set<string>();
   #published = new Set<string>();
+  /** simulate disconnect_signal_on_resume[_no_messages]: until when, and before any message? */
+  #resumeDisconnect: { untilMs: number; beforeMessages: boolean } | undefined;
+  #ctx: RequestContext | undefined;
   /** Responses dropped while detached (buffer full): the client state is stale. */
   overflowed = false;
   /** Counters, for tests and logs. */
@@ -81,8 +85,12 @@ export class SignalSession implements SignalSink {
 
   /** Re-attach after a reconnect: `reconnect` goes first, then what was buffered. */
   resume(t: SessionTransport, reconnect: ReconnectResponse): void {
+    const sim = this.#resumeDisconnect;
+    this.#resumeDisconnect = undefined;
+    if (sim && this.#p.nowMs() <= sim.untilMs && sim.beforeMessages) { t.close(1000, 'simulated signal disconnect on resume'); return; }
     this.#out.unshift(encodeSignalResponse({ reconnect }));
     this.attach(t);
+    if (sim && this.#p.nowMs() <= sim.untilMs) { this.#transport = undefined; t.close(1000, 'simulated signal disconnect on resume'); }
   }
 
   detach(): void {
@@ -211,8 +219,24 @@ export class SignalSession implements SignalSink {
       case 'pingReq':
         return this.#send({ pongResp: { lastPingTimestamp: req.pingReq!.timestamp ?? 0, timestamp: this.#p.nowMs() } });
       default:
+        if (handleSessionRequest(req, this.#context())) return;
         return this.#reject(RequestReason.UNSUPPORTED_TYPE, 'unknown or empty SignalRequest (no message case this server handles)');
     }
+  }
+
+  #context(): RequestContext {
+    const sidOf = (): string => this.#sid;
+    return (this.#ctx ??= {
+      service: this.#p.service, permission: this.#p.permission, published: this.#published,
+      get sid() { return sidOf(); },
+      nowMs: () => this.#p.nowMs(),
+      run: (l, fn, echo) => this.#run(l, fn, echo),
+      reject: (r, m, echo) => this.#reject(r, m, echo),
+      send: (res) => this.#send(res),
+      leave: (reason, action) => this.end(reason, { notifyService: true, sendLeave: { action, canReconnect: action !== LeaveAction.DISCONNECT } }),
+      drop: (reason) => this.end(reason, { notifyService: true }),
+      armResumeDisconnect: (untilMs, beforeMessages) => { this.#resumeDisconnect = { untilMs, beforeMessages }; },
+    });
   }
 
   /** Run one RoomService call after the previous ones; failures become RequestResponse. */
@@ -282,6 +306,11 @@ export class SignalSession implements SignalSink {
   roomUpdate(room: Room): void { this.#send({ roomUpdate: { room } }); }
   connectionQuality(updates: ConnectionQualityInfo[]): void { this.#send({ connectionQuality: { updates } }); }
   subscribedQualityUpdate(update: SubscribedQualityUpdate): void { this.#send({ subscribedQualityUpdate: update }); }
+  subscriptionPermissionUpdate(update: SubscriptionPermissionUpdate): void { this.#send({ subscriptionPermissionUpdate: update }); }
+  subscriptionResponse(trackSid: string, err: number): void { this.#send({ subscriptionResponse: { trackSid, err } }); }
+  fullReconnect(reason: DisconnectReason): void {
+    this.end(reason, { notifyService: false, sendLeave: { action: LeaveAction.RECONNECT, canReconnect: true } });
+  }
   mediaSectionsRequirement(numAudios: number, numVideos: number): void { this.#send({ mediaSectionsRequirement: { numAudios, numVideos } }); }
   /** Not part of SignalSink: the server's token refresher. */
   refreshToken(token: string): void { this.#send({ refreshToken: token }); }

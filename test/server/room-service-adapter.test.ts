@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Engine } from '../../src/engine/index.js';
 import { EngineRoomService } from '../../src/server/index.js';
-import { DisconnectReason, ParticipantState, RequestReason, TrackSource, TrackType, type ParticipantInfo, type SessionDescription, type SubscribedQualityUpdate } from '../../src/signal/messages.js';
+import { AudioTrackFeature, DisconnectReason, ParticipantState, RequestReason, TrackSource, TrackType, type ParticipantInfo, type SessionDescription, type SubscribedQualityUpdate } from '../../src/signal/messages.js';
 import { RequestRejectedError } from '../../src/signal/errors.js';
 import type { JoinRequest, SignalSink } from '../../src/signal/room-service.js';
 import { parseSdp } from '../../src/sdp/index.js';
@@ -18,13 +18,18 @@ class FakeSink implements SignalSink {
   closed: DisconnectReason[] = [];
   muted: [string, boolean][] = [];
   qualities: SubscribedQualityUpdate[] = [];
+  responses: [string, number][] = [];
+  permissionUpdates: { participantSid?: string; trackSid?: string; allowed?: boolean }[] = [];
+  speakers: { sid?: string; active?: boolean }[][] = [];
+  subscriptionResponse(sid: string, err: number): void { this.responses.push([sid, err]); }
+  subscriptionPermissionUpdate(u: { participantSid?: string; trackSid?: string; allowed?: boolean }): void { this.permissionUpdates.push(u); }
   participantUpdate(p: ParticipantInfo[]): void { this.updates.push(p); }
   subscriberOffer(o: SessionDescription): void { this.offers.push(o); }
   iceCandidate(): void { /* ICE-lite: never */ }
   trackUnpublished(): void { /* server-side unpublish: not used */ }
   trackMuted(sid: string, m: boolean): void { this.muted.push([sid, m]); }
   trackSubscribed(sid: string): void { this.subscribed.push(sid); }
-  speakersChanged(): void { /* later */ }
+  speakersChanged(s: { sid?: string; active?: boolean }[]): void { this.speakers.push(s); }
   roomUpdate(): void { /* later */ }
   connectionQuality(): void { /* later */ }
   subscribedQualityUpdate(u: SubscribedQualityUpdate): void { this.qualities.push(u); }
@@ -115,7 +120,11 @@ test('permissions and errors become RequestRejectedError reasons', async () => {
   assert.is(await reason(svc.subscriberAnswer(j2.participant.sid!, { type: 'answer', sdp: 'v=0\r\n' })), RequestReason.INVALID_REQUEST);
   assert.is(await reason(svc.muteTrack(j2.participant.sid!, 'TR_nope', true)), RequestReason.NOT_FOUND);
   assert.is(await reason(svc.subscriberAnswer('PA_nobody', { type: 'answer', sdp: 'x' })), RequestReason.NOT_FOUND);
-  assert.is(await reason(svc.updateSubscription(j2.participant.sid!, { trackSids: ['TR_nope'], subscribe: true })), RequestReason.NOT_FOUND);
+  // LiveKit answers a subscription to a missing track with subscription_response SE_TRACK_NOTFOUND (2).
+  const s2 = new FakeSink();
+  const j3 = await svc.join(joinReq('sub2', s2));
+  await svc.updateSubscription(j3.participant.sid!, { trackSids: ['TR_nope'], subscribe: true });
+  assert.equal(s2.responses, [['TR_nope', 2]]);
   await engine.close();
 });
 
@@ -150,6 +159,68 @@ test('dynacast: the engine\'s subscribedQualityUpdate reaches the publisher\'s s
   assert.equal(sb.qualities, []);
   pa.emit('subscribedQualityUpdate', tv.sid!, -1, [false, false, false]);
   assert.equal(sa.qualities[1]!.subscribedQualities!.map((q) => q.enabled), [false, false, false]);
+  await engine.close();
+});
+
+test('subscription_permission is enforced: revoked -> unsubscribed and told; granted -> subscribed again; late joiners never get it', async () => {
+  const engine = await Engine.create({ workers: 0 });
+  const svc = new EngineRoomService(engine);
+  const sa = new FakeSink(), sb = new FakeSink(), sc = new FakeSink();
+  const a = (await svc.join(joinReq('alice', sa))).participant.sid!;
+  const b = (await svc.join(joinReq('bob', sb))).participant.sid!;
+  await svc.addTrack(a, { cid: AUDIO_CID, type: TrackType.AUDIO });
+  await svc.addTrack(a, { cid: VIDEO_CID, type: TrackType.VIDEO });
+  await svc.publisherOffer(a, { type: 'offer', sdp: chromiumOffer() });
+  await tick();
+  const tracks = [...engine.participant(a)!.tracks.keys()].sort();
+  const subsOf = (sid: string) => [...engine.participant(sid)!.subscriptions.keys()].sort();
+  assert.equal(subsOf(b), tracks, 'auto-subscribed while everyone is allowed');
+  await svc.updateSubscriptionPermission(a, { allParticipants: false, trackPermissions: [{ participantIdentity: 'carol', allTracks: true }] });
+  assert.equal(subsOf(b), [], 'bob loses both tracks');
+  assert.equal(sb.permissionUpdates.map((u) => [u.participantSid, u.trackSid, u.allowed]).sort(), tracks.map((t) => [a, t, false]).sort());
+  const c = (await svc.join(joinReq('carol', sc))).participant.sid!;
+  const d = new FakeSink();
+  const dd = (await svc.join(joinReq('dave', d))).participant.sid!;
+  assert.equal(subsOf(c), tracks, 'carol is allowed by identity');
+  assert.equal(subsOf(dd), [], 'dave joined after the restriction: nothing');
+  assert.equal(d.permissionUpdates.map((u) => u.allowed), [false, false]);
+  sb.permissionUpdates.length = 0;
+  await svc.updateSubscriptionPermission(a, { allParticipants: false, trackPermissions: [{ participantSid: b, trackSids: [tracks[0]!] }, { participantIdentity: 'carol', allTracks: true }] });
+  assert.equal(subsOf(b), [tracks[0]], 'bob gets back exactly the granted track');
+  assert.equal(sb.permissionUpdates, [{ participantSid: a, trackSid: tracks[0], allowed: true }]);
+  await engine.close();
+});
+
+test('update_metadata, update_local_audio/video_track, sync_state and simulated speaker reach the room', async () => {
+  const engine = await Engine.create({ workers: 0 });
+  const svc = new EngineRoomService(engine);
+  const sa = new FakeSink(), sb = new FakeSink();
+  const a = (await svc.join(joinReq('alice', sa))).participant.sid!;
+  const b = (await svc.join(joinReq('bob', sb))).participant.sid!;
+  const ta = (await svc.addTrack(a, { cid: AUDIO_CID, type: TrackType.AUDIO })).sid!;
+  const tv = (await svc.addTrack(a, { cid: VIDEO_CID, type: TrackType.VIDEO, width: 320, height: 240 })).sid!;
+  await svc.publisherOffer(a, { type: 'offer', sdp: chromiumOffer() });
+  await svc.updateParticipantMetadata(a, { name: 'Alice A.', metadata: '{"role":"host"}', attributes: { team: 'red' } });
+  for (const s of [sa, sb]) {
+    const i = s.lastUpdateOf(a)!;
+    assert.equal([i.name, i.metadata, i.attributes], ['Alice A.', '{"role":"host"}', { team: 'red' }], 'everyone (the subject too) sees it');
+  }
+  await svc.updateParticipantMetadata(a, { attributes: { team: '' } });
+  assert.equal(sb.lastUpdateOf(a)!.attributes, {}, "'' deletes an attribute");
+  assert.is(sb.lastUpdateOf(a)!.name, 'Alice A.', 'empty fields stay');
+  await svc.updateLocalAudioTrack(a, { trackSid: ta, features: [AudioTrackFeature.TF_STEREO] });
+  await svc.updateLocalVideoTrack(a, { trackSid: tv, width: 640, height: 360 });
+  const info = sb.lastUpdateOf(a)!;
+  const at = info.tracks!.find((t) => t.sid === ta)!, vt = info.tracks!.find((t) => t.sid === tv)!;
+  assert.equal([at.audioFeatures, at.stereo, vt.width, vt.height], [[AudioTrackFeature.TF_STEREO], true, 640, 360]);
+  await tick();
+  await svc.syncState(b, { trackSidsDisabled: [tv], subscription: { trackSids: [ta], subscribe: false } });
+  const subs = engine.participant(b)!.subscriptions;
+  assert.equal([...subs.values()].map((x) => [x.trackSid, x.paused]), [[tv, true]], 'audio unsubscribed, video paused');
+  await svc.simulateSpeaker(a, 0);
+  assert.equal(sb.speakers[0], [{ sid: a, level: 0.9, active: true }]);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(sb.speakers[1], [{ sid: a, level: 0, active: false }]);
   await engine.close();
 });
 
