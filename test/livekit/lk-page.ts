@@ -113,7 +113,7 @@ export const LK_PAGE_JS = String.raw`
     const out = { present: !!p, audioRms: 0, audioMax: 0, framesDecoded: 0, videoPackets: 0, audioPackets: 0, tracks: [] };
     if (!p) return out;
     for (const pub of p.trackPublications.values()) {
-      out.tracks.push({ sid: pub.trackSid, kind: pub.kind, subscribed: pub.isSubscribed, muted: pub.isMuted, allowed: pub.isAllowed });
+      out.tracks.push({ sid: pub.trackSid, kind: pub.kind, subscribed: pub.isSubscribed, muted: pub.isMuted, allowed: pub.permissionStatus === 'allowed' });
       const t = pub.track;
       if (!t || !t.receiver) continue;
       const stats = await t.receiver.getStats();

@@ -2,7 +2,7 @@
 // with the session still alive; engine events to the right socket.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SignalRequest as LkRequest, SyncState } from '@livekit/protocol';
+import { SignalRequest as LkRequest } from '@livekit/protocol';
 import { startHarness, waitFor, type Harness } from './helpers.js';
 import { RequestRejectedError } from '../../src/signal/errors.js';
 import { RequestReason, DisconnectReason, SignalTarget, TrackSource, TrackType } from '../../src/signal/messages.js';
@@ -105,7 +105,7 @@ test('malformed, text, unknown and oversized frames -> error, session and neighb
   await rejected(a.c, RequestReason.INVALID_REQUEST, /malformed SignalRequest/);
   a.c.sendRaw('{"offer":{}}');
   await rejected(a.c, RequestReason.INVALID_REQUEST, /text frames/);
-  a.c.sendRaw(new LkRequest({ message: { case: 'syncState', value: new SyncState({}) } }).toBinary());
+  a.c.sendRaw(new LkRequest({ message: { case: 'getDataBlobRequest', value: {} } }).toBinary());
   await rejected(a.c, RequestReason.UNSUPPORTED_TYPE, /unknown or empty SignalRequest/);
   a.c.sendRaw(Buffer.alloc(0));
   await rejected(a.c, RequestReason.UNSUPPORTED_TYPE, /unknown or empty/);

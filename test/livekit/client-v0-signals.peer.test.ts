@@ -1,0 +1,91 @@
+// The signal set with livekit-client 2.23 in Chromium (v0: singlePeerConnection false,
+// page on another origin), each checked on the RECEIVING side: metadata/name/attribute
+// updates (grant-checked), track subscription permissions enforced (the subscriber loses
+// the media, then gets it back), simulateScenario reconnects (signal-reconnect resumes
+// and sends sync_state; node-failure forces a full reconnect), and leave with a reason.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startLkHarness, type LkClient, type LkHarness } from './harness.js';
+
+const V0 = { singlePeerConnection: false };
+const ROOM = 'v0-signals';
+const HEARS = (x: { audioRms: number; framesDecoded: number }) => x.audioRms > 0.02;
+
+let h: LkHarness;
+let pub: LkClient;
+let sub: LkClient;
+
+test.before(async () => {
+  h = await startLkHarness();
+  pub = await h.client('pub', ROOM);
+  await pub.connect(V0, {}, { canUpdateOwnMetadata: true });
+  await pub.publish(true, true);
+  sub = await h.client('sub', ROOM);
+  await sub.connect(V0);
+  await sub.waitRemote('pub', (x) => HEARS(x) && x.framesDecoded > 10, 'audio + video from pub', 20_000);
+});
+test.after(async () => {
+  await h?.close();
+});
+
+test('metadata, name and attributes set by the publisher (canUpdateOwnMetadata) reach the subscriber', async () => {
+  await pub.call('setMetadata', '{"role":"host"}');
+  await pub.call('setName', 'Pub Lisher');
+  await pub.call('setAttributes', { team: 'red' });
+  const md = await sub.waitEvent((e) => e.ev === 'participantMetadataChanged' && e.who === 'pub', 'metadata changed');
+  assert.is(md.metadata, '{"role":"host"}');
+  const nm = await sub.waitEvent((e) => e.ev === 'participantNameChanged' && e.who === 'pub', 'name changed');
+  assert.is(nm.name, 'Pub Lisher');
+  const at = await sub.waitEvent((e) => e.ev === 'participantAttributesChanged' && e.who === 'pub', 'attributes changed');
+  assert.equal(at.changed, { team: 'red' });
+});
+
+test('without the grant, setMetadata is refused with the reason and nobody sees a change', async () => {
+  const err = await sub.eval<string>(`async () => { try { await lkt.room.localParticipant.setMetadata('nope'); return 'resolved'; } catch (e) { return String(e && (e.message || e.reason || e)); } }`, undefined, 20_000);
+  assert.match(err, /canUpdateOwnMetadata|not allowed|permission/i);
+  const seen = await pub.events();
+  assert.not.ok(seen.some((e) => e.ev === 'participantMetadataChanged' && e.who === 'sub'));
+});
+
+test('track permissions are enforced: disallowed -> the subscriber loses the tracks; allowed again -> media returns', async () => {
+  await pub.call('setTrackSubscriptionPermissions', false, []);
+  await sub.waitEvent((e) => e.ev === 'trackSubscriptionPermissionChanged' && e.who === 'pub' && e.status === 'not_allowed', 'permission not_allowed');
+  const off = await sub.waitRemote('pub', (x) => x.tracks.length === 2 && x.tracks.every((t) => !t.subscribed && !t.allowed), 'both tracks unsubscribed and not allowed', 15_000);
+  assert.is(off.framesDecoded, 0, 'no receiver left');
+  const evs = await sub.events();
+  const tMark = evs[evs.length - 1]!.t;
+  await pub.call('setTrackSubscriptionPermissions', false, [{ participantIdentity: 'sub', allowAll: true }]);
+  await sub.waitEvent((e) => e.ev === 'trackSubscribed' && e.who === 'pub' && e.kind === 'audio' && e.t > tMark, 'audio re-subscribed');
+  await sub.waitRemote('pub', (x) => HEARS(x) && x.framesDecoded > 10 && x.tracks.every((t) => t.allowed), 'media back after allow', 20_000);
+});
+
+test("simulateScenario('signal-reconnect'): the subscriber resumes (sync_state) and keeps receiving", async () => {
+  await sub.eval(`() => lkt.room.simulateScenario('signal-reconnect').then(() => true)`);
+  const a = await sub.waitEvent((e) => e.ev === 'signalReconnecting', 'signalReconnecting');
+  const b = await sub.waitEvent((e) => e.ev === 'reconnected' && e.t >= a.t, 'reconnected', 20_000);
+  console.log(`v0 signal-reconnect (resume): ${b.t - a.t} ms from signalReconnecting to reconnected`);
+  assert.is(await sub.eval<string>('() => lkt.room.state'), 'connected');
+  const before = (await sub.remote('pub')).audioPackets;
+  await sub.waitRemote('pub', (x) => x.audioPackets > before + 20 && HEARS(x), 'audio still flowing after the resume', 15_000);
+});
+
+test("simulateScenario('node-failure'): server drops the session, the client rejoins (full reconnect) and hears the publisher again", async () => {
+  const prior = await sub.events();
+  const tMark = prior[prior.length - 1]!.t;
+  await sub.eval(`() => lkt.room.simulateScenario('node-failure').then(() => true)`);
+  const a = await sub.waitEvent((e) => e.ev === 'reconnecting' && e.t > tMark, 'reconnecting', 15_000);
+  const b = await sub.waitEvent((e) => e.ev === 'reconnected' && e.t > a.t, 'reconnected', 30_000);
+  const m = await sub.waitRemote('pub', (x) => HEARS(x) && x.framesDecoded > 10, 'media after the full reconnect', 20_000);
+  console.log(`v0 node-failure -> full reconnect: ${b.t - a.t} ms from reconnecting to reconnected (media: ${m.framesDecoded} frames)`);
+  assert.is(await sub.eval<string>('() => lkt.room.state'), 'connected');
+});
+
+test("leave with a reason: simulateScenario('server-leave') -> the publisher is disconnected with SERVER_SHUTDOWN, the subscriber sees it leave", async () => {
+  await pub.eval(`() => lkt.room.simulateScenario('server-leave').then(() => true)`);
+  const d = await pub.waitEvent((e) => e.ev === 'disconnected', 'disconnected', 15_000);
+  const shutdown = await pub.eval<number>('() => LivekitClient.DisconnectReason.SERVER_SHUTDOWN');
+  assert.is(d.reason, shutdown);
+  await sub.waitEvent((e) => e.ev === 'participantDisconnected' && e.who === 'pub', 'pub left');
+});
+
+test.run();
