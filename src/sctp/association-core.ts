@@ -322,9 +322,7 @@ export abstract class AssociationCore {
       if (p === 12) break;
       finishPacket(buf, 0, p);
       this.stats.packetsSent++;
-      this.inOutput = true;
-      try { o.output(buf, p); } finally { this.inOutput = false; }
-      if (this.closed) return;
+      if (!this.emitPacket(buf, p)) return;
     }
     this.stats.dataChunksSent = this.sender.dataChunksSent;
     this.stats.retransmits = this.sender.retransmits;
@@ -372,8 +370,21 @@ export abstract class AssociationCore {
     const n = p + write(buf, p);
     finishPacket(buf, 0, n);
     this.stats.packetsSent++;
+    this.emitPacket(buf, n);
+  }
+
+  /** Hands a packet to the owner; an output that throws ends the association, not the caller. */
+  protected emitPacket(buf: Buffer, len: number): boolean {
     this.inOutput = true;
-    try { o.output(buf, n); } finally { this.inOutput = false; }
+    try {
+      this.options.output(buf, len);
+    } catch (e) {
+      this.inOutput = false;
+      this.die('invalid-state', `output failed: ${(e as Error)?.message ?? e}`);
+      return false;
+    }
+    this.inOutput = false;
+    return !this.closed;
   }
 }
 

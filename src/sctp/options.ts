@@ -15,7 +15,10 @@ export interface SctpOptions {
   schedule?: (deadline: number) => void;
   localPort?: number;        // a=sctp-port of ours, default 5000
   remotePort?: number;       // the peer's a=sctp-port, default 5000
-  /** Largest SCTP packet we send (fits a DTLS record in a 1280-byte IPv6 path). Default 1200. */
+  /**
+   * Largest SCTP packet we send. Default 1140: with DTLS record overhead (13-byte header +
+   * AEAD nonce/tag, up to ~60 for CBC) it stays inside our DTLS layer's 1200-byte records.
+   */
   mtu?: number;
   /** Largest message we accept (our a=max-message-size). Default 262144. */
   maxMessageSize?: number;
@@ -48,7 +51,7 @@ export function resolveOptions(o: SctpOptions): ResolvedSctpOptions {
     schedule: o.schedule,
     localPort: o.localPort ?? 5000,
     remotePort: o.remotePort ?? 5000,
-    mtu: o.mtu ?? 1200,
+    mtu: o.mtu ?? 1140,
     maxMessageSize: o.maxMessageSize ?? 262144,
     remoteMaxMessageSize: o.remoteMaxMessageSize ?? 65536,
     receiveBufferBytes: o.receiveBufferBytes ?? 1 << 20,
