@@ -61,13 +61,17 @@ export interface ParticipantStats {
   subscriber: { state: ConnectionState | 'none'; rtpOut: number; rtcpIn: number; rtcpOut: number; sendDropped: number; bytesIn: number; bytesOut: number };
   tracks: { sid: string; kind: MediaKind; packets: number; keyframes: number; keyframeRequests: number; senderReports: number; lost: number;
     /** Sequence numbers NACKed to the publisher; originals recovered from its RTX; packets received twice (not forwarded again). */
-    nackedSeqs: number; rtxReceived: number; duplicates: number }[];
+    nackedSeqs: number; rtxReceived: number; duplicates: number;
+    /** Interarrival jitter of the publisher's stream, ms (RFC 3550 A.8). */
+    jitterMs?: number }[];
   downTracks: { trackSid: string; ssrc: number; packetsSent: number; dropped: number; plis: number; firs: number; nacks: number;
     /** Retransmissions sent in answer to this subscriber's NACKs (RTX or plain), how many were RTX, RTT from its RRs (0: unknown). */
     retransmits: number; rtxSent: number; rttMs: number;
     /** NACKed packets not resent, by reason (see NackResponder / Retransmitter counters). */
     nackSkipped: { notFound: number; tooOld: number; exhausted: number; tooSoon: number; rateLimited: number; cacheMiss: number };
     muted: boolean; paused: boolean;
+    /** From the subscriber's last receiver report: cumulative lost and interarrival jitter (ms). */
+    rrLost?: number; rrJitterMs?: number;
     /** Simulcast: the spatial layer forwarded (-1: none), the allocator's target, switches taken. */
     layer?: { current: number; target: number; switchesUp: number; switchesDown: number } }[];
   /** Congestion control of the transports (src/sfu SubscriberSender / PublisherTwcc), when they exist. */

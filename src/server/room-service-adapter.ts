@@ -15,6 +15,7 @@ import type { Room } from '../engine/room.js';
 import type { Track } from '../engine/track.js';
 import { RoomRecords } from './room-records.js';
 import { SubscriptionPermissions } from './permissions.js';
+import { QualityMonitor } from './quality-monitor.js';
 import { AudioTrackFeature, type SubscriptionPermission, type SyncState, type UpdateLocalAudioTrack, type UpdateLocalVideoTrack, type UpdateParticipantMetadata } from '../signal/messages.js';
 
 /** SubscriptionResponse.err when the track does not exist (LiveKit SE_TRACK_NOTFOUND). */
@@ -42,6 +43,8 @@ export class EngineRoomService implements RoomService {
   readonly records = new RoomRecords();
   /** Who may subscribe to whose tracks (subscription_permission). */
   readonly permissions = new SubscriptionPermissions();
+  /** connection_quality every 5 s, as livekit-server (quality-monitor.ts). */
+  readonly quality = new QualityMonitor(() => this.#entries.values());
 
   constructor(engine: Engine) { this.engine = engine; }
 
@@ -56,6 +59,7 @@ export class EngineRoomService implements RoomService {
     const p = await room.join({ identity: req.identity, name: req.name, metadata: req.metadata, autoSubscribe: false, subscriberPrimary, singlePeerConnection: single, canPublish: req.permission.canPublish !== false, canPublishData: req.permission.canPublishData !== false });
     const e: Entry = { p, sink: req.signal, leaving: false, subscribedNotified: new Set(), joinedAtMs: Date.now(), permission: req.permission, attributes: { ...req.attributes }, announced: new Map(), version: 1, single, autoSubscribe, wanted: new Set() };
     this.#entries.set(p.sid, e);
+    this.quality.start();
     p.on('subscriberOffer', (sdp) => e.sink.subscriberOffer({ type: 'offer', sdp }));
     p.on('mediaSectionsRequirement', (a, v) => e.sink.mediaSectionsRequirement?.(a, v));
     p.on('trackSubscribed', (sub) => {
@@ -105,6 +109,8 @@ export class EngineRoomService implements RoomService {
       for (const o of room.participants.values()) this.#entries.get(o.sid)?.sink.participantUpdate([info]);
       this.#entries.delete(p.sid);
       this.permissions.delete(p.sid);
+      this.quality.forget(p.sid);
+      if (this.#entries.size === 0) this.quality.stop();
     });
     room.on('trackPublished', (t) => {
       const a = [...(this.#entries.get(t.participant.sid)?.announced.values() ?? [])].find((x) => x.sid === t.sid);

@@ -1,7 +1,7 @@
 // The signal set with livekit-client 2.23 in Chromium (v0: singlePeerConnection false,
 // page on another origin), each checked on the RECEIVING side: metadata/name/attribute
 // updates (grant-checked), track subscription permissions enforced (the subscriber loses
-// the media, then gets it back), simulateScenario reconnects (signal-reconnect resumes
+// the media, then gets it back), connection quality, simulateScenario reconnects (signal-reconnect resumes
 // and sends sync_state; node-failure forces a full reconnect), and leave with a reason.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -38,6 +38,15 @@ test('metadata, name and attributes set by the publisher (canUpdateOwnMetadata) 
   assert.is(nm.name, 'Pub Lisher');
   const at = await sub.waitEvent((e) => e.ev === 'participantAttributesChanged' && e.who === 'pub', 'attributes changed');
   assert.equal(at.changed, { team: 'red' });
+});
+
+test('connection_quality (scored from loss, jitter, RTT every 5 s): the subscriber rates the publisher and itself excellent on loopback', async () => {
+  const q = await sub.waitEvent((e) => e.ev === 'connectionQualityChanged' && e.who === 'pub', 'quality of pub', 15_000);
+  assert.is(q.quality, 'excellent');
+  const self = await sub.waitEvent((e) => e.ev === 'connectionQualityChanged' && e.who === 'sub', 'own quality', 15_000);
+  assert.is(self.quality, 'excellent');
+  const score = await sub.eval<number>("() => lkt.room.remoteParticipants.get('pub').connectionQuality === 'excellent' ? 1 : 0");
+  assert.is(score, 1);
 });
 
 test('without the grant, setMetadata is refused with the reason and nobody sees a change', async () => {

@@ -168,12 +168,13 @@ export class MediaHost {
       tracks: [...p.publisher.tracks.values()].map((t) => {
         const c = t.receiver.counters;
         return { sid: t.sid, kind: t.info.kind, packets: c.packets, keyframes: c.keyframes, keyframeRequests: c.keyframeRequests, senderReports: c.senderReports, lost: t.receiver.stats.lost,
-          nackedSeqs: c.nackedSeqs, rtxReceived: c.rtxRecovered, duplicates: c.duplicates };
+          nackedSeqs: c.nackedSeqs, rtxReceived: c.rtxRecovered, duplicates: c.duplicates, jitterMs: t.receiver.stats.jitterMs };
       }),
       downTracks: p.subscriber.downTracks().map((d) => ({
         trackSid: d.receiver.trackId, ssrc: d.ssrc, packetsSent: d.counters.packetsSent, dropped: d.counters.dropped,
         plis: d.counters.plisReceived, firs: d.counters.firsReceived, nacks: d.counters.nacksReceived,
         retransmits: d.counters.retransmits, rtxSent: d.counters.rtxSent, rttMs: d.rttMs, nackSkipped: nackSkipped(d), muted: d.muted, paused: d.paused,
+        rrLost: d.counters.cumulativeLost, rrJitterMs: (d.counters.jitter * 1000) / d.receiver.codec.clockRate,
         ...layerStats(p.subscriber.layers.layerOf(d.receiver.trackId)),
       })),
       cc: ccStats(p, performance.now()),
