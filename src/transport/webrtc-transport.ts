@@ -9,6 +9,8 @@ import type { MuxPeer, UdpMux } from '../net/index.js';
 import { IceAgent, IceLiteAgent, type CandidatePair } from '../stun/index.js';
 import { DtlsEndpoint, type DtlsCertificate, type DtlsConnectedInfo, type DtlsError, type Fingerprint } from '../dtls/index.js';
 import { SrtpContext, SRTP_MAX_TRAILER } from '../srtp/index.js';
+import type { DataChannel, DataChannelEndpoint } from '../sctp/index.js';
+import { createDataChannelEndpoint, type DataChannelParams } from './data-channels.js';
 
 export type TransportState = 'new' | 'checking' | 'connected' | 'failed' | 'closed';
 export type TransportCloseReason = 'closed' | 'ice-failed' | 'ice-consent-expired' | 'dtls-failed' | 'dtls-closed';
@@ -69,6 +71,8 @@ export interface TransportEvents {
   onConnected?: (info: DtlsConnectedInfo) => void;
   onStateChange?: (state: TransportState) => void;
   onClose?: (reason: TransportCloseReason, error?: Error) => void;
+  /** The peer opened a data channel (DCEP) on this transport's SCTP association. */
+  onDataChannel?: (ch: DataChannel) => void;
 }
 
 const ICE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -87,6 +91,8 @@ export class WebRtcTransport implements MuxPeer {
   /** The full controlling agent (iceRole 'controlling'), else undefined. */
   readonly iceAgent: IceAgent | undefined;
   readonly dtls: DtlsEndpoint;
+  /** SCTP + DCEP, once enableDataChannels() was called (the SDP has a data section). */
+  data: DataChannelEndpoint | undefined;
   readonly stats: TransportStats = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, bytesIn: 0, bytesOut: 0, srtpInDropped: 0, mediaDroppedNotReady: 0, sendDropped: 0 };
   state: TransportState = 'new';
   connectedInfo: DtlsConnectedInfo | undefined;
@@ -147,7 +153,21 @@ export class WebRtcTransport implements MuxPeer {
       onConnected: (info) => this.#onDtlsConnected(info),
       onError: (err: DtlsError) => this.#shutdown('dtls-failed', err),
       onClosed: () => this.#shutdown('dtls-closed'),
+      onApplicationData: (d) => this.data?.handlePacket(d),
     });
+  }
+
+  /**
+   * Turns on data channels (idempotent): called when the negotiated SDP has an
+   * m=application webrtc-datachannel section. The association starts once DTLS is up.
+   */
+  enableDataChannels(p: DataChannelParams): DataChannelEndpoint {
+    if (this.data) return this.data;
+    const d = createDataChannelEndpoint(this.dtls, this.#dtlsRole, p);
+    d.on('datachannel', (ch) => this.events.onDataChannel?.(ch));
+    this.data = d;
+    if (this.state === 'connected') d.connect();
+    return d;
   }
 
   /** From the peer's SDP, when it was not known at construction (or changed). */
@@ -300,6 +320,7 @@ export class WebRtcTransport implements MuxPeer {
     this.connectedInfo = info;
     this.#setState('connected');
     this.events.onConnected?.(info);
+    this.data?.connect();
   }
 
   #setState(s: TransportState): void {
@@ -313,6 +334,7 @@ export class WebRtcTransport implements MuxPeer {
     this.#closed = true;
     this.#mux.removePeer(this);
     this.#setState(reason === 'closed' ? 'closed' : 'failed');
+    this.data?.close();
     if (reason !== 'dtls-closed' && reason !== 'dtls-failed') this.dtls.close();
     this.#release?.(this);
     this.events.onClose?.(reason, error);
