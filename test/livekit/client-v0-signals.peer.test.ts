@@ -89,6 +89,19 @@ test("simulateScenario('node-failure'): server drops the session, the client rej
   assert.is(await sub.eval<string>('() => lkt.room.state'), 'connected');
 });
 
+test('the publisher unpublishes its camera: the subscriber sees trackUnpublished and keeps the audio', async () => {
+  const sid = await pub.eval<string>(`async () => {
+    const p = [...lkt.room.localParticipant.trackPublications.values()].find((x) => x.kind === 'video');
+    await lkt.room.localParticipant.unpublishTrack(p.track);
+    return p.trackSid;
+  }`);
+  await sub.waitEvent((e) => e.ev === 'trackUnpublished' && e.who === 'pub' && e.track === sid, 'trackUnpublished video');
+  const r = await sub.waitRemote('pub', (x) => x.tracks.length === 1 && x.tracks[0]!.kind === 'audio', 'only audio left', 10_000);
+  assert.ok(r.tracks[0]!.subscribed);
+  const before = r.audioPackets;
+  await sub.waitRemote('pub', (x) => x.audioPackets > before + 20, 'audio still flowing', 10_000);
+});
+
 test("leave with a reason: simulateScenario('server-leave') -> the publisher is disconnected with SERVER_SHUTDOWN, the subscriber sees it leave", async () => {
   await pub.eval(`() => lkt.room.simulateScenario('server-leave').then(() => true)`);
   const d = await pub.waitEvent((e) => e.ev === 'disconnected', 'disconnected', 15_000);
