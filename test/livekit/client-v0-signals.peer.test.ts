@@ -5,6 +5,7 @@
 // and sends sync_state; node-failure forces a full reconnect), and leave with a reason.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { AudioTrackFeature as LkFeature } from '@livekit/protocol';
 import { startLkHarness, type LkClient, type LkHarness } from './harness.js';
 
 const V0 = { singlePeerConnection: false };
@@ -87,6 +88,25 @@ test("simulateScenario('node-failure'): server drops the session, the client rej
   const m = await sub.waitRemote('pub', (x) => HEARS(x) && x.framesDecoded > 10, 'media after the full reconnect', 20_000);
   console.log(`v0 node-failure -> full reconnect: ${b.t - a.t} ms from reconnecting to reconnected (media: ${m.framesDecoded} frames)`);
   assert.is(await sub.eval<string>('() => lkt.room.state'), 'connected');
+});
+
+test('update_audio_track: a feature change on the publisher (as the Krisp filter reports it) reaches the subscriber\'s TrackInfo', async () => {
+  // livekit-client sends update_audio_track on TrackEvent.AudioTrackFeatureUpdate (the Krisp
+  // filter's enable/disable); the fake mic has no filter, so flag it and emit the event.
+  const anc = LkFeature.TF_ENHANCED_NOISE_CANCELLATION;
+  await pub.eval(`(anc) => {
+    const t = [...lkt.room.localParticipant.audioTrackPublications.values()][0].track;
+    t.isKrispNoiseFilterEnabled = true;
+    t.emit(LivekitClient.TrackEvent.AudioTrackFeatureUpdate, t, anc, true);
+    return true;
+  }`, anc);
+  const deadline = Date.now() + 10_000;
+  let features: number[] = [];
+  for (let i = 0; i < 100 && Date.now() < deadline && !features.includes(anc); i++) {
+    features = await sub.eval<number[]>(`() => { const p = [...lkt.room.remoteParticipants.get('pub').audioTrackPublications.values()][0]; return (p.trackInfo && p.trackInfo.audioFeatures) || []; }`);
+    if (!features.includes(anc)) await new Promise((r) => setTimeout(r, 150));
+  }
+  assert.ok(features.includes(anc), `audioFeatures seen by the subscriber: ${JSON.stringify(features)}`);
 });
 
 test('the publisher unpublishes its camera: the subscriber sees trackUnpublished and keeps the audio', async () => {
