@@ -6,7 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AudioTrackFeature as LkFeature } from '@livekit/protocol';
-import { startLkHarness, type LkClient, type LkHarness } from './harness.js';
+import { RoomServiceClient } from 'livekit-server-sdk';
+import { LK_KEY, LK_SECRET, startLkHarness, type LkClient, type LkHarness } from './harness.js';
 
 const V0 = { singlePeerConnection: false };
 const ROOM = 'v0-signals';
@@ -48,6 +49,16 @@ test('connection_quality (scored from loss, jitter, RTT every 5 s): the subscrib
   assert.is(self.quality, 'excellent');
   const score = await sub.eval<number>("() => lkt.room.remoteParticipants.get('pub').connectionQuality === 'excellent' ? 1 : 0");
   assert.is(score, 1);
+});
+
+test('room metadata set through the Twirp RoomService (livekit-server-sdk) reaches every participant as room_update', async () => {
+  const svc = new RoomServiceClient(h.sb.httpUrl, LK_KEY, LK_SECRET);
+  await svc.updateRoomMetadata(ROOM, '{"topic":"standup"}');
+  for (const c of [pub, sub]) {
+    const e = await c.waitEvent((x) => x.ev === 'roomMetadataChanged', `${c.identity}: roomMetadataChanged`);
+    assert.is(e.metadata, '{"topic":"standup"}');
+    assert.is(await c.eval<string>('() => lkt.room.metadata'), '{"topic":"standup"}');
+  }
 });
 
 test('without the grant, setMetadata is refused with the reason and nobody sees a change', async () => {
