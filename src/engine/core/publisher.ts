@@ -15,6 +15,7 @@ import { EngineError } from '../errors.js';
 import type { MediaKind } from '../protocol.js';
 import { newSid, randomSsrc, type HostContext } from './context.js';
 import { TrackCore } from './track-core.js';
+import { enableDataSection } from './data-section.js';
 
 export interface PublisherHooks {
   published(t: TrackCore): void;
@@ -113,6 +114,7 @@ export class PublisherSide {
     const n = res.negotiated;
     if (n.dtlsRole !== 'server') throw new EngineError('unsupported', 'the client offered a=setup:passive; we only take the DTLS server role');
     t.setRemoteParameters(n.remoteIce.ufrag, n.remoteIce.pwd, n.remoteFingerprints);
+    enableDataSection(t, n);
     // One transport-wide sequence space (BUNDLE): the id of the first m-line that has it.
     if (this.twcc && this.#ctx.publisherTwcc !== false) this.twcc.extId = n.media.find((m) => m.headerExtensions[EXT.transportCc] !== undefined)?.headerExtensions[EXT.transportCc] ?? 0;
     const live = new Set<string>();

@@ -7,6 +7,7 @@
 // with RTX (its own SSRC in an FID group); NACKs are answered as RTX when the answer kept
 // the RTX payload type, as plain retransmissions otherwise.
 import { EXT, SubscriberOffers, sectionCodecs, type LocalCandidate, type MediaSection, type NegotiatedMedia, type NegotiatedSession, type SessionDescription, type SubscriberTrack } from '../../sdp/index.js';
+import { enableDataSection } from './data-section.js';
 import { DownTrack, SubscriberRtcp, SubscriberSender, Receiver } from '../../sfu/index.js';
 import type { WebRtcTransport } from '../../transport/index.js';
 import { EngineError } from '../errors.js';
@@ -183,6 +184,7 @@ export class SubscriberSide {
       t.setRemoteParameters(n.remoteIce.ufrag, n.remoteIce.pwd, n.remoteFingerprints);
       this.#remoteSet = true;
     }
+    enableDataSection(t, n);
     this.#attachNegotiated(n, t, (sid) => this.#offers.midOf(sid), nowMs);
     if (this.#dirty) this.#schedule();
   }
