@@ -171,7 +171,7 @@ export abstract class AssociationCore {
     this.die(code, message);
   }
 
-  protected die(code: SctpErrorCode | null, message: string, local = false): void {
+  protected die(code: SctpErrorCode | null, message: string): void {
     if (this.closed) return;
     const err = code ? new SctpError(code, message) : null;
     this.closedReason = err;
@@ -181,7 +181,6 @@ export abstract class AssociationCore {
     this.sender.clear();
     this.ctrlLen = 0;
     this.state = 'closed';
-    void local;
     this.onStateChange('closed');
     this.onClose(err);
   }

@@ -131,11 +131,11 @@ export class SctpAssociation extends AssociationCore {
   abort(reason = 'closed by the application'): void {
     if (this.closed) return;
     if (this.peerTag) this.sendAbort(CauseCode.UserAbort, Buffer.from(reason.slice(0, 200)));
-    this.die(null, reason, true);
+    this.die(null, reason);
   }
 
   /** Closes without telling the peer (the DTLS transport is gone). */
-  close(): void { this.die(null, 'closed', true); }
+  close(): void { this.die(null, 'closed'); }
 
   // ---- receive ------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ export class SctpAssociation extends AssociationCore {
       switch (type) {
         case ChunkType.Data: {
           sawData = true;
-          const r = this.onData(buf, p, l, now);
+          const r = this.onData(buf, p, l);
           if (r < 0) return;
           if (r > 0) immediate = true;
           break;
@@ -226,8 +226,7 @@ export class SctpAssociation extends AssociationCore {
   }
 
   /** Returns -1 when the association was aborted, 1 when a SACK must go at once, 0 otherwise. */
-  private onData(buf: Buffer, p: number, l: number, now: number): number {
-    void now;
+  private onData(buf: Buffer, p: number, l: number): number {
     const drops = this.stats.drops;
     if (!(this.state === 'established' || this.state === 'shutdown-pending' || this.state === 'shutdown-sent')) {
       drops[Drop.UnexpectedChunk]++;
@@ -264,7 +263,7 @@ export class SctpAssociation extends AssociationCore {
 
   private onInit(buf: Buffer, p: number, l: number, now: number): void {
     if (readInit(buf, p, l, initF) !== Drop.None) { this.stats.drops[Drop.BadChunk]++; return; }
-    if (this.state === 'shutdown-ack-sent' || this.state.startsWith('shutdown')) { this.stats.drops[Drop.UnexpectedChunk]++; return; }
+    if (this.state.startsWith('shutdown')) { this.stats.drops[Drop.UnexpectedChunk]++; return; }
     // Stateless answer (§5.1.3): everything we need later is in the signed cookie. In
     // COOKIE-WAIT/ECHOED this is the collision case (§5.2.1): same tag and TSN as our INIT.
     const cookie = makeCookie(this.options.cookieSecret, this.localTag, this.localInitialTsn, initF, now, this.options.localPort, this.options.remotePort);

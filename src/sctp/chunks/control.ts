@@ -18,7 +18,7 @@ export function writeShutdown(buf: Buffer, off: number, cumTsn: number): number 
   return 8;
 }
 
-export function readShutdown(buf: Buffer, p: number, l: number): number {
+export function readShutdown(_buf: Buffer, _p: number, l: number): number {
   return l === 8 ? Drop.None : Drop.BadChunk;
 }
 
