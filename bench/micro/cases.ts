@@ -18,6 +18,7 @@ export async function loadCases(): Promise<MicroCase[]> {
     import('./sfu-sender.bench.js'),
     import('./sfu-simulcast.bench.js'),
     import('./client.bench.js'),
+    import('./sctp.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);
   return mods.flatMap((m) => m.cases);
 }
