@@ -1,6 +1,7 @@
 // Our SCTP + DCEP against werift's (an independent implementation) over an in-memory
 // pipe, in both roles: channels opened from each side, ordered reliable messages up to
-// 256 KiB, string/binary/empty PPIDs, unordered maxRetransmits:0 over a lossy pipe (lost
+// 256 KiB, string/binary/empty PPIDs, 10% loss both ways with reliable delivery in order,
+// unordered maxRetransmits:0 over a lossy pipe (lost
 // messages abandoned with FORWARD TSN, not retransmitted), and close by stream reset.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -119,6 +120,28 @@ test('werift abandons under loss (maxRetransmits:1): our receiver follows its FO
   await until(() => got2.length === 1, 30_000, 'reliable message after the abandoned ones');
   assert.ok(got.length > 0 && got.length <= 60, `${got.length} of 60`);
   assert.is(new Set(got).size, got.length, 'no duplicates');
+  await p.stop();
+});
+
+test('10% loss both ways (after setup): every reliable message reaches werift intact and in order', async () => {
+  let lossOn = false;
+  let seed = 12345;
+  const rnd = () => { seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; return seed / 0x100000000; };
+  const p = weriftPair(true, { dropToWerift: () => lossOn && rnd() < 0.1, dropToUs: () => lossOn && rnd() < 0.1 });
+  const wRemote: (string | Buffer)[][] = [];
+  p.werift.onDataChannel.subscribe((ch) => { const m: (string | Buffer)[] = []; ch.onMessage.subscribe((x) => m.push(x)); wRemote.push(m); });
+  await p.start();
+  await until(() => p.us.sctp.established, 10_000, 'association up');
+  const ch = p.us.createDataChannel('reliable-under-loss');
+  await until(() => wRemote.length === 1 && ch.readyState === 'open', 5000, 'channel');
+  lossOn = true;
+  const N = 300;
+  const size = (i: number) => (i % 10 === 0 ? 5000 : 200);
+  for (let i = 0; i < N; i++) ch.send(pattern(size(i), i));
+  await until(() => wRemote[0].length === N, 60_000, () => `at werift ${wRemote[0].length}/${N}`);
+  for (let i = 0; i < N; i++) assert.ok(Buffer.isBuffer(wRemote[0][i]) && (wRemote[0][i] as Buffer).equals(pattern(size(i), i)), `message ${i}`);
+  assert.ok(p.stats.droppedToWerift > 0 && p.stats.droppedToUs > 0, 'the pipe dropped packets both ways');
+  assert.ok(p.us.sctp.stats.retransmits > 0);
   await p.stop();
 });
 
