@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AudioTrackFeature as LkFeature } from '@livekit/protocol';
 import { RoomServiceClient } from 'livekit-server-sdk';
+import { verifyToken } from '../../src/signal/index.js';
 import { LK_KEY, LK_SECRET, startLkHarness, type LkClient, type LkHarness } from './harness.js';
 
 const V0 = { singlePeerConnection: false };
@@ -18,7 +19,7 @@ let pub: LkClient;
 let sub: LkClient;
 
 test.before(async () => {
-  h = await startLkHarness();
+  h = await startLkHarness({ argv: ['--token-refresh', '3'] }); // LiveKit: every 5 min; short here
   pub = await h.client('pub', ROOM);
   await pub.connect(V0, {}, { canUpdateOwnMetadata: true });
   await pub.publish(true, true);
@@ -28,6 +29,22 @@ test.before(async () => {
 });
 test.after(async () => {
   await h?.close();
+});
+
+test('refresh_token: the server sends fresh tokens periodically; livekit-client adopts them (same identity and room, 10 min lifetime, our signature)', async () => {
+  const deadline = Date.now() + 10_000;
+  let t = { now: '', first: '' };
+  for (let i = 0; i < 100 && Date.now() < deadline && (!t.now || t.now === t.first); i++) {
+    t = await pub.eval<{ now: string; first: string }>('() => ({ now: lkt.room.engine.token, first: lkt.connectToken })');
+    if (t.now === t.first) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(t.now && t.now !== t.first, 'the client token changed');
+  const v = await verifyToken(t.now, (k) => (k === LK_KEY ? LK_SECRET : undefined), {});
+  assert.is(v.identity, 'pub');
+  assert.is(v.video.room, ROOM);
+  assert.ok(v.permission.canUpdateMetadata, 'same grants');
+  const exp = JSON.parse(Buffer.from(t.now.split('.')[1]!, 'base64url').toString()) as { exp: number; nbf: number };
+  assert.is(exp.exp - exp.nbf, 600);
 });
 
 test('metadata, name and attributes set by the publisher (canUpdateOwnMetadata) reach the subscriber', async () => {

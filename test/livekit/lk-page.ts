@@ -84,6 +84,7 @@ export const LK_PAGE_JS = String.raw`
       .on(E.Reconnecting, () => push('reconnecting'))
       .on(E.Reconnected, () => push('reconnected'))
       .on(E.Disconnected, (reason) => push('disconnected', { reason }));
+    lkt.connectToken = token;
     lkt.t0 = performance.now();
     await room.connect(url, token, connectOptions || {});
     return { sid: room.localParticipant.sid, identity: room.localParticipant.identity, ms: now() };
