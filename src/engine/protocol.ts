@@ -91,6 +91,7 @@ export type Request =
   | { op: 'publisherOffer'; participant: string; sdp: string; trackSids?: Record<string, string> }
   | { op: 'subscriberAnswer'; participant: string; sdp: string }
   | { op: 'setTrackMuted'; track: string; muted: boolean }
+  | { op: 'unpublishTrack'; track: string }
   | { op: 'subscribe'; participant: string; track: string }
   | { op: 'unsubscribe'; participant: string; track: string }
   | { op: 'setSubscriptionPaused'; participant: string; track: string; paused: boolean }

@@ -33,6 +33,11 @@ export class Track extends Emitter<TrackEvents> {
     return this.#channel.request({ op: 'setTrackMuted', track: this.sid, muted });
   }
 
+  /** Server-side unpublish: the track leaves the room (subscribers renegotiate); re-offers of the same stream are ignored. */
+  unpublish(): Promise<void> {
+    return this.#channel.request({ op: 'unpublishTrack', track: this.sid });
+  }
+
   /** @internal */
   _setMuted(m: boolean): void {
     if (this.info.muted === m) return;

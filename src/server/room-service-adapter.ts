@@ -3,7 +3,7 @@
 // expect around the engine's state: AddTrackRequests announced before the offer (their
 // sids name the tracks the offer publishes), participant updates broadcast to the room,
 // and the first-subscriber notice to a track's publisher.
-import { DisconnectReason, ParticipantState, RequestReason, VideoQuality, type AddTrackRequest, type SessionDescription, type SubscribedQuality, type TrackInfo as LkTrackInfo, type UpdateSubscription, type UpdateTrackSettings } from '../signal/messages.js';
+import { DisconnectReason, ParticipantState, RequestReason, TrackSource, VideoQuality, type AddTrackRequest, type SessionDescription, type SubscribedQuality, type TrackInfo as LkTrackInfo, type UpdateSubscription, type UpdateTrackSettings } from '../signal/messages.js';
 import { RequestRejectedError } from '../signal/errors.js';
 import type { IceCandidateInit, JoinRequest, JoinResult, RoomService, SignalSink } from '../signal/room-service.js';
 import { randomBytes } from 'node:crypto';
@@ -93,7 +93,30 @@ export class EngineRoomService implements RoomService {
   state(sid: string): (ParticipantExtras & { sink: SignalSink }) | undefined { return this.#entries.get(sid); }
 
   /** Sends a participant's current ParticipantInfo to its whole room, itself included (after an admin change). */
-  announce(p: Participant): void { this.#broadcast(p.room, p, true); }
+  announce(p: Participant): void {
+    this.#broadcast(p.room, p, true);
+    void this.#enforcePublishGrant(p);
+  }
+
+  /** LiveKit SetPermission: published tracks the (changed) grant no longer allows are unpublished, the publisher told. */
+  async #enforcePublishGrant(p: Participant): Promise<void> {
+    const e = this.#entries.get(p.sid);
+    if (!e) return;
+    const sources = e.permission.canPublishSources ?? [];
+    for (const t of [...p.tracks.values()]) {
+      const source = [...e.announced.values()].find((a) => a.sid === t.sid)?.req.source ?? (t.kind === 'audio' ? TrackSource.MICROPHONE : TrackSource.CAMERA);
+      if (e.permission.canPublish === false || (sources.length > 0 && !sources.includes(source))) await this.unpublishTrack(p.sid, t.sid).catch(() => undefined);
+    }
+  }
+
+  /** Server-initiated unpublish -> track_unpublished to the publisher (livekit-client then drops its sender). */
+  async unpublishTrack(participantSid: string, trackSid: string): Promise<void> {
+    const e = this.#entry(participantSid);
+    const t = e.p.tracks.get(trackSid);
+    if (!t) throw new RequestRejectedError(RequestReason.NOT_FOUND, `no published track ${trackSid}`);
+    await rejectable(t.unpublish());
+    e.sink.trackUnpublished(trackSid);
+  }
 
   /** Wires a room created outside join (CreateRoom) so its later events reach the participants. */
   adopt(room: Room): void { this.#wire(room); }

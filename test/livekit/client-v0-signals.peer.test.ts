@@ -5,7 +5,7 @@
 // and sends sync_state; node-failure forces a full reconnect), and leave with a reason.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AudioTrackFeature as LkFeature } from '@livekit/protocol';
+import { AudioTrackFeature as LkFeature, TrackSource as LkSource } from '@livekit/protocol';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { verifyToken } from '../../src/signal/index.js';
 import { LK_KEY, LK_SECRET, startLkHarness, type LkClient, type LkHarness } from './harness.js';
@@ -137,17 +137,25 @@ test('update_audio_track: a feature change on the publisher (as the Krisp filter
   assert.ok(features.includes(anc), `audioFeatures seen by the subscriber: ${JSON.stringify(features)}`);
 });
 
-test('the publisher unpublishes its camera: the subscriber sees trackUnpublished and keeps the audio', async () => {
+test('server-initiated unpublish: UpdateParticipant (livekit-server-sdk) drops camera from canPublishSources -> track_unpublished, the publisher lets go, the subscriber sees it leave', async () => {
+  const svc = new RoomServiceClient(h.sb.httpUrl, LK_KEY, LK_SECRET);
+  const video = (await pub.eval<{ sid: string; kind: string }[]>('() => [...lkt.room.localParticipant.trackPublications.values()].map((p) => ({ sid: p.trackSid, kind: p.kind }))')).find((t) => t.kind === 'video')!.sid;
+  await svc.updateParticipant(ROOM, 'pub', undefined, { canPublish: true, canSubscribe: true, canPublishData: true, canUpdateMetadata: true, canPublishSources: [LkSource.MICROPHONE] });
+  await pub.waitEvent((e) => e.ev === 'localTrackUnpublished' && e.track === video, 'localTrackUnpublished (server asked)');
+  await sub.waitEvent((e) => e.ev === 'trackUnpublished' && e.who === 'pub' && e.track === video, 'trackUnpublished video');
+  const r = await sub.waitRemote('pub', (x) => x.tracks.length === 1 && x.tracks[0]!.kind === 'audio', 'only audio left', 10_000);
+  const before = r.audioPackets;
+  await sub.waitRemote('pub', (x) => x.audioPackets > before + 20, 'audio still flowing', 10_000);
+});
+
+test('the publisher unpublishes its microphone itself: the subscriber sees trackUnpublished', async () => {
   const sid = await pub.eval<string>(`async () => {
-    const p = [...lkt.room.localParticipant.trackPublications.values()].find((x) => x.kind === 'video');
+    const p = [...lkt.room.localParticipant.trackPublications.values()].find((x) => x.kind === 'audio');
     await lkt.room.localParticipant.unpublishTrack(p.track);
     return p.trackSid;
   }`);
-  await sub.waitEvent((e) => e.ev === 'trackUnpublished' && e.who === 'pub' && e.track === sid, 'trackUnpublished video');
-  const r = await sub.waitRemote('pub', (x) => x.tracks.length === 1 && x.tracks[0]!.kind === 'audio', 'only audio left', 10_000);
-  assert.ok(r.tracks[0]!.subscribed);
-  const before = r.audioPackets;
-  await sub.waitRemote('pub', (x) => x.audioPackets > before + 20, 'audio still flowing', 10_000);
+  await sub.waitEvent((e) => e.ev === 'trackUnpublished' && e.who === 'pub' && e.track === sid, 'trackUnpublished audio');
+  await sub.waitRemote('pub', (x) => x.tracks.length === 0, 'no tracks left', 10_000);
 });
 
 test("leave with a reason: simulateScenario('server-leave') -> the publisher is disconnected with SERVER_SHUTDOWN, the subscriber sees it leave", async () => {

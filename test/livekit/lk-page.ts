@@ -78,6 +78,7 @@ export const LK_PAGE_JS = String.raw`
       .on(E.ParticipantMetadataChanged, (prev, p) => push('participantMetadataChanged', { who: who(p), metadata: p.metadata }))
       .on(E.ParticipantNameChanged, (name, p) => push('participantNameChanged', { who: who(p), name }))
       .on(E.ParticipantAttributesChanged, (changed, p) => push('participantAttributesChanged', { who: who(p), changed }))
+      .on(E.LocalTrackUnpublished, (pub) => push('localTrackUnpublished', { track: pub.trackSid, kind: pub.kind }))
       .on(E.RoomMetadataChanged, (metadata) => push('roomMetadataChanged', { metadata }))
       .on(E.ConnectionQualityChanged, (quality, p) => push('connectionQualityChanged', { who: who(p), quality }))
       .on(E.SignalReconnecting, () => push('signalReconnecting'))

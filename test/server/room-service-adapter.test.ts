@@ -26,7 +26,8 @@ class FakeSink implements SignalSink {
   participantUpdate(p: ParticipantInfo[]): void { this.updates.push(p); }
   subscriberOffer(o: SessionDescription): void { this.offers.push(o); }
   iceCandidate(): void { /* ICE-lite: never */ }
-  trackUnpublished(): void { /* server-side unpublish: not used */ }
+  unpublished: string[] = [];
+  trackUnpublished(sid: string): void { this.unpublished.push(sid); }
   trackMuted(sid: string, m: boolean): void { this.muted.push([sid, m]); }
   trackSubscribed(sid: string): void { this.subscribed.push(sid); }
   speakersChanged(s: { sid?: string; active?: boolean }[]): void { this.speakers.push(s); }
@@ -221,6 +222,29 @@ test('update_metadata, update_local_audio/video_track, sync_state and simulated 
   assert.equal(sb.speakers[0], [{ sid: a, level: 0.9, active: true }]);
   await new Promise((r) => setTimeout(r, 20));
   assert.equal(sb.speakers[1], [{ sid: a, level: 0, active: false }]);
+  await engine.close();
+});
+
+test('a grant that no longer allows a source: the track is unpublished, the publisher gets track_unpublished, re-offers do not bring it back', async () => {
+  const engine = await Engine.create({ workers: 0 });
+  const svc = new EngineRoomService(engine);
+  const sa = new FakeSink(), sb = new FakeSink();
+  const a = (await svc.join(joinReq('alice', sa))).participant.sid!;
+  await svc.join(joinReq('bob', sb));
+  const ta = (await svc.addTrack(a, { cid: AUDIO_CID, type: TrackType.AUDIO, source: TrackSource.MICROPHONE })).sid!;
+  const tv = (await svc.addTrack(a, { cid: VIDEO_CID, type: TrackType.VIDEO, source: TrackSource.CAMERA })).sid!;
+  await svc.publisherOffer(a, { type: 'offer', sdp: chromiumOffer() });
+  const p = engine.participant(a)!;
+  assert.equal([...p.tracks.keys()].sort(), [ta, tv].sort());
+  const st = svc.state(a)!;
+  st.permission = { ...st.permission, canPublishSources: [TrackSource.MICROPHONE] };
+  svc.announce(p); // what the room API calls after UpdateParticipant
+  for (let i = 0; i < 50 && sa.unpublished.length === 0; i++) await tick();
+  assert.equal([...p.tracks.keys()], [ta]);
+  assert.equal(sa.unpublished, [tv]);
+  assert.equal(sb.lastUpdateOf(a)!.tracks!.map((t) => t.sid), [ta], 'the room sees it go');
+  await svc.publisherOffer(a, { type: 'offer', sdp: chromiumOffer() });
+  assert.equal([...p.tracks.keys()], [ta], 'the same stream offered again stays unpublished');
   await engine.close();
 });
 

@@ -137,6 +137,11 @@ export class MediaHost {
         }
         return undefined;
       }
+      case 'unpublishTrack': {
+        const t = this.#track(req.track);
+        this.#participant(t.info.participantSid).publisher.unpublishTrack(t.sid);
+        return undefined;
+      }
       case 'subscribe': {
         const p = this.#participant(req.participant);
         const t = this.#track(req.track);

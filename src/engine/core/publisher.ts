@@ -59,6 +59,8 @@ export class PublisherSide {
   /** rid simulcast: new SSRCs -> layer Receivers (simulcast-publish.ts). */
   readonly simulcast = new SimulcastDemux();
   #closed = false;
+  /** `${mid}:${ssrc}` of streams the server unpublished: not published again by re-offers. */
+  readonly #refused = new Set<string>();
   #shared: (SharedSender & { midToTrackId: Record<string, string> }) | undefined;
   /** False: offers are answered but nothing the client sends is published (no canPublish grant). */
   allowPublish = true;
@@ -121,9 +123,9 @@ export class PublisherSide {
     for (const m of n.media) {
       if (!this.allowPublish) break;
       if (m.kind === 'application' || (m.direction !== 'recvonly' && m.direction !== 'sendrecv')) continue;
-      if (isRidSimulcast(m) && m.codecs.length) { this.#publishSimulcast(m, t, trackSids, live); continue; }
+      if (isRidSimulcast(m) && m.codecs.length) { if (!this.#refused.has(`${m.mid}:0`)) this.#publishSimulcast(m, t, trackSids, live); continue; }
       const ssrc = primarySsrc(m);
-      if (ssrc === undefined || m.codecs.length === 0) continue;
+      if (ssrc === undefined || m.codecs.length === 0 || this.#refused.has(`${m.mid}:${ssrc}`)) continue;
       live.add(m.mid);
       const old = this.tracks.get(m.mid);
       if (old && old.info.ssrc === ssrc && old.codec.payloadType === mediaCodecOf(m).codec?.payloadType) continue;
@@ -173,6 +175,21 @@ export class PublisherSide {
     const track = new TrackCore({ sid, participantSid: this.#participantSid, kind: 'video', mid: m.mid, name, ssrc: 0, codec, muted: false }, sim, c, { ...m.headerExtensions });
     this.tracks.set(m.mid, track);
     this.#hooks.published(track);
+  }
+
+  /**
+   * Server-side unpublish (e.g. the grant no longer allows the track's source): the
+   * track goes now, and the same stream is not published again by later re-offers (the
+   * client is expected to drop it once told; LiveKit sends track_unpublished).
+   */
+  unpublishTrack(sid: string): boolean {
+    for (const [mid, tr] of this.tracks) {
+      if (tr.sid !== sid) continue;
+      this.#refused.add(`${mid}:${tr.info.ssrc}`);
+      this.#unpublish(mid, tr);
+      return true;
+    }
+    return false;
   }
 
   #unpublish(mid: string, tr: TrackCore): void {
