@@ -98,11 +98,11 @@ function renderList() {
 }
 const esc = (t) => String(t).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A remote track: the server's msid is "<participant sid> <track sid>". */
+/** A remote track: the server's msid is "<participant sid>|<track sid> <track sid>" (LiveKit's packed stream id). */
 function onRemoteTrack(ev) {
   const track = ev.track;
   const stream = ev.streams[0] ?? new MediaStream([track]);
-  const p = tileFor(stream.id);
+  const p = tileFor(stream.id.split('|')[0]);
   const el = document.createElement(track.kind);
   el.autoplay = true;
   el.playsInline = true;

@@ -224,7 +224,7 @@ export function answerSubscriberOffer(offerSdp: string, t: ClientTransportParams
     const msid = streams.msid ?? streams.ssrcs.find((s) => s.ssrc === primary)?.msid;
     if (primary !== undefined && first !== undefined) {
       media.push({
-        mid: om.mid ?? '', kind: om.kind, trackSid: msid?.trackId ?? '', participantSid: msid?.streamId ?? '',
+        mid: om.mid ?? '', kind: om.kind, trackSid: msid?.trackId ?? '', participantSid: (msid?.streamId ?? '').split('|')[0]!, // LiveKit packs "participant|track"
         ssrc: primary, payloadType: first.payloadType, clockRate: first.clockRate,
         absCaptureTimeId: extmapId(om, EXT.absCaptureTime, offer), audioLevelId: extmapId(om, EXT.audioLevel, offer),
         transportCcId: extmapId(om, EXT.transportCc, offer),

@@ -39,7 +39,7 @@ test('publish -> auto-subscribe offer -> answer activates subscriptions; mute; l
   assert.is(ssrcs.length, 3, 'audio SSRC, video SSRC and its RTX SSRC');
   assert.match(offer, new RegExp(`a=ssrc-group:FID ${ssrcs[1]} ${ssrcs[2]}`), 'video offered with RTX (FID group)');
   assert.not.ok(ssrcs.includes(3335193215) || ssrcs.includes(3849622628), 'downtrack SSRCs are our own');
-  assert.ok(o.media.every((m) => m.msids[0]?.streamId === pub.sid));
+  assert.ok(o.media.every((m) => m.msids[0]?.streamId === `${pub.sid}|${m.msids[0]?.trackId}`), 'stream id packed as LiveKit does');
   const subscribed: string[] = [];
   sub.on('trackSubscribed', (s) => subscribed.push(s.trackSid));
   await sub.subscriberAnswer(fakeAnswer(offer));

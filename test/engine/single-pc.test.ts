@@ -47,7 +47,7 @@ test('single PC: the subscriber gets the publisher\'s tracks on its recvonly sec
     const tracks = [...pub.tracks.values()];
     const audio = tracks.find((t) => t.kind === 'audio')!, video = tracks.find((t) => t.kind === 'video')!;
     assert.equal(again.midToTrackId, { 0: audio.sid, 1: video.sid });
-    assert.equal(m[0]!.msids, [{ streamId: pub.sid, trackId: audio.sid }]);
+    assert.equal(m[0]!.msids, [{ streamId: `${pub.sid}|${audio.sid}`, trackId: audio.sid }]);
     assert.equal(m[0]!.rtpmaps.map((r) => r.encodingName.toLowerCase()), ['red', 'opus'], 'the track codec (RED-wrapped opus as published) and nothing else');
     assert.ok(m[1]!.rtpmaps.some((r) => r.encodingName === 'rtx'), 'video keeps RTX');
     assert.is(ssrcsOf(again.sdp).length, 3, 'audio ssrc + video ssrc + rtx ssrc');

@@ -78,7 +78,7 @@ test('LiveKit flow: join, addTrack sids name the published tracks, updates, subs
   assert.is(offer.type, 'offer');
   const msids = parseSdp(offer.sdp!).media.filter((m) => m.kind !== 'application').map((m) => m.msids[0]!);
   assert.equal(msids.map((m) => m.trackId).sort(), [ta.sid, tv.sid].sort(), 'msid track id = LiveKit track sid');
-  assert.ok(msids.every((m) => m.streamId === a), 'msid stream id = publisher sid');
+  assert.ok(msids.every((m) => m.streamId === `${a}|${m.trackId}`), 'msid stream id = "publisher sid|track sid" (LiveKit packs it)');
   await svc.subscriberAnswer(b, { type: 'answer', sdp: fakeAnswer(offer.sdp!) });
   assert.equal(sa.subscribed.sort(), [ta.sid, tv.sid].sort(), 'alice told each track got its first subscriber');
 

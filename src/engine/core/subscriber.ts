@@ -156,7 +156,9 @@ export class SubscriberSide {
   #trackOf(s: Sub): SubscriberTrack {
     const c = s.track.codec;
     const codec = { name: c.name, clockRate: c.clockRate, ...(c.channels !== undefined ? { channels: c.channels } : {}), ...(s.track.info.kind === 'video' ? { parameters: c.parameters } : {}) };
-    return { trackId: s.track.sid, streamId: s.track.info.participantSid, kind: s.track.info.kind, codecs: s.track.receiver instanceof Receiver && s.track.receiver.redPayloadType >= 0 ? [codec, RED_OFFER_CODEC] : [codec], ssrc: s.ssrc, ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}), cname: s.track.info.participantSid };
+    // Stream id "participantSid|trackSid", as LiveKit packs it (clients with protocol > 0 unpack it;
+    // the Rust SDK needs it to find the track).
+    return { trackId: s.track.sid, streamId: `${s.track.info.participantSid}|${s.track.sid}`, kind: s.track.info.kind, codecs: s.track.receiver instanceof Receiver && s.track.receiver.redPayloadType >= 0 ? [codec, RED_OFFER_CODEC] : [codec], ssrc: s.ssrc, ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}), cname: s.track.info.participantSid };
   }
 
   #negotiate(): void {
