@@ -15,6 +15,7 @@ import { evalInPage, launchChromium, type ChromiumPeer } from '../peers/chromium
 import { startStaticServer, type StaticServer } from '../peers/http.js';
 import { sleep } from '../peers/paths.js';
 import { startSwitchboard, type Switchboard } from '../../src/server/index.js';
+import { createToken } from '../../src/signal/index.js';
 
 assertInsideNetns();
 
@@ -134,10 +135,50 @@ test('v1 (default options): empty-room join, publish, a second participant recei
   await evalInPage(a, '() => lk.room.localParticipant.setMicrophoneEnabled(true)');
   await until('bob sees alice unmuted', () => evalInPage<{ tracks: { kind: string; muted: boolean }[] }[]>(b, '() => lk.remote()'), (r) => r[0]!.tracks.find((t) => t.kind === 'audio')?.muted === false);
 
+  // Reconnects as livekit-client's simulateScenario drives them, timed until audio flows again.
+  for (const scenario of ['signal-reconnect', 'full-reconnect']) {
+    const before = (await evalInPage<{ audioPackets: number }>(b, '() => lk.inbound()')).audioPackets;
+    const r0 = Date.now();
+    await evalInPage(b, '(s) => lk.room.simulateScenario(s)', scenario);
+    await until(`bob ${scenario}: reconnected`, () => evalInPage<{ name: string }[]>(b, '() => lk.events'), (ev) => ev.filter((e) => e.name === 'reconnected').length >= (scenario === 'signal-reconnect' ? 1 : 2), 25_000);
+    await until(`bob ${scenario}: audio flows again`, () => evalInPage<{ audioPackets: number }>(b, '() => lk.inbound()'), (x) => x.audioPackets > (scenario === 'full-reconnect' ? 50 : before + 50), 25_000);
+    await until(`bob ${scenario}: energy`, () => evalInPage<number>(b, '() => lk.energy()'), (e) => e > 0.005);
+    console.log(`v1 ${scenario}: audio again after ${Date.now() - r0} ms`);
+  }
+
   await evalInPage(a, '() => lk.room.disconnect()');
   await until('bob sees alice leave', () => evalInPage<unknown[]>(b, '() => lk.remote()'), (r) => r.length === 0);
   await evalInPage(b, '() => lk.room.disconnect()');
   await a.close(); await b.close();
+});
+
+test('v1: join-to-first-audio, median of 5 fresh subscribers; a subscribe-only token (canPublish false) receives too', async () => {
+  const room = 'v1median';
+  const a = await open();
+  await evalInPage(a, '([u, t]) => lk.connect(u, t, {})', [wsUrl(), await token(room, 'speaker')], 20_000);
+  await evalInPage(a, '() => lk.publish()', undefined, 20_000);
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const b = await open();
+    const t0 = Date.now();
+    await evalInPage(b, '([u, t]) => lk.connect(u, t, {})', [wsUrl(), await token(room, `listener${i}`)], 20_000);
+    await until(`listener${i} hears`, () => evalInPage<number>(b, '() => lk.energy()'), (e) => e > 0.005);
+    times.push(Date.now() - t0);
+    await evalInPage(b, '() => lk.room.disconnect()');
+    await b.close();
+  }
+  const sorted = [...times].sort((x, y) => x - y);
+  console.log(`v1 join-to-first-audio ms: ${times.join(', ')} (median ${sorted[2]})`);
+  assert.is(times.length, 5);
+
+  // Dev mode signs with devkey / secret (as livekit-server --dev).
+  const watcherToken = await createToken('devkey', 'secret', { identity: 'watcher', video: { room, roomJoin: true, canPublish: false } });
+  const w = await open();
+  await evalInPage(w, '([u, t]) => lk.connect(u, t, {})', [wsUrl(), watcherToken], 20_000);
+  await until('subscribe-only watcher hears', () => evalInPage<number>(w, '() => lk.energy()'), (e) => e > 0.005);
+  await evalInPage(w, '() => lk.room.disconnect()');
+  await evalInPage(a, '() => lk.room.disconnect()');
+  await w.close(); await a.close();
 });
 
 test.run();
