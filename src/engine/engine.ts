@@ -11,6 +11,7 @@ import { Emitter } from './emitter.js';
 import { EngineError } from './errors.js';
 import type { Participant } from './participant.js';
 import type { EngineEvent } from './protocol.js';
+import { toDataMessage } from './data-message.js';
 import { Room, type RoomRegistry } from './room.js';
 import { Track } from './track.js';
 
@@ -169,6 +170,15 @@ export class Engine extends Emitter<EngineEvents> {
       case 'speakersChanged': this.rooms.get(ev.room)?.emit('speakersChanged', ev.speakers); return;
       case 'trackSubscribed': this.#participants.get(ev.participant)?._subscriptionActive(ev.track); return;
       case 'trackUnsubscribed': this.#participants.get(ev.participant)?._subscriptionClosed(ev.track); return;
+      case 'data': {
+        const room = this.rooms.get(ev.room);
+        if (!room) return;
+        const from = ev.participant ? this.#participants.get(ev.participant) : undefined;
+        const msg = toDataMessage(ev.packet, ev.kind, from);
+        from?.emit('data', msg);
+        room.emit('data', msg);
+        return;
+      }
       case 'connectionState': {
         const p = this.#participants.get(ev.participant);
         if (!p) return;

@@ -6,6 +6,7 @@ export type EngineErrorCode =
   | 'participant-not-found'
   | 'track-not-found'
   | 'invalid-state'
+  | 'invalid-argument'
   | 'bad-sdp'
   | 'unsupported'
   | 'worker-died'

@@ -11,6 +11,7 @@ export type SubscriptionLayerEvent = Omit<Extract<SimulcastEvent, { type: 'subsc
 import type { HostChannel } from './channel.js';
 import { Subscription, type Track } from './track.js';
 import type { Room } from './room.js';
+import { userPacket, type DataMessage, type SendDataOptions } from './data-message.js';
 
 export type ParticipantEvents = {
   /** A new offer for the subscriber PeerConnection; answer with subscriberAnswer(). */
@@ -27,6 +28,8 @@ export type ParticipantEvents = {
   subscriptionLayer: [e: SubscriptionLayerEvent];
   /** Dynacast: the highest layer any subscriber needs of this participant's track (LiveKit SubscribedQualityUpdate). */
   subscribedQualityUpdate: [track: string, maxSpatial: number, enabled: boolean[]];
+  /** A DataPacket this participant sent was routed (listening turns the host's data events on). */
+  data: [msg: DataMessage];
   left: [];
 };
 
@@ -116,6 +119,24 @@ export class Participant extends Emitter<ParticipantEvents> {
     const sid = typeof track === 'string' ? track : track.sid;
     await this.#channel.request({ op: 'unsubscribe', participant: this.sid, track: sid });
     this._subscriptionClosed(sid);
+  }
+
+  override on<K extends keyof ParticipantEvents>(event: K, fn: (...args: ParticipantEvents[K]) => void): this {
+    if (event === 'data') this.room._watchData();
+    return super.on(event, fn);
+  }
+
+  /** A user DataPacket from the server to this participant only; resolves true when it was sent or queued. */
+  async sendData(data: Uint8Array | string, opts: Omit<SendDataOptions, 'destinationIdentities' | 'destinationSids'> = {}): Promise<boolean> {
+    this.#check();
+    const { packet, kind } = userPacket(data, opts);
+    return (await this.#channel.request<number>({ op: 'sendData', room: this.room.name, kind, packet, to: this.sid })) > 0;
+  }
+
+  /** Grant or revoke canPublishData (LiveKit UpdateParticipant permission); takes effect on the next packet. */
+  async setCanPublishData(allowed: boolean): Promise<void> {
+    this.#check();
+    await this.#channel.request({ op: 'setDataPermission', participant: this.sid, canPublishData: allowed });
   }
 
   /** Transport and per-track counters from the media host. */

@@ -3,7 +3,10 @@
 // requests carry an id and get exactly one reply; events flow host -> API.
 // Media never crosses: RTP/RTCP stay inside the host that owns the sockets.
 import type { SerializedError } from './errors.js';
+import type { DataCounters } from './data/participant-data.js';
 
+import type { DataKind } from './data/data-packet.js';
+export type { DataKind };
 export type MediaKind = 'audio' | 'video';
 export type PcKind = 'publisher' | 'subscriber';
 export type ConnectionState = 'new' | 'checking' | 'connected' | 'failed' | 'closed';
@@ -44,6 +47,10 @@ export interface JoinParams {
   canPublish?: boolean;
   /** See JoinOptions.canPublishData. */
   canPublishData?: boolean;
+  /** See JoinOptions.hidden. */
+  hidden?: boolean;
+  /** See JoinOptions.agent. */
+  agent?: boolean;
   /**
    * Test/NAT hook: the ICE candidate our subscriber offers to this participant announce
    * instead of the host's own address (e.g. a loopback impairment proxy in front of the
@@ -74,6 +81,8 @@ export interface ParticipantStats {
     rrLost?: number; rrJitterMs?: number;
     /** Simulcast: the spatial layer forwarded (-1: none), the allocator's target, switches taken. */
     layer?: { current: number; target: number; switchesUp: number; switchesDown: number } }[];
+  /** DataPackets from and to this participant (src/engine/data ParticipantData counters). */
+  data?: DataCounters;
   /** Congestion control of the transports (src/sfu SubscriberSender / PublisherTwcc), when they exist. */
   cc?: {
     subscriber?: { pacer: string; twccExtId: number; estimateBps: number; delayBasedBps: number; lossBasedBps: number; ackedBps: number; rembBps: number;
@@ -97,6 +106,9 @@ export type Request =
   | { op: 'setSubscriptionPaused'; participant: string; track: string; paused: boolean }
   | { op: 'setSubscriptionPreferences'; participant: string; track: string; width?: number; height?: number; maxSpatial?: number }
   | { op: 'stats'; participant: string }
+  | { op: 'sendData'; room: string; kind: DataKind; packet: Uint8Array; to?: string }
+  | { op: 'dataEvents'; room: string; enabled: boolean }
+  | { op: 'setDataPermission'; participant: string; canPublishData: boolean }
   | { op: 'load' }
   | { op: 'close' };
 
@@ -111,6 +123,8 @@ export type EngineEvent =
   | { type: 'trackSubscribed'; participant: string; track: string }
   | { type: 'trackUnsubscribed'; participant: string; track: string }
   | { type: 'connectionState'; participant: string; pc: PcKind; state: ConnectionState }
+  /** A routed DataPacket as recipients got it (only while the room's data events are on); participant '' = the embedder. */
+  | { type: 'data'; room: string; participant: string; kind: DataKind; packet: Uint8Array }
   | SimulcastEvent;
 
 /**

@@ -7,6 +7,7 @@ import type { HostChannel } from './channel.js';
 import { Participant } from './participant.js';
 import type { Track } from './track.js';
 import type { SpeakerEntry } from './protocol.js';
+import { rawPacket, userPacket, type DataMessage, type SendDataOptions } from './data-message.js';
 
 export type RoomEvents = {
   participantJoined: [p: Participant];
@@ -16,6 +17,8 @@ export type RoomEvents = {
   trackMuted: [t: Track, muted: boolean];
   /** Active speakers changed: current ones loudest first, then those who stopped (active: false). */
   speakersChanged: [speakers: SpeakerEntry[]];
+  /** A DataPacket was routed in this room (listening turns the host's data events on). */
+  data: [msg: DataMessage];
   closed: [];
 };
 
@@ -45,6 +48,10 @@ export interface JoinOptions {
   canPublish?: boolean;
   /** May this participant send data packets (LiveKit grant canPublishData)? Default true. */
   canPublishData?: boolean;
+  /** Hidden (LiveKit grant hidden): its data packets go out without a sender. Default false. */
+  hidden?: boolean;
+  /** An agent (LiveKit participant kind AGENT): may publish transcriptions. Default false. */
+  agent?: boolean;
   /**
    * Test/NAT hook: the ICE candidate our subscriber offers to this participant announce
    * instead of the host's own address (e.g. a loopback impairment proxy in front of the
@@ -67,6 +74,7 @@ export class Room extends Emitter<RoomEvents> {
   readonly channel: HostChannel;
   readonly #registry: RoomRegistry;
   #closed = false;
+  #dataEvents: Promise<unknown> | undefined;
 
   constructor(name: string, channel: HostChannel, registry: RoomRegistry) {
     super();
@@ -87,12 +95,40 @@ export class Room extends Emitter<RoomEvents> {
     this.#registry.participantCreated(p);
     this.channel.participants++;
     try {
-      await this.channel.request({ op: 'join', params: { room: this.name, sid, identity: o.identity, name: p.info.name, metadata: p.info.metadata, autoSubscribe: o.autoSubscribe ?? true, subscriberPrimary: o.subscriberPrimary === true, singlePeerConnection: o.singlePeerConnection === true, canPublish: o.canPublish !== false, canPublishData: o.canPublishData !== false, ...(o.subscriberCandidate ? { subscriberCandidate: { address: o.subscriberCandidate.address, port: o.subscriberCandidate.port } } : {}), ...(o.publisherCandidate ? { publisherCandidate: { address: o.publisherCandidate.address, port: o.publisherCandidate.port } } : {}) } });
+      await this.channel.request({ op: 'join', params: { room: this.name, sid, identity: o.identity, name: p.info.name, metadata: p.info.metadata, autoSubscribe: o.autoSubscribe ?? true, subscriberPrimary: o.subscriberPrimary === true, singlePeerConnection: o.singlePeerConnection === true, canPublish: o.canPublish !== false, canPublishData: o.canPublishData !== false, hidden: o.hidden === true, agent: o.agent === true, ...(o.subscriberCandidate ? { subscriberCandidate: { address: o.subscriberCandidate.address, port: o.subscriberCandidate.port } } : {}), ...(o.publisherCandidate ? { publisherCandidate: { address: o.publisherCandidate.address, port: o.publisherCandidate.port } } : {}) } });
     } catch (e) {
       this._participantLeft(sid);
       throw e;
     }
     return p;
+  }
+
+  override on<K extends keyof RoomEvents>(event: K, fn: (...args: RoomEvents[K]) => void): this {
+    if (event === 'data') this._watchData();
+    return super.on(event, fn);
+  }
+
+  /** @internal the host reports routed data only once someone listens (it costs a copy per packet). */
+  _watchData(): void {
+    if (this.#dataEvents || this.#closed) return;
+    this.#dataEvents = this.channel.request({ op: 'dataEvents', room: this.name, enabled: true }).catch(() => undefined);
+  }
+
+  /**
+   * A user DataPacket from the server to everyone in the room (or the destinations
+   * named), as LiveKit's RoomService SendData. Resolves to the number of recipients.
+   */
+  async sendData(data: Uint8Array | string, opts: SendDataOptions = {}): Promise<number> {
+    if (this.#closed) throw new EngineError('closed', `room ${this.name} is closed`);
+    const { packet, kind } = userPacket(data, opts);
+    return this.channel.request<number>({ op: 'sendData', room: this.name, kind, packet });
+  }
+
+  /** Any DataPacket (chat, RPC, a stream) built by the embedder; its sender fields are sent as given. */
+  async sendDataPacket(packet: Uint8Array, opts: { reliable?: boolean } = {}): Promise<number> {
+    if (this.#closed) throw new EngineError('closed', `room ${this.name} is closed`);
+    const r = rawPacket(packet, opts.reliable);
+    return this.channel.request<number>({ op: 'sendData', room: this.name, kind: r.kind, packet: r.packet });
   }
 
   /** Idempotent: every participant leaves; the room is forgotten by the engine. */

@@ -22,7 +22,7 @@ export const LIMITS = { roomName: 256, participantName: 256, metadataBytes: 64_0
 export interface RoomApiOptions {
   /** livekit-server's room.enable_remote_unmute: may MutePublishedTrack unmute? Default false. */
   enableRemoteUnmute?: boolean;
-  /** SendData, once the engine can send data packets; absent -> `unimplemented`. */
+  /** Replaces the SendData handler (an embedder routing data elsewhere). */
   sendData?: TwirpMethod['handle'];
 }
 
@@ -55,7 +55,7 @@ async function engineCall<T>(p: Promise<T>): Promise<T> {
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     const code = e.code === 'participant-not-found' || e.code === 'track-not-found' ? 'not_found'
-      : e.code === 'invalid-state' ? 'failed_precondition' : e.code === 'unsupported' ? 'unimplemented' : 'internal';
+      : e.code === 'invalid-state' ? 'failed_precondition' : e.code === 'unsupported' ? 'unimplemented' : e.code === 'invalid-argument' ? 'invalid_argument' : 'internal';
     throw new TwirpError(code, e.message);
   }
 }
@@ -122,12 +122,7 @@ export class RoomApi {
         for (const p of room.participants.values()) this.#svc.state(p.sid)?.sink.roomUpdate(info);
         return info as Req;
       }),
-      // No SendDataRequest type until the data-channel engine API exists: the method is
-      // known (not bad_route) but unimplemented, before decoding the body.
-      SendData: m('DeleteRoomResponse', 'DeleteRoomResponse', async (r, c) => {
-        if (!this.#o.sendData) throw new TwirpError('unimplemented', 'SendData is not implemented yet (needs the engine data-channel API)');
-        return this.#o.sendData(r, c);
-      }),
+      SendData: m('SendDataRequest', 'SendDataResponse', (r, c) => this.#o.sendData ? this.#o.sendData(r, c) : this.sendData(r, c)),
     };
   }
 
@@ -198,12 +193,33 @@ export class RoomApi {
       const perm = r.permission as ParticipantPermission | null | undefined;
       if (perm) {
         const revokedSubscribe = x.permission.canSubscribe !== false && perm.canSubscribe === false;
+        const dataChanged = (x.permission.canPublishData !== false) !== (perm.canPublishData !== false);
         x.permission = { ...perm };
+        if (dataChanged) await engineCall(p.setCanPublishData(perm.canPublishData !== false));
         if (revokedSubscribe) for (const sid of [...p.subscriptions.keys()]) await engineCall(p.unsubscribe(sid));
       }
       this.#svc.announce(p);
     }
     return this.#info(p) as Req;
+  }
+
+  /**
+   * SendData: a user DataPacket from the server (no sender) to everyone in the room or the
+   * identities / sids named, on the reliable or lossy channel; a repeated nonce is dropped
+   * (the SDK retries with the same one). As livekit-server, recipients need not exist.
+   */
+  async sendData(r: Req, c: TwirpContext): Promise<Req> {
+    needAdmin(c, str(r, 'room'));
+    const room = this.#room(str(r, 'room'));
+    const data = r.data instanceof Uint8Array ? r.data : new Uint8Array(0);
+    const list = (k: string): string[] => (Array.isArray(r[k]) ? (r[k] as unknown[]).filter((x): x is string => typeof x === 'string' && x !== '') : []);
+    const kind = r.kind === 1 || r.kind === 'LOSSY' ? 'lossy' : 'reliable';
+    const nonce = r.nonce instanceof Uint8Array && r.nonce.length ? r.nonce : undefined;
+    await engineCall(room.sendData(data, {
+      reliable: kind === 'reliable', destinationIdentities: list('destinationIdentities'), destinationSids: list('destinationSids'),
+      ...(typeof r.topic === 'string' ? { topic: r.topic } : {}), ...(nonce ? { nonce } : {}),
+    }));
+    return {};
   }
 
   async updateSubscriptions(r: Req, c: TwirpContext): Promise<Req> {

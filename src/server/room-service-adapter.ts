@@ -56,7 +56,7 @@ export class EngineRoomService implements RoomService {
     const autoSubscribe = req.autoSubscribe && req.permission.canSubscribe !== false;
     const single = req.singlePeerConnection === true;
     const subscriberPrimary = !single && req.permission.canSubscribe !== false;
-    const p = await room.join({ identity: req.identity, name: req.name, metadata: req.metadata, autoSubscribe: false, subscriberPrimary, singlePeerConnection: single, canPublish: req.permission.canPublish !== false, canPublishData: req.permission.canPublishData !== false });
+    const p = await room.join({ identity: req.identity, name: req.name, metadata: req.metadata, autoSubscribe: false, subscriberPrimary, singlePeerConnection: single, canPublish: req.permission.canPublish !== false, canPublishData: req.permission.canPublishData !== false, hidden: req.permission.hidden === true, agent: req.kind === 'agent' });
     const e: Entry = { p, sink: req.signal, leaving: false, subscribedNotified: new Set(), joinedAtMs: Date.now(), permission: req.permission, attributes: { ...req.attributes }, announced: new Map(), version: 1, single, autoSubscribe, wanted: new Set() };
     this.#entries.set(p.sid, e);
     this.quality.start();

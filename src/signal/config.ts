@@ -66,7 +66,9 @@ export const defaultSignalServerOptions: Readonly<SignalServerOptions> = Object.
   tokenRefreshSec: 300,
   iceServers: [],
   dev: false,
-  serverVersion: '0.1.0',
+  // The LiveKit server version whose protocol we speak: SDKs gate features on it
+  // (livekit-client refuses performRpc below 1.8.0; SVC simulcast needs > 1.13.6).
+  serverVersion: '1.9.0',
   nodeId: 'switchboard',
   region: '',
 });

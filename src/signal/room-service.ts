@@ -41,6 +41,8 @@ export interface JoinRequest {
   attributes: Record<string, string>;
   /** The token's grant as a ParticipantPermission (defaults applied). */
   permission: ParticipantPermission;
+  /** The token's `kind` claim ('agent': may publish transcriptions). */
+  kind?: string;
   /** ?auto_subscribe (default true): subscribe to every published track automatically. */
   autoSubscribe: boolean;
   /** ?adaptive_stream (default false). */

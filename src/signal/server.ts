@@ -206,7 +206,7 @@ export class SignalServer {
     try {
       result = await this.#deps.roomService.join({
         room: v.video.room!, identity: v.identity, name: v.name, metadata: v.metadata, attributes: v.attributes,
-        permission: v.permission, autoSubscribe: cr.autoSubscribe, adaptiveStream: cr.adaptiveStream,
+        permission: v.permission, kind: v.kind, autoSubscribe: cr.autoSubscribe, adaptiveStream: cr.adaptiveStream,
         client, signal: entry.session, ...(cr.singlePeerConnection ? { singlePeerConnection: true } : {}),
       });
     } catch (e) {

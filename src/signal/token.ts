@@ -42,6 +42,8 @@ export interface VerifiedToken {
   name: string;
   metadata: string;
   attributes: Record<string, string>;
+  /** LiveKit's `kind` claim ('standard', 'agent', 'ingress', 'egress', 'sip'); default 'standard'. */
+  kind: string;
   video: VideoGrant;
   /** The grant as LiveKit's ParticipantPermission (defaults applied). */
   permission: Required<Pick<ParticipantPermission, 'canSubscribe' | 'canPublish' | 'canPublishData' | 'canPublishSources' | 'hidden' | 'recorder' | 'canUpdateMetadata'>>;
@@ -139,6 +141,7 @@ function checkGrant(apiKey: string, p: Record<string, unknown>, room: string | u
   const identity = str('sub');
   const name = str('name');
   const metadata = str('metadata');
+  const kind = str('kind');
   const attributes: Record<string, string> = {};
   if (p.attributes !== undefined) {
     if (typeof p.attributes !== 'object' || p.attributes === null) throw new TokenError('bad-claims', 'claim attributes must be an object');
@@ -177,6 +180,7 @@ function checkGrant(apiKey: string, p: Record<string, unknown>, room: string | u
     name,
     metadata,
     attributes,
+    kind: kind || 'standard',
     video: grant,
     permission: {
       canPublish: grant.canPublish ?? true,

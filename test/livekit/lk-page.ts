@@ -14,6 +14,7 @@
 //   lkt.firstAudioMs              ms from connect() start to the first audio RMS above
 //                                 lkt.AUDIO_RMS (analyser polled every 10 ms), or null
 //   lkt.call([method, ...args])   room.localParticipant[method](...args) (metadata etc.)
+//   lkt.data                      [{ from, kind, topic, text, len }] of every RoomEvent.DataReceived
 //   lkt.disconnect()
 export const LK_PAGE_JS = String.raw`
 (() => {
@@ -52,6 +53,7 @@ export const LK_PAGE_JS = String.raw`
   lkt.connect = async ([url, token, roomOptions, connectOptions]) => {
     const room = new L.Room(roomOptions || {});
     lkt.room = room;
+    lkt.data = [];
     const E = L.RoomEvent;
     room
       .on(E.ParticipantConnected, (p) => push('participantConnected', { who: who(p) }))
@@ -84,7 +86,9 @@ export const LK_PAGE_JS = String.raw`
       .on(E.SignalReconnecting, () => push('signalReconnecting'))
       .on(E.Reconnecting, () => push('reconnecting'))
       .on(E.Reconnected, () => push('reconnected'))
-      .on(E.Disconnected, (reason) => push('disconnected', { reason }));
+      .on(E.Disconnected, (reason) => push('disconnected', { reason }))
+      // Kept apart from lkt.events: tests send a thousand of these.
+      .on(E.DataReceived, (payload, p, kind, topic) => lkt.data.push({ from: p ? p.identity : null, kind, topic: topic ?? null, text: new TextDecoder().decode(payload), len: payload.length }));
     lkt.connectToken = token;
     lkt.t0 = performance.now();
     await room.connect(url, token, connectOptions || {});

@@ -222,7 +222,7 @@ test('auth: no header / bad token = unauthenticated 401; missing grant or other 
   assert.ok(sb.engine.participant(sub.sid), 'sub still there');
 });
 
-test('routing and input errors: bad_route (method, path, content type), malformed JSON, invalid_argument, unimplemented SendData', async () => {
+test('routing and input errors: bad_route (method, path, content type), malformed JSON, invalid_argument, SendData grants and rooms', async () => {
   const auth = await bearer({ roomList: true, roomCreate: true });
   const get = await fetch(`${sb.httpUrl}/twirp/livekit.RoomService/ListRooms`);
   assert.is(get.status, 404);
@@ -247,8 +247,12 @@ test('routing and input errors: bad_route (method, path, content type), malforme
   assert.equal([huge.status, huge.json.code], [400, 'malformed']);
   assert.match(huge.json.msg, /byte limit/);
   assert.is(sb.engine.room('x'), undefined);
-  const sd = await sdkError(svc.sendData('tw1', new Uint8Array([1, 2, 3]), DataPacket_Kind.RELIABLE));
-  assert.equal([sd.status, sd.code], [501, 'unimplemented']);
+  // SendData (delivery itself: test/livekit/data-packets.peer.test.ts): an empty room takes it, a missing one is not_found, no roomAdmin is refused.
+  await svc.sendData('tw1', new Uint8Array([1, 2, 3]), DataPacket_Kind.RELIABLE);
+  const sd = await sdkError(svc.sendData('no-such-room', new Uint8Array([1, 2, 3]), DataPacket_Kind.LOSSY, { topic: 't' }));
+  assert.equal([sd.status, sd.code], [404, 'not_found']);
+  const noAdmin = await post('SendData', JSON.stringify({ room: 'tw1', data: 'AQID', kind: 'RELIABLE' }), { authorization: auth, 'content-type': 'application/json' });
+  assert.equal([noAdmin.status, noAdmin.json.code], [403, 'permission_denied']);
   assert.is((await sdkError(svc.deleteRoom('never-was'))).code, 'not_found');
 });
 

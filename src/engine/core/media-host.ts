@@ -160,6 +160,23 @@ export class MediaHost {
       }
       case 'unsubscribe': this.#participant(req.participant).subscriber.unsubscribe(req.track); return undefined;
       case 'stats': return this.#stats(this.#participant(req.participant));
+      case 'sendData': {
+        const r = this.rooms.get(req.room);
+        if (!r) throw new EngineError('room-not-found', `no room ${req.room}`);
+        const packet = Buffer.from(req.packet.buffer, req.packet.byteOffset, req.packet.byteLength);
+        const res = r.data.send(packet, req.kind, req.to);
+        if ('error' in res) throw new EngineError('invalid-argument', res.error);
+        return res.recipients;
+      }
+      case 'dataEvents': {
+        const r = this.rooms.get(req.room);
+        if (!r) throw new EngineError('room-not-found', `no room ${req.room}`);
+        r.data.hooks = req.enabled
+          ? { onRouted: (from, kind, packet) => ctx.emit({ type: 'data', room: r.name, participant: from?.sid ?? '', kind, packet: new Uint8Array(packet) }) }
+          : {};
+        return undefined;
+      }
+      case 'setDataPermission': this.#participant(req.participant).data.canPublishData = req.canPublishData; return undefined;
       case 'load': return this.#participants.size;
       case 'close': this.close(); return undefined;
     }
@@ -183,6 +200,7 @@ export class MediaHost {
         ...layerStats(p.subscriber.layers.layerOf(d.receiver.trackId)),
       })),
       cc: ccStats(p, performance.now()),
+      data: { ...p.data.counters },
     };
   }
 

@@ -11,6 +11,7 @@ import { PublisherRtcp, PublisherTwcc, Receiver, SimulcastDemux, SimulcastReceiv
 import { createSimulcastReceiver, isRidSimulcast, removeSimulcastReceiver } from './simulcast-publish.js';
 import { mediaCodecOf } from './red-codecs.js';
 import type { WebRtcTransport } from '../../transport/index.js';
+import type { DataChannelEndpoint } from '../../sctp/index.js';
 import { EngineError } from '../errors.js';
 import type { MediaKind } from '../protocol.js';
 import { newSid, randomSsrc, type HostContext } from './context.js';
@@ -21,6 +22,8 @@ export interface PublisherHooks {
   published(t: TrackCore): void;
   unpublished(t: TrackCore): void;
   state(s: WebRtcTransport['state']): void;
+  /** The transport's SCTP came up in an answer (the client's data channels arrive on it). */
+  dataChannels?(d: DataChannelEndpoint): void;
 }
 
 /**
@@ -116,7 +119,7 @@ export class PublisherSide {
     const n = res.negotiated;
     if (n.dtlsRole !== 'server') throw new EngineError('unsupported', 'the client offered a=setup:passive; we only take the DTLS server role');
     t.setRemoteParameters(n.remoteIce.ufrag, n.remoteIce.pwd, n.remoteFingerprints);
-    enableDataSection(t, n);
+    enableDataSection(t, n, (d) => this.#hooks.dataChannels?.(d));
     // One transport-wide sequence space (BUNDLE): the id of the first m-line that has it.
     if (this.twcc && this.#ctx.publisherTwcc !== false) this.twcc.extId = n.media.find((m) => m.headerExtensions[EXT.transportCc] !== undefined)?.headerExtensions[EXT.transportCc] ?? 0;
     const live = new Set<string>();

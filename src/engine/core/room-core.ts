@@ -6,6 +6,8 @@ import { PublisherSide } from './publisher.js';
 import { SubscriberSide } from './subscriber.js';
 import type { TrackCore } from './track-core.js';
 import { RoomMedia } from './room-media.js';
+import { ParticipantData } from '../data/participant-data.js';
+import { RoomData } from '../data/room-data.js';
 
 export interface RoomIndex {
   tracks: Map<string, TrackCore>;
@@ -18,6 +20,8 @@ export class ParticipantCore {
   readonly autoSubscribe: boolean;
   readonly publisher: PublisherSide;
   readonly subscriber: SubscriberSide;
+  /** Its data channels and DataPacket counters (src/engine/data). */
+  readonly data: ParticipantData;
   closed = false;
 
   constructor(ctx: HostContext, room: RoomCore, p: JoinParams) {
@@ -25,7 +29,12 @@ export class ParticipantCore {
     this.room = room;
     this.autoSubscribe = p.autoSubscribe ?? true;
     const sid = p.sid;
+    this.data = new ParticipantData({
+      sid, identity: p.identity, canPublishData: p.canPublishData !== false, hidden: p.hidden === true, agent: p.agent === true,
+      onPacket: (from, kind, msg) => room.data.receive(from, kind, msg),
+    });
     this.publisher = new PublisherSide(ctx, sid, {
+      dataChannels: (d) => this.data.attachClientEndpoint(d),
       published: (t) => room.trackPublished(this, t),
       unpublished: (t) => room.trackUnpublished(this, t),
       state: (state) => ctx.emit({ type: 'connectionState', participant: sid, pc: 'publisher', state }),
@@ -37,6 +46,7 @@ export class ParticipantCore {
       unsubscribed: (track) => ctx.emit({ type: 'trackUnsubscribed', participant: sid, track }),
       state: (state) => ctx.emit({ type: 'connectionState', participant: sid, pc: 'subscriber', state }),
       mediaSections: (audios, videos) => ctx.emit({ type: 'mediaSectionsRequirement', participant: sid, audios, videos }),
+      dataChannels: (d) => this.data.attachSubscriberEndpoint(d),
     }, single ? { answerer: { transport: () => this.publisher.ensureTransport() } } : { primary: p.subscriberPrimary === true });
     if (single) {
       const sub = this.subscriber;
@@ -61,6 +71,7 @@ export class ParticipantCore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.data.close();
     this.subscriber.close();
     this.publisher.close();
   }
@@ -73,6 +84,8 @@ export class RoomCore {
   readonly #index: RoomIndex;
   /** Active speakers and dynacast (room-media.ts). */
   readonly media: RoomMedia;
+  /** DataPacket routing (src/engine/data/room-data.ts). */
+  readonly data = new RoomData();
   #closed = false;
 
   constructor(ctx: HostContext, name: string, index: RoomIndex) {
@@ -86,6 +99,7 @@ export class RoomCore {
     const part = new ParticipantCore(this.#ctx, this, p);
     this.participants.set(part.sid, part);
     this.#index.participants.set(part.sid, part);
+    this.data.add(part.data);
     this.#ctx.emit({ type: 'participantJoined', room: this.name, participant: { ...part.info } });
     if (part.autoSubscribe) {
       for (const other of this.participants.values()) {
@@ -114,6 +128,7 @@ export class RoomCore {
     const p = this.participants.get(sid);
     if (!p) return;
     p.close();
+    this.data.remove(sid);
     this.participants.delete(sid);
     this.#index.participants.delete(sid);
     this.#ctx.emit({ type: 'participantLeft', room: this.name, participant: sid });

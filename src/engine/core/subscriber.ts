@@ -10,6 +10,7 @@ import { EXT, SubscriberOffers, sectionCodecs, type LocalCandidate, type MediaSe
 import { enableDataSection } from './data-section.js';
 import { DownTrack, SubscriberRtcp, SubscriberSender, Receiver } from '../../sfu/index.js';
 import type { WebRtcTransport } from '../../transport/index.js';
+import type { DataChannelEndpoint } from '../../sctp/index.js';
 import { EngineError } from '../errors.js';
 import { randomSsrc, type HostContext } from './context.js';
 import type { TrackCore } from './track-core.js';
@@ -34,6 +35,8 @@ export interface SubscriberHooks {
   state(s: WebRtcTransport['state']): void;
   /** Single peer connection: ask the client to offer again with this many more recvonly sections (0, 0: just offer). */
   mediaSections?(audios: number, videos: number): void;
+  /** The subscriber transport's SCTP came up (we open our data channels on it). */
+  dataChannels?(d: DataChannelEndpoint): void;
 }
 
 export interface SubscriberOptions {
@@ -186,7 +189,7 @@ export class SubscriberSide {
       t.setRemoteParameters(n.remoteIce.ufrag, n.remoteIce.pwd, n.remoteFingerprints);
       this.#remoteSet = true;
     }
-    enableDataSection(t, n);
+    enableDataSection(t, n, (d) => this.#hooks.dataChannels?.(d));
     this.#attachNegotiated(n, t, (sid) => this.#offers.midOf(sid), nowMs);
     if (this.#dirty) this.#schedule();
   }
