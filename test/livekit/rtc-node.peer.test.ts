@@ -93,4 +93,45 @@ test('rtc-node: 16 kHz speech from an AudioSource arrives at another participant
   }
 });
 
+test('rtc-node: publishData (reliable, lossy, destinations), performRpc and sendText between two Rust SDK participants', async () => {
+  const url = sb.httpUrl.replace(/^http/, 'ws');
+  const a = new Room(), b = new Room(), c = new Room();
+  const got: Record<string, { from?: string; topic?: string; text: string }[]> = { b: [], c: [] };
+  b.on(RoomEvent.DataReceived, (payload, p, _k, topic) => got.b!.push({ ...(p ? { from: p.identity } : {}), ...(topic ? { topic } : {}), text: Buffer.from(payload).toString() }));
+  c.on(RoomEvent.DataReceived, (payload, p, _k, topic) => got.c!.push({ ...(p ? { from: p.identity } : {}), ...(topic ? { topic } : {}), text: Buffer.from(payload).toString() }));
+  const until = async (ok: () => boolean, what: string, ms = 10_000) => {
+    const end = Date.now() + ms;
+    while (!ok() && Date.now() < end) await sleep(50);
+    if (!ok()) throw new Error(`${what} not within ${ms} ms: ${JSON.stringify(got)}`);
+  };
+  try {
+    await withTimeout(a.connect(url, await token('node-data', 'agent-a'), { autoSubscribe: true, dynacast: false }), 20_000, 'a connect');
+    await withTimeout(b.connect(url, await token('node-data', 'user-b'), { autoSubscribe: true, dynacast: false }), 20_000, 'b connect');
+    await withTimeout(c.connect(url, await token('node-data', 'user-c'), { autoSubscribe: true, dynacast: false }), 20_000, 'c connect');
+    await until(() => a.remoteParticipants.size === 2, 'a sees b and c');
+    const enc = (t: string) => new TextEncoder().encode(t);
+    await a.localParticipant!.publishData(enc('hello all'), { reliable: true, topic: 't1' });
+    await a.localParticipant!.publishData(enc('only c'), { reliable: true, destination_identities: ['user-c'] });
+    await a.localParticipant!.publishData(enc('lossy all'), { reliable: false });
+    await until(() => got.b!.some((x) => x.text === 'lossy all') && got.c!.some((x) => x.text === 'lossy all') && got.c!.some((x) => x.text === 'only c'), 'data at b and c');
+    assert.equal(got.b!.find((x) => x.text === 'hello all'), { from: 'agent-a', topic: 't1', text: 'hello all' });
+    assert.equal(got.c!.find((x) => x.text === 'only c'), { from: 'agent-a', text: 'only c' });
+    assert.not.ok(got.b!.some((x) => x.text === 'only c'), 'b is not a destination');
+
+    b.localParticipant!.registerRpcMethod('echo', async (d) => `echo:${d.payload}:${d.callerIdentity}`);
+    const r = await withTimeout(a.localParticipant!.performRpc({ destinationIdentity: 'user-b', method: 'echo', payload: 'ping' }), 15_000, 'rpc');
+    assert.is(r, 'echo:ping:agent-a');
+
+    const texts: string[] = [];
+    c.registerTextStreamHandler('lk.node', async (reader, info) => { texts.push(`${info.identity}:${await reader.readAll()}`); });
+    await a.localParticipant!.sendText('streamed hello', { topic: 'lk.node' });
+    await until(() => texts.length > 0, 'text stream at c');
+    assert.equal(texts, ['agent-a:streamed hello']);
+    console.log(`rtc-node data: b got ${got.b!.length}, c got ${got.c!.length} packets; rpc and text stream ok`);
+  } finally {
+    await a.disconnect(); await b.disconnect(); await c.disconnect();
+    await sleep(100);
+  }
+});
+
 test.run();
