@@ -19,6 +19,7 @@ export async function loadCases(): Promise<MicroCase[]> {
     import('./sfu-simulcast.bench.js'),
     import('./client.bench.js'),
     import('./sctp.bench.js'),
+    import('./data.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);
   return mods.flatMap((m) => m.cases);
 }

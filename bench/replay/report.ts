@@ -68,7 +68,8 @@ export function table(s: ReplaySummary): string {
   return out.join('\n');
 }
 
-function bars(title: string, groups: string[], series: { label: string; color: string; ys: (number | undefined)[] }[], unit: string, w = 820, h = 300): string {
+/** A grouped bar chart as an SVG fragment (also used by bench/data). */
+export function bars(title: string, groups: string[], series: { label: string; color: string; ys: (number | undefined)[] }[], unit: string, w = 820, h = 300): string {
   const pad = { l: 70, r: 150, t: 30, b: 40 };
   const max = Math.max(1e-9, ...series.flatMap((s) => s.ys.filter((y): y is number => y !== undefined && Number.isFinite(y)))) * 1.1;
   const gw = (w - pad.l - pad.r) / Math.max(1, groups.length);

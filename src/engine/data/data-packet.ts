@@ -117,17 +117,16 @@ export class DataPacketView {
 
   #fail(why: string): false { this.error = why; return false; }
 
-  /** The identities this packet is for (LiveKit: the top-level list, else the user packet's). */
-  get identityRange(): [first: number, count: number] {
-    return this.topDests > 0 ? [0, this.topDests] : [this.topDests, this.userDests];
-  }
+  /** The identities this packet is for (LiveKit: the top-level list, else the user packet's): index of the first range. */
+  get idFirst(): number { return this.topDests > 0 ? 0 : this.topDests; }
+  get idCount(): number { return this.topDests > 0 ? this.topDests : this.userDests; }
 
   /** Any destination named (identities or sids)? None: the packet goes to everyone else. */
   get targeted(): boolean { return this.topDests + this.userDests + this.userSids > 0; }
 
   /** Is a participant (its identity and sid as UTF-8) among the destinations? */
   isFor(identity: Buffer, sid: Buffer): boolean {
-    const [first, count] = this.identityRange;
+    const first = this.idFirst, count = this.idCount;
     for (let i = first; i < first + count; i++) if (this.#equals(this.ranges, i, identity)) return true;
     for (let i = 0; i < this.userSids; i++) if (this.#equals(this.sidRanges, i, sid)) return true;
     return false;
@@ -140,7 +139,7 @@ export class DataPacketView {
 
   /** The destination identities as strings (for the engine's data event; allocates). */
   destinationIdentities(): string[] {
-    const [first, count] = this.identityRange;
+    const first = this.idFirst, count = this.idCount;
     const out: string[] = [];
     for (let i = first; i < first + count; i++) out.push(this.buf.toString('utf8', this.ranges[i * 2], this.ranges[i * 2 + 1]));
     return out;
@@ -166,7 +165,7 @@ export interface Stamp { sid: Buffer; identity: Buffer }
  */
 export function stampDataPacket(v: DataPacketView, kind: DataKind, who: Stamp): Buffer {
   const r = stampReader;
-  const [first, count] = v.identityRange;
+  const first = v.idFirst, count = v.idCount;
   let destBytes = 0;
   for (let i = first; i < first + count; i++) destBytes += lenFieldSize(DP.destinationIdentities, v.ranges[i * 2 + 1]! - v.ranges[i * 2]!);
   const ownFields = (sidField: number, idField: number) =>
