@@ -21,6 +21,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./client.fuzz.js'),
     import('./sctp.fuzz.js'),
     import('./twirp.fuzz.js'),
+    import('./data.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);
   return mods.flatMap((m) => m.targets);
 }
