@@ -69,19 +69,35 @@ test('destinationIdentities: only the named participants get the packet', async 
   assert.not.ok((await data(carol)).some((g) => g.text === 'only-for-bob'), 'carol must not get a packet for bob');
 });
 
-test('1,000 reliable messages arrive complete and in order (two PCs -> one PC), and a 60 KB one', async () => {
+test('1,000 reliable messages arrive complete and in order (two PCs -> one PC), and one just under the 64000-byte packet cap of livekit-client', async () => {
   const r = await bob.eval<string>(`async () => {
     const lp = lkt.room.localParticipant;
     for (let i = 0; i < 1000; i++) await lp.publishData(new TextEncoder().encode('seq-' + i), { reliable: true, destinationIdentities: ['alice'] });
-    await lp.publishData(new TextEncoder().encode('B'.repeat(60000)), { reliable: true, destinationIdentities: ['alice'] });
+    await lp.publishData(new TextEncoder().encode('B'.repeat(63000)), { reliable: true, destinationIdentities: ['alice'] });
     return 'ok';
   }`, undefined, 60_000);
   assert.is(r, 'ok');
-  const d = await waitData(alice, (x) => x.some((g) => g.len === 60000), '60 KB message', 30_000);
+  const d = await waitData(alice, (x) => x.some((g) => g.len === 63000), '63 KB message', 30_000);
   const seq = d.filter((g) => g.text.startsWith('seq-')).map((g) => Number(g.text.slice(4)));
   assert.is(seq.length, 1000, `got ${seq.length}`);
   assert.ok(seq.every((v, i) => v === i), 'in order');
-  assert.ok(d.find((g) => g.len === 60000)!.text === 'B'.repeat(60000));
+  assert.ok(d.find((g) => g.len === 63000)!.text === 'B'.repeat(63000));
+});
+
+test('a 256 KiB byte stream (sendBytes: header, chunks, trailer) arrives whole and intact', async () => {
+  await alice.eval(`() => { lkt.bytes = []; lkt.room.registerByteStreamHandler('lk.bytes', async (reader, info) => {
+    const chunks = await reader.readAll(); let n = 0, sum = 0; for (const c of chunks) { for (let i = 0; i < c.length; i++) if ((n + i) % 97 === 0) sum = (sum + c[i]) % 65521; n += c.length; }
+    lkt.bytes.push({ from: info.identity, n, sum, size: info.size }); }); return 1; }`);
+  const sent = await bob.eval<{ n: number; sum: number }>(`async () => {
+    const b = new Uint8Array(262144); for (let i = 0; i < b.length; i++) b[i] = (i * 31 + 7) & 0xff;
+    let sum = 0; for (let i = 0; i < b.length; i += 97) sum = (sum + b[i]) % 65521;
+    await lkt.room.localParticipant.sendBytes(b, { topic: 'lk.bytes', destinationIdentities: ['alice'] });
+    return { n: b.length, sum };
+  }`, undefined, 30_000);
+  const end = Date.now() + 15_000;
+  let got: { from: string; n: number; sum: number }[] = [];
+  while (Date.now() < end) { got = await alice.eval('() => lkt.bytes'); if (got.length) break; await sleep(100); }
+  assert.equal(got.map((g) => [g.from, g.n, g.sum]), [['bob', sent.n, sent.sum]]);
 });
 
 test('performRpc: a round trip to a handler in another browser, both connection modes', async () => {
