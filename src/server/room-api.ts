@@ -4,9 +4,9 @@
 // room named in the request for everything else. Every request is checked in full before
 // anything changes, so a refused call leaves the rooms as they were.
 //
-// Differences from livekit-server: a valid token without the grant gets
-// `permission_denied` (403) where livekit-server answers `unauthenticated`; revoking
-// canPublish refuses later publications but does not unpublish live tracks.
+// A token without the grant gets `unauthenticated` (401), as livekit-server's
+// twirpAuthError answers; refusals that are not about the token (a participant that may
+// not subscribe) are `permission_denied` (403).
 import { type ParticipantInfo as LkParticipantInfo, type ParticipantPermission, type TrackInfo as LkTrackInfo } from '../signal/messages.js';
 import { TwirpError, type TwirpContext, type TwirpMethod } from '../signal/index.js';
 import type { Engine } from '../engine/engine.js';
@@ -33,15 +33,15 @@ const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 function grants(ctx: TwirpContext) { return ctx.token.video; }
 
 function needCreate(ctx: TwirpContext): void {
-  if (grants(ctx).roomCreate !== true) throw new TwirpError('permission_denied', 'token lacks the roomCreate grant');
+  if (grants(ctx).roomCreate !== true) throw new TwirpError('unauthenticated', 'permissions denied: token lacks the roomCreate grant');
 }
 function needList(ctx: TwirpContext): void {
-  if (grants(ctx).roomList !== true) throw new TwirpError('permission_denied', 'token lacks the roomList grant');
+  if (grants(ctx).roomList !== true) throw new TwirpError('unauthenticated', 'permissions denied: token lacks the roomList grant');
 }
 function needAdmin(ctx: TwirpContext, room: string): void {
   const g = grants(ctx);
-  if (g.roomAdmin !== true) throw new TwirpError('permission_denied', 'token lacks the roomAdmin grant');
-  if (g.room !== room) throw new TwirpError('permission_denied', `token grants roomAdmin for room ${JSON.stringify(g.room ?? '')}, not ${JSON.stringify(room)}`);
+  if (g.roomAdmin !== true) throw new TwirpError('unauthenticated', 'permissions denied: token lacks the roomAdmin grant');
+  if (g.room !== room) throw new TwirpError('unauthenticated', `permissions denied: token grants roomAdmin for room ${JSON.stringify(g.room ?? '')}, not ${JSON.stringify(room)}`);
 }
 
 function checkMetadata(m: string, what = 'metadata'): void {

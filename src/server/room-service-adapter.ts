@@ -14,6 +14,7 @@ import type { Participant } from '../engine/participant.js';
 import type { Room } from '../engine/room.js';
 import type { Track } from '../engine/track.js';
 import { RoomRecords } from './room-records.js';
+import { RoomUpdates } from './room-updates.js';
 import { SubscriptionPermissions } from './permissions.js';
 import { QualityMonitor } from './quality-monitor.js';
 import { AudioTrackFeature, type SubscriptionPermission, type SyncState, type UpdateLocalAudioTrack, type UpdateLocalVideoTrack, type UpdateParticipantMetadata } from '../signal/messages.js';
@@ -45,6 +46,12 @@ export class EngineRoomService implements RoomService {
   readonly permissions = new SubscriptionPermissions();
   /** connection_quality every 5 s, as livekit-server (quality-monitor.ts). */
   readonly quality = new QualityMonitor(() => this.#entries.values());
+
+  /** Coalesced room_update on count changes (room-updates.ts). */
+  readonly roomUpdates = new RoomUpdates((room) => {
+    const info = this.records.info(room);
+    for (const p of room.participants.values()) this.#entries.get(p.sid)?.sink.roomUpdate(info);
+  });
 
   constructor(engine: Engine) { this.engine = engine; }
 
@@ -125,7 +132,9 @@ export class EngineRoomService implements RoomService {
     if (this.#wired.has(room)) return;
     this.#wired.add(room);
     const update = (subject: Participant, includeSubject: boolean): void => this.#broadcast(room, subject, includeSubject);
+    room.on('participantJoined', () => this.roomUpdates.dirty(room));
     room.on('participantLeft', (p) => {
+      this.roomUpdates.dirty(room);
       const x = this.#entries.get(p.sid);
       if (!x) return;
       const info = participantInfo(p, x, ParticipantState.DISCONNECTED);
@@ -139,14 +148,15 @@ export class EngineRoomService implements RoomService {
       const a = [...(this.#entries.get(t.participant.sid)?.announced.values() ?? [])].find((x) => x.sid === t.sid);
       if (a?.req.muted) t.setMuted(true).catch(() => undefined); // muted before it was published
       update(t.participant, true);
+      this.roomUpdates.dirty(room);
       for (const o of room.participants.values()) {
         const x = o === t.participant ? undefined : this.#entries.get(o.sid);
         if (x?.autoSubscribe) this.#want(x, t);
       }
     });
-    room.on('trackUnpublished', (t) => update(t.participant, true));
+    room.on('trackUnpublished', (t) => { update(t.participant, true); this.roomUpdates.dirty(room); });
     room.on('trackMuted', (t) => update(t.participant, true));
-    room.on('closed', () => this.records.delete(room.name));
+    room.on('closed', () => { this.records.delete(room.name); this.roomUpdates.forget(room); });
     // SpeakerInfo.sid is the participant sid (LiveKit); every participant hears of it.
     room.on('speakersChanged', (speakers) => {
       const list = speakers.map((s) => ({ sid: s.participant, level: s.level, active: s.active }));

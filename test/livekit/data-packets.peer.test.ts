@@ -181,7 +181,16 @@ test('a participant without canPublishData is not routed, others still are', asy
   assert.not.ok((await data(alice)).some((g) => g.text.startsWith('from-dave')), JSON.stringify(d.slice(-3)));
   // dave still receives (subscribing needs no grant to publish data)
   await waitData(dave, (x) => x.some((g) => g.text === 'marker-2'), 'dave gets data');
+  // room_update carries the participant count (at most every 5 s, as livekit-server): livekit-client's room.numParticipants follows.
+  const count = async (n: number) => {
+    const end = Date.now() + 9000;
+    let v = 0;
+    while (Date.now() < end && (v = await alice.eval<number>('() => lkt.room.numParticipants')) !== n) await sleep(200);
+    return v;
+  };
+  assert.is(await count(4), 4, 'numParticipants after dave joined');
   await dave.disconnect();
+  assert.is(await count(3), 3, 'numParticipants after dave left');
 });
 
 test.run();
