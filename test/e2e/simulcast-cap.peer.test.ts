@@ -159,6 +159,7 @@ test('a 300 kbit/s cap moves one subscriber to the low layer and back; the other
   const switchDown = aEvents.find((e) => e.change === 'switched' && e.spatial === 0 && e.atMs >= capAt - 50);
   const targetDown = aEvents.find((e) => e.change === 'target' && e.spatial < 2 && e.atMs >= capAt - 50);
   console.log('capped A', capped.map((x) => `${x.t - capAt}:${x.layer}/${x.target} ${x.frameWidth} ${x.framesDecoded}`).join(' | '));
+  console.log('after cap', await dbg(), JSON.stringify({ cc: (await subA.stats()).cc?.subscriber, proxy: proxy!.stats().toClient }));
   console.log('A events', aEvents.map((e) => `${e.change}:${e.spatial}@${e.atMs - capAt}(${e.estimate} ${Math.round(e.estimateBps / 1000)}k)`).join(' '));
   assert.ok(lowAt > 0 && switchDown && targetDown, `A never reached the low layer: ${JSON.stringify(capped.slice(-3))} events ${JSON.stringify(aEvents.slice(-5))}`);
   assert.ok(lowWidthAt > 0, 'Chromium decodes the 240-wide layer');
