@@ -17,6 +17,7 @@ const needed = {
   sox: 'sox',
   unshare: 'util-linux',
   ip: 'iproute2',
+  turnutils_uclient: 'coturn',
 };
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
