@@ -27,6 +27,8 @@ export interface HostSettings {
   certificate: DtlsCertificate;
   host: string;
   port: number;
+  /** ICE-TCP port (0 = any, false = off). */
+  tcpPort?: number | false;
   announcedAddress?: string;
   capabilities?: Capabilities;
 }
@@ -39,7 +41,7 @@ export class LocalChannel implements HostChannel {
   get alive(): boolean { return !this.host.closed; }
 
   static async start(s: HostSettings, onEvent: (ev: EngineEvent) => void): Promise<LocalChannel> {
-    const opts = { certificate: s.certificate, host: s.host, port: s.port, ...(s.announcedAddress ? { announcedAddress: s.announcedAddress } : {}), ...(s.capabilities ? { capabilities: s.capabilities } : {}) };
+    const opts = { certificate: s.certificate, host: s.host, port: s.port, ...(s.tcpPort !== undefined ? { tcpPort: s.tcpPort } : {}), ...(s.announcedAddress ? { announcedAddress: s.announcedAddress } : {}), ...(s.capabilities ? { capabilities: s.capabilities } : {}) };
     const ch = new LocalChannel(new MediaHost(opts, onEvent));
     ch.port = await ch.host.start();
     return ch;
@@ -107,7 +109,7 @@ export class WorkerChannel implements HostChannel {
   static start(s: HostSettings, onEvent: (ev: EngineEvent) => void): Promise<WorkerChannel> {
     const workerData = {
       der: s.certificate.der, keyPem: s.certificate.privateKey.export({ type: 'pkcs8', format: 'pem' }), fingerprint: s.certificate.fingerprint,
-      host: s.host, port: s.port, announcedAddress: s.announcedAddress, capabilities: s.capabilities,
+      host: s.host, port: s.port, tcpPort: s.tcpPort, announcedAddress: s.announcedAddress, capabilities: s.capabilities,
     };
     return new Promise((resolve, reject) => {
       const worker = newWorker(workerData);

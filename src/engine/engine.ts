@@ -22,6 +22,11 @@ export interface EngineOptions {
   host?: string;
   /** First UDP port (worker i binds port + i). Default 0: any free port per host. */
   port?: number;
+  /**
+   * First ICE-TCP port (RFC 6544 passive candidates; worker i listens on tcpPort + i).
+   * Default 0: any free port per host. false: UDP only.
+   */
+  tcpPort?: number | false;
   /** Address announced in SDP candidates. Default: `host`. */
   announcedAddress?: string;
   /** DTLS certificate. Default: a fresh ECDSA P-256 one. */
@@ -64,12 +69,13 @@ export class Engine extends Emitter<EngineEvents> {
     if (!Number.isInteger(n) || n < 0 || n > 256) throw new EngineError('invalid-state', `workers must be an integer 0..256, got ${n}`);
     const base: Omit<HostSettings, 'port'> = { certificate, host: opts.host ?? '127.0.0.1', ...(opts.announcedAddress ? { announcedAddress: opts.announcedAddress } : {}), ...(opts.capabilities ? { capabilities: opts.capabilities } : {}) };
     const port = (i: number): number => (opts.port ? opts.port + i : 0);
+    const tcpPort = (i: number): number | false => (opts.tcpPort === false ? false : opts.tcpPort ? opts.tcpPort + i : 0);
     const hosts: HostChannel[] = [];
     let engine: Engine | undefined;
     const onEvent = (ev: EngineEvent): void => { if (engine) engine.#onEvent(ev); };
     try {
-      if (n === 0) hosts.push(await LocalChannel.start({ ...base, port: port(0) }, onEvent));
-      else for (const h of await Promise.all(Array.from({ length: n }, (_, i) => WorkerChannel.start({ ...base, port: port(i) }, onEvent)))) hosts.push(h);
+      if (n === 0) hosts.push(await LocalChannel.start({ ...base, port: port(0), tcpPort: tcpPort(0) }, onEvent));
+      else for (const h of await Promise.all(Array.from({ length: n }, (_, i) => WorkerChannel.start({ ...base, port: port(i), tcpPort: tcpPort(i) }, onEvent)))) hosts.push(h);
     } catch (e) {
       await Promise.all(hosts.map((h) => h.close()));
       throw e;

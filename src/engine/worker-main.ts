@@ -11,12 +11,13 @@ const port = parentPort;
 if (!port) throw new Error('worker-main.ts must run in a worker thread');
 const d = workerData as {
   der: Uint8Array; keyPem: string; fingerprint: { algorithm: string; value: string };
-  host: string; port: number; announcedAddress?: string; capabilities?: import('../sdp/index.js').Capabilities;
+  host: string; port: number; tcpPort?: number | false; announcedAddress?: string; capabilities?: import('../sdp/index.js').Capabilities;
 };
 const post = (m: FromHost): void => port.postMessage(m);
 const host = new MediaHost({
   certificate: { der: Buffer.from(d.der), privateKey: createPrivateKey(d.keyPem), fingerprint: d.fingerprint },
   host: d.host, port: d.port,
+  ...(d.tcpPort !== undefined ? { tcpPort: d.tcpPort } : {}),
   ...(d.announcedAddress ? { announcedAddress: d.announcedAddress } : {}),
   ...(d.capabilities ? { capabilities: d.capabilities } : {}),
 }, (event) => post({ kind: 'event', event }));

@@ -9,13 +9,18 @@ import { PacketKind, classify } from './demux.js';
 import { TupleTable } from './tuple-table.js';
 import { SendQueue, type SendQueueOptions } from './send-queue.js';
 import { NetError } from './errors.js';
+import type { SendPath } from './send-path.js';
 
-/** What a peer on the socket implements. Buffers are only valid during the call. */
+/**
+ * What a peer on the socket implements. Buffers are only valid during the call. `path`
+ * is set when the packet came over an ICE-TCP connection (tcp-mux.ts): answers to it go
+ * back that way; undefined means this UDP socket.
+ */
 export interface MuxPeer {
-  onStun(buf: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number): void;
-  onDtls(buf: Buffer, len: number, address: string, port: number, nowMs: number): void;
-  onRtp(buf: Buffer, len: number, address: string, port: number, nowMs: number): void;
-  onRtcp(buf: Buffer, len: number, address: string, port: number, nowMs: number): void;
+  onStun(buf: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number, path?: SendPath): void;
+  onDtls(buf: Buffer, len: number, address: string, port: number, nowMs: number, path?: SendPath): void;
+  onRtp(buf: Buffer, len: number, address: string, port: number, nowMs: number, path?: SendPath): void;
+  onRtcp(buf: Buffer, len: number, address: string, port: number, nowMs: number, path?: SendPath): void;
 }
 
 /**

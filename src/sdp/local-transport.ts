@@ -44,8 +44,10 @@ export function hostCandidates(list: LocalCandidate[]): Candidate[] {
     const tcp = c.protocol === 'tcp';
     const cand: Candidate = {
       foundation: String(i + 1), component: 1, transport: tcp ? 'tcp' : 'udp',
-      // UDP above TCP; earlier sockets above later ones.
-      priority: candidatePriority(126, (tcp ? 0x7fff : 0xffff) - i, 1),
+      // UDP above TCP; earlier sockets above later ones. TCP: libwebrtc's host-TCP type
+      // preference (90) and RFC 6544 §4.2 local preference 2^13*direction-pref
+      // (passive = 4) + other-pref.
+      priority: tcp ? candidatePriority(90, (4 << 13) + 0x1fff - i, 1) : candidatePriority(126, 0xffff - i, 1),
       address: c.address, port: c.port, type: 'host', extensions: [],
     };
     if (tcp) cand.tcpType = 'passive';

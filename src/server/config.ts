@@ -8,6 +8,7 @@
 // |--------------------|----------------------------|-------------|------------------|
 // | --workers N        | SWITCHBOARD_WORKERS        | workers     | number of cores  |
 // | --udp-port N       | SWITCHBOARD_UDP_PORT       | udpPort     | 7882 (worker i: +i; 0 = any) |
+// | --tcp-port N       | SWITCHBOARD_TCP_PORT       | tcpPort     | udp port - 1 (7881, LiveKit's; worker i: +i; 0 = any; -1 = off) |
 // | --udp-host H       | SWITCHBOARD_UDP_HOST       | udpHost     | 127.0.0.1        |
 // | --announced-ip IP  | SWITCHBOARD_ANNOUNCED_IP   | announcedIp | the UDP host     |
 // | --webhook-url U[,U2] | SWITCHBOARD_WEBHOOK_URLS | webhookUrls (string or array) | none |
@@ -26,6 +27,8 @@ export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url
 export interface EngineSettings {
   workers: number;
   udpPort: number;
+  /** ICE-TCP (RFC 6544 passive) first port; unset = udpPort - 1 (0 when udpPort is 0); negative = off. */
+  tcpPort?: number;
   udpHost: string;
   announcedIp?: string;
   /** LiveKit webhooks: comma-separated URLs each event is POSTed to (src/server/webhooks). */
@@ -42,6 +45,7 @@ export interface EngineSettings {
 const ENGINE_FLAGS: Record<string, { key: keyof EngineSettings; env: string; kind: 'int' | 'string' }> = {
   '--workers': { key: 'workers', env: 'SWITCHBOARD_WORKERS', kind: 'int' },
   '--udp-port': { key: 'udpPort', env: 'SWITCHBOARD_UDP_PORT', kind: 'int' },
+  '--tcp-port': { key: 'tcpPort', env: 'SWITCHBOARD_TCP_PORT', kind: 'int' },
   '--udp-host': { key: 'udpHost', env: 'SWITCHBOARD_UDP_HOST', kind: 'string' },
   '--announced-ip': { key: 'announcedIp', env: 'SWITCHBOARD_ANNOUNCED_IP', kind: 'string' },
   '--webhook-url': { key: 'webhookUrls', env: 'SWITCHBOARD_WEBHOOK_URLS', kind: 'string' },
@@ -72,6 +76,7 @@ Signaling (src/signal/config.ts):
 Media engine:
   --workers N              media worker threads (0 = in the main thread) [cores] SWITCHBOARD_WORKERS
   --udp-port N             first UDP port, worker i uses N+i (0 = any)   [7882]  SWITCHBOARD_UDP_PORT
+  --tcp-port N             first ICE-TCP port, worker i uses N+i (0 = any, -1 = off)  [udp port - 1]  SWITCHBOARD_TCP_PORT
   --udp-host H             address the UDP sockets bind                  [127.0.0.1] SWITCHBOARD_UDP_HOST
   --announced-ip IP        address put in ICE candidates                 [udp host]  SWITCHBOARD_ANNOUNCED_IP
 Webhooks (LiveKit's events, signed as livekit-server signs them):

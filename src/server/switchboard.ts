@@ -42,6 +42,7 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   const log = (l: string): void => logger.line(l);
   const engine = await Engine.create({
     workers: engineSettings.workers, host: engineSettings.udpHost, port: engineSettings.udpPort,
+    tcpPort: iceTcpPort(engineSettings),
     ...(engineSettings.announcedIp ? { announcedAddress: engineSettings.announcedIp } : {}),
   });
   log(`engine: ${engine.workerCount || 'no'} worker thread${engine.workerCount === 1 ? '' : 's'}, UDP ${engineSettings.udpHost}:${engine.ports.join(',')}` +
@@ -120,4 +121,10 @@ function startWebhooks(signal: SignalServerOptions, settings: EngineSettings, lo
   if (apiSecret === undefined) throw new Error(`webhook API key ${apiKey} is not configured`);
   log(`webhooks: ${urls.join(', ')} (signed with API key ${apiKey})`);
   return new WebhookNotifier({ urls, apiKey, apiSecret, log: (l) => logger.warn(l) });
+}
+
+/** ICE-TCP's first port: the flag, else the UDP port's neighbour below (7882 -> 7881, as LiveKit). */
+function iceTcpPort(e: { udpPort: number; tcpPort?: number }): number | false {
+  if (e.tcpPort !== undefined) return e.tcpPort < 0 ? false : e.tcpPort;
+  return e.udpPort > 1 ? e.udpPort - 1 : 0;
 }

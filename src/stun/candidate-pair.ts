@@ -1,4 +1,5 @@
-// One validated 5-tuple (our socket <-> remote address:port) as ICE sees it.
+// One validated 5-tuple (our socket <-> remote address:port) as ICE sees it. `protocol`
+// keeps a UDP pair and an ICE-TCP connection from the same address:port apart.
 
 export class CandidatePair {
   /** Remote PRIORITY from the latest check (the peer-reflexive priority it would use). */
@@ -13,11 +14,13 @@ export class CandidatePair {
     readonly address: string,
     readonly port: number,
     readonly family: 4 | 6,
+    readonly protocol: 'udp' | 'tcp' = 'udp',
   ) {}
-  matches(address: string, port: number): boolean {
-    return this.port === port && this.address === address;
+  matches(address: string, port: number, protocol: 'udp' | 'tcp' = 'udp'): boolean {
+    return this.port === port && this.address === address && this.protocol === protocol;
   }
   toString(): string {
-    return this.family === 6 ? `[${this.address}]:${this.port}` : `${this.address}:${this.port}`;
+    const a = this.family === 6 ? `[${this.address}]:${this.port}` : `${this.address}:${this.port}`;
+    return this.protocol === 'tcp' ? `tcp:${a}` : a;
   }
 }

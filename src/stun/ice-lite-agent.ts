@@ -95,9 +95,9 @@ export class IceLiteAgent {
   /**
    * Handles one STUN datagram from address:port. Writes a response (success or error)
    * into `out` and sets `responseLength` (0 = nothing to send). Never throws.
-   * `out` may not alias `buf`.
+   * `out` may not alias `buf`. `protocol` 'tcp' for a check on an ICE-TCP connection.
    */
-  handleRequest(buf: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number, out: Buffer): IceStatus {
+  handleRequest(buf: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number, out: Buffer, protocol: 'udp' | 'tcp' = 'udp'): IceStatus {
     this.responseLength = 0;
     const st = this.stats;
     const c = this.#check;
@@ -135,7 +135,7 @@ export class IceLiteAgent {
     const priority = view.priorityValue;
     this.responseLength = c.writeSuccess(out, addrScratch, fam, port);
     st.success++;
-    const pair = this.#pairFor(address, port, family, nowMs);
+    const pair = this.#pairFor(address, port, family, nowMs, protocol);
     pair.lastValidMs = nowMs;
     if (priority >= 0) pair.priority = priority;
     if (useCandidate) {
@@ -176,13 +176,13 @@ export class IceLiteAgent {
   }
 
   /** The pair for a remote address, if that tuple has passed a check. */
-  findPair(address: string, port: number): CandidatePair | null {
-    for (let i = this.pairs.length - 1; i >= 0; i--) if (this.pairs[i].matches(address, port)) return this.pairs[i];
+  findPair(address: string, port: number, protocol: 'udp' | 'tcp' = 'udp'): CandidatePair | null {
+    for (let i = this.pairs.length - 1; i >= 0; i--) if (this.pairs[i].matches(address, port, protocol)) return this.pairs[i];
     return null;
   }
 
-  #pairFor(address: string, port: number, family: 4 | 6, nowMs: number): CandidatePair {
-    const found = this.findPair(address, port);
+  #pairFor(address: string, port: number, family: 4 | 6, nowMs: number, protocol: 'udp' | 'tcp'): CandidatePair {
+    const found = this.findPair(address, port, protocol);
     if (found) return found;
     if (this.pairs.length >= this.#maxPairs) {
       let victim = -1;
@@ -192,7 +192,7 @@ export class IceLiteAgent {
       }
       if (victim >= 0) this.pairs.splice(victim, 1);
     }
-    const pair = new CandidatePair(address, port, family);
+    const pair = new CandidatePair(address, port, family, protocol);
     pair.validSinceMs = nowMs;
     this.pairs.push(pair);
     return pair;

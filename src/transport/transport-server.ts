@@ -1,8 +1,9 @@
 // All WebRTC transports of one worker socket. A datagram from an unknown address is
 // claimed only by a STUN binding request whose USERNAME names one of our transports'
 // ufrags and whose MESSAGE-INTEGRITY verifies with that transport's password; one timer
-// drives every transport's DTLS retransmissions and ICE consent.
-import { UdpMux, type UdpMuxOptions } from '../net/index.js';
+// drives every transport's DTLS retransmissions and ICE consent. The ICE-TCP listener
+// (when enabled) uses the same claim before it attaches a connection to a transport.
+import { TcpMux, UdpMux, type ClaimHandler, type TcpMuxOptions, type UdpMuxOptions } from '../net/index.js';
 import { readLocalUfrag } from '../stun/index.js';
 import type { DtlsCertificate } from '../dtls/index.js';
 import { WebRtcTransport, type WebRtcTransportOptions } from './webrtc-transport.js';
@@ -11,10 +12,17 @@ export interface TransportServerOptions extends UdpMuxOptions {
   certificate: DtlsCertificate;
   /** Timer period for DTLS retransmission and consent checks, ms. Default 50. */
   tickMs?: number;
+  /**
+   * ICE-TCP listener (RFC 6544 passive). Default: none. `host` defaults to the UDP host,
+   * `port` to 0 (any free port).
+   */
+  tcp?: TcpMuxOptions | false;
 }
 
 export class TransportServer {
   readonly mux: UdpMux;
+  /** The ICE-TCP listener, when configured. */
+  readonly tcp: TcpMux | undefined;
   readonly certificate: DtlsCertificate;
   readonly #byUfrag = new Map<string, WebRtcTransport>();
   readonly #timer: NodeJS.Timeout;
@@ -23,18 +31,31 @@ export class TransportServer {
   constructor(opts: TransportServerOptions) {
     this.mux = new UdpMux(opts);
     this.certificate = opts.certificate;
-    this.mux.setClaimHandler((buf, len) => {
+    const claim: ClaimHandler = (buf, len) => {
       const ufrag = readLocalUfrag(buf, len);
       if (ufrag === undefined) return undefined;
       const t = this.#byUfrag.get(ufrag);
       return t !== undefined && t.authenticates(buf, len) ? t : undefined;
-    });
+    };
+    this.mux.setClaimHandler(claim);
+    this.tcp = opts.tcp ? new TcpMux({ host: opts.host, ...opts.tcp }) : undefined;
+    this.tcp?.setClaimHandler(claim);
     this.#timer = setInterval(() => this.tick(performance.now()), opts.tickMs ?? 50);
     this.#timer.unref();
   }
 
-  listen(): Promise<number> {
-    return this.mux.listen();
+  /** Binds the UDP socket (and the TCP listener); resolves with the UDP port. */
+  async listen(): Promise<number> {
+    const port = await this.mux.listen();
+    if (this.tcp) {
+      try { await this.tcp.listen(); } catch (e) { this.mux.close(); throw e; }
+    }
+    return port;
+  }
+
+  /** The ICE-TCP port, or 0 without a listener. */
+  get tcpPort(): number {
+    return this.tcp?.port ?? 0;
   }
 
   get port(): number {
@@ -47,7 +68,10 @@ export class TransportServer {
       ...opts,
       mux: this.mux,
       certificate: this.certificate,
-      release: (x) => { if (this.#byUfrag.get(x.iceUfrag) === x) this.#byUfrag.delete(x.iceUfrag); },
+      release: (x) => {
+        if (this.#byUfrag.get(x.iceUfrag) === x) this.#byUfrag.delete(x.iceUfrag);
+        this.tcp?.removePeer(x);
+      },
     });
     this.#byUfrag.set(t.iceUfrag, t);
     return t;
@@ -67,5 +91,6 @@ export class TransportServer {
     clearInterval(this.#timer);
     for (const t of [...this.#byUfrag.values()]) t.close();
     this.mux.close();
+    this.tcp?.close();
   }
 }

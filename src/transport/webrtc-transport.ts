@@ -3,9 +3,11 @@
 //   STUN -> IceLiteAgent (answers checks, tracks the nominated pair and consent)
 //   DTLS -> DtlsEndpoint (handshake; on connect, SRTP keys for both directions)
 //   SRTP -> SrtpContext.unprotect in place -> onRtp / onRtcp
-// and sends RTP/RTCP by protecting straight into a send-queue slot.
+// and sends RTP/RTCP by protecting straight into a send-queue slot. The send path
+// belongs to the selected pair: the worker's UDP send queue, or the ICE-TCP connection
+// the pair's checks arrived on (whichever ICE nominated last).
 import { randomBytes } from 'node:crypto';
-import type { MuxPeer, UdpMux } from '../net/index.js';
+import type { MuxPeer, SendPath, UdpMux } from '../net/index.js';
 import { IceAgent, IceLiteAgent, type CandidatePair } from '../stun/index.js';
 import { DtlsEndpoint, type DtlsCertificate, type DtlsConnectedInfo, type DtlsError, type Fingerprint } from '../dtls/index.js';
 import { SrtpContext, SRTP_MAX_TRAILER } from '../srtp/index.js';
@@ -103,12 +105,18 @@ export class WebRtcTransport implements MuxPeer {
   readonly #dtlsRole: 'server' | 'client';
   readonly #stunOut = Buffer.allocUnsafe(1500);
   #remote: CandidatePair | null = null;
+  /** Where packets for #remote leave (UDP queue or an ICE-TCP link). */
+  #remotePath: SendPath;
+  /** The path the packet being handled came in on (set around ICE callbacks). */
+  #inPath: SendPath;
   #srtpIn: SrtpContext | undefined;
   #srtpOut: SrtpContext | undefined;
   #closed = false;
 
   constructor(opts: WebRtcTransportOptions) {
     this.#mux = opts.mux;
+    this.#remotePath = opts.mux.sendQueue;
+    this.#inPath = opts.mux.sendQueue;
     this.#release = opts.release;
     this.#dtlsRole = opts.dtlsRole ?? 'server';
     this.iceUfrag = opts.iceUfrag ?? randomIceString(8);
@@ -190,27 +198,36 @@ export class WebRtcTransport implements MuxPeer {
     return this.#remote?.port;
   }
 
+  /** 'udp' or 'tcp' (ICE-TCP) for the selected pair. */
+  get selectedProtocol(): 'udp' | 'tcp' | undefined {
+    return this.#remote?.protocol;
+  }
+
   // ---- MuxPeer: datagrams from the socket ----
 
-  onStun(buf: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number): void {
+  onStun(buf: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number, path?: SendPath): void {
     if (this.#closed) return;
     if (this.iceAgent !== undefined) {
       this.iceAgent.handleDatagram(buf, len, address, port, family, nowMs);
       return;
     }
     const ice = this.ice;
-    ice.handleRequest(buf, len, address, port, family, nowMs, this.#stunOut);
-    if (ice.responseLength > 0) this.#mux.send(this.#stunOut, 0, ice.responseLength, port, address);
+    const out = path ?? this.#mux.sendQueue;
+    // A nomination inside handleRequest selects the pair this check came in on.
+    this.#inPath = out;
+    ice.handleRequest(buf, len, address, port, family, nowMs, this.#stunOut, path === undefined ? 'udp' : 'tcp');
+    if (ice.responseLength > 0) out.enqueue(this.#stunOut, 0, ice.responseLength, port, address);
   }
 
-  onDtls(buf: Buffer, len: number, address: string, port: number, nowMs: number): void {
+  onDtls(buf: Buffer, len: number, address: string, port: number, nowMs: number, path?: SendPath): void {
     if (this.#closed) return;
     // DTLS before nomination is allowed from a validated pair (the client may start the
     // handshake as soon as its check succeeded).
     if (this.#remote === null) {
-      const pair = this.ice.findPair(address, port);
+      const pair = this.ice.findPair(address, port, path === undefined ? 'udp' : 'tcp');
       if (pair === null) return;
       this.#remote = pair;
+      this.#remotePath = path ?? this.#mux.sendQueue;
     }
     this.dtls.handleDatagram(buf, len, nowMs);
   }
@@ -261,7 +278,7 @@ export class WebRtcTransport implements MuxPeer {
   #sendProtected(buf: Buffer, off: number, len: number, rtcp: boolean): boolean {
     const tx = this.#srtpOut;
     const remote = this.#remote;
-    const q = this.#mux.sendQueue;
+    const q = this.#remotePath;
     if (tx === undefined || remote === null || len + SRTP_MAX_TRAILER > q.slotSize) {
       this.stats.sendDropped++;
       return false;
@@ -289,7 +306,7 @@ export class WebRtcTransport implements MuxPeer {
 
   #sendRaw(buf: Buffer, len: number): void {
     const r = this.#remote;
-    if (r !== null) this.#mux.send(buf, 0, len, r.port, r.address);
+    if (r !== null) this.#remotePath.enqueue(buf, 0, len, r.port, r.address);
   }
 
   /** Drives DTLS retransmission and ICE consent; call every few tens of ms. */
@@ -303,6 +320,7 @@ export class WebRtcTransport implements MuxPeer {
   #onSelectedPair(pair: CandidatePair): void {
     const first = this.#remote === null;
     this.#remote = pair;
+    this.#remotePath = this.iceAgent === undefined ? this.#inPath : this.#mux.sendQueue;
     if (this.state === 'new') this.#setState('checking');
     // As DTLS client we speak first, once ICE has a pair.
     if (first && this.#dtlsRole === 'client') this.dtls.start(pair.lastValidMs);

@@ -26,6 +26,11 @@ export interface MediaHostOptions {
   host?: string;
   /** UDP port. Default 0 (any). */
   port?: number;
+  /**
+   * ICE-TCP listener port (RFC 6544 passive candidate on `host`). Default 0 (any free
+   * port); false = no ICE-TCP.
+   */
+  tcpPort?: number | false;
   /** Address written into SDP candidates. Default: `host`. */
   announcedAddress?: string;
   /** Default: src/sdp's defaultCapabilities with NACK for Opus (see capabilities.ts). */
@@ -56,7 +61,10 @@ export class MediaHost {
   constructor(opts: MediaHostOptions, emit: (ev: EngineEvent) => void) {
     this.#opts = opts;
     this.#emit = emit;
-    this.server = new TransportServer({ certificate: opts.certificate, host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+    this.server = new TransportServer({
+      certificate: opts.certificate, host: opts.host ?? '127.0.0.1', port: opts.port ?? 0,
+      ...(opts.tcpPort === false ? {} : { tcp: { port: opts.tcpPort ?? 0 } }),
+    });
   }
 
   /** Binds the socket; resolves to the UDP port. */
@@ -66,7 +74,11 @@ export class MediaHost {
     this.#ctx = {
       server: this.server,
       fingerprints: [{ ...o.certificate.fingerprint }],
-      candidates: [{ address: o.announcedAddress ?? o.host ?? '127.0.0.1', port }],
+      candidates: [
+        { address: o.announcedAddress ?? o.host ?? '127.0.0.1', port },
+        // RFC 6544 passive TCP host candidate, priority below UDP (src/sdp/local-transport.ts).
+        ...(this.server.tcp ? [{ address: o.announcedAddress ?? o.host ?? '127.0.0.1', port: this.server.tcpPort, protocol: 'tcp' as const }] : []),
+      ],
       capabilities: o.capabilities ?? engineCapabilities,
       pacer: o.pacer ?? envPacer(),
       publisherTwcc: o.publisherTwcc ?? process.env.SWITCHBOARD_PUBLISHER_TWCC !== 'off',
