@@ -8,7 +8,7 @@
 // |--------------------|----------------------------|-------------|------------------|
 // | --workers N        | SWITCHBOARD_WORKERS        | workers     | number of cores  |
 // | --udp-port N       | SWITCHBOARD_UDP_PORT       | udpPort     | 7882 (worker i: +i; 0 = any) |
-// | --tcp-port N       | SWITCHBOARD_TCP_PORT       | tcpPort     | udp port - 1 (7881, LiveKit's; worker i: +i; 0 = any; -1 = off) |
+// | --tcp-port N       | SWITCHBOARD_TCP_PORT       | tcpPort     | udp port - 1 (7881 as LiveKit; worker i: +i; 0 = any) |
 // | --udp-host H       | SWITCHBOARD_UDP_HOST       | udpHost     | 127.0.0.1        |
 // | --announced-ip IP  | SWITCHBOARD_ANNOUNCED_IP   | announcedIp | the UDP host     |
 // | --webhook-url U[,U2] | SWITCHBOARD_WEBHOOK_URLS | webhookUrls (string or array) | none |
@@ -76,7 +76,7 @@ Signaling (src/signal/config.ts):
 Media engine:
   --workers N              media worker threads (0 = in the main thread) [cores] SWITCHBOARD_WORKERS
   --udp-port N             first UDP port, worker i uses N+i (0 = any)   [7882]  SWITCHBOARD_UDP_PORT
-  --tcp-port N             first ICE-TCP port, worker i uses N+i (0 = any, -1 = off)  [udp port - 1]  SWITCHBOARD_TCP_PORT
+  --tcp-port N             first ICE-TCP port, worker i uses N+i (0 = any)  [udp port - 1]  SWITCHBOARD_TCP_PORT
   --udp-host H             address the UDP sockets bind                  [127.0.0.1] SWITCHBOARD_UDP_HOST
   --announced-ip IP        address put in ICE candidates                 [udp host]  SWITCHBOARD_ANNOUNCED_IP
 Webhooks (LiveKit's events, signed as livekit-server signs them):

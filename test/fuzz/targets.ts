@@ -22,6 +22,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./sctp.fuzz.js'),
     import('./twirp.fuzz.js'),
     import('./data.fuzz.js'),
+    import('./ice-tcp.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);
   return mods.flatMap((m) => m.targets);
 }

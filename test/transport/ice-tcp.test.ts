@@ -1,0 +1,63 @@
+// ICE-TCP through TransportServer: a connection binds to a WebRtcTransport only with a
+// check that authenticates for its ufrag; the nominated TCP pair becomes the send path;
+// a later UDP nomination switches back; closing the transport closes the connection.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { connect, type Socket } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { TransportServer } from '../../src/transport/index.js';
+import { generateCertificate } from '../../src/dtls/index.js';
+import { Rfc4571Framer, writeFrameHeader } from '../../src/net/index.js';
+import { ParseStatus, StunMessageView } from '../../src/stun/index.js';
+import { CLIENT, SERVER, chromiumLikeRequest } from '../stun/chromium-like.js';
+
+const frame = (p: Buffer): Buffer => { const h = Buffer.alloc(2); writeFrameHeader(h, 0, p.length); return Buffer.concat([h, p]); };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(f: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!f()) { if (Date.now() > end) throw new Error('timed out'); await sleep(5); }
+}
+function tcpClient(port: number): Promise<{ s: Socket; frames: Buffer[]; closed: () => boolean }> {
+  return new Promise((resolve, reject) => {
+    const frames: Buffer[] = [];
+    let closed = false;
+    const f = new Rfc4571Framer((b, l) => frames.push(Buffer.from(b.subarray(0, l))));
+    const s = connect({ host: '127.0.0.1', port }, () => resolve({ s, frames, closed: () => closed }));
+    s.on('data', (d) => f.push(d));
+    s.on('close', () => { closed = true; });
+    s.on('error', reject);
+  });
+}
+
+test('TCP check with valid MESSAGE-INTEGRITY binds, answers on the connection, nominates a tcp pair; UDP nomination switches back', async () => {
+  const server = new TransportServer({ certificate: generateCertificate(), tcp: {} });
+  await server.listen();
+  const udp = createSocket('udp4');
+  try {
+    const t = server.createTransport({ iceUfrag: SERVER.ufrag, icePwd: SERVER.pwd, remoteIceUfrag: CLIENT.ufrag, remoteIcePwd: CLIENT.pwd });
+    assert.ok(server.tcpPort > 0);
+    const c = await tcpClient(server.tcpPort);
+    // Wrong password: not attached, no answer.
+    const bad = Buffer.from(chromiumLikeRequest());
+    bad[bad.length - 30] ^= 1; // inside MESSAGE-INTEGRITY
+    c.s.write(frame(bad));
+    await until(() => server.tcp!.stats.authFailures === 1);
+    assert.is(t.selectedProtocol, undefined);
+    c.s.write(frame(chromiumLikeRequest()));
+    await until(() => c.frames.length === 1);
+    const v = new StunMessageView();
+    assert.is(v.reset(c.frames[0], 0, c.frames[0].length), ParseStatus.Ok);
+    assert.is(v.type, 0x0101, 'binding success response over TCP');
+    assert.is(t.selectedProtocol, 'tcp');
+    assert.is(server.tcp!.stats.authenticated, 1);
+
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+    udp.send(chromiumLikeRequest(Buffer.from('0102030405060708090a0b0c', 'hex')), server.port, '127.0.0.1');
+    await until(() => t.selectedProtocol === 'udp');
+    t.close();
+    await until(() => c.closed());
+    assert.is(server.tcp!.links.size, 0);
+  } finally { udp.close(); server.close(); }
+});
+
+test.run();
