@@ -226,7 +226,8 @@ test('opus fmtp comes from our configuration (stereo, usedtx)', () => {
 test('a TCP socket becomes a passive TCP host candidate below the UDP ones', () => {
   const a = sectionLines(answerOffer(sample('chrome-audio.sdp'), params({ candidates: [{ address: '127.0.0.1', port: 40001 }, { address: '::1', port: 40003, protocol: 'tcp' }] })).sdp, 0);
   has(a, 'a=candidate:1 1 udp 2130706431 127.0.0.1 40001 typ host');
-  has(a, 'a=candidate:2 1 tcp 2122317567 ::1 40003 typ host tcptype passive');
+  // RFC 6544 §4.2: type-pref 90 (libwebrtc host TCP), local-pref 2^13*4 (passive) + 8191 - index.
+  has(a, 'a=candidate:2 1 tcp 1520434943 ::1 40003 typ host tcptype passive');
 });
 
 test('Firefox audio: opus 109 answered with our fmtp; extensions the offerer only receives are dropped', () => {
