@@ -69,7 +69,7 @@ test('allocation: a low estimate targets the low layer, a high one the high laye
   const dt = new DownTrack({ receiver: sim, transport: out, ssrc: 9, payloadType: 96, extMap: new Uint8Array(256), cname: 'c' });
   dt.start(0);
   const events: SubscriberAllocationEvent[] = [];
-  const a = new SubscriberAllocation({ subscriberId: 'PA_1', onEvent: (e) => events.push(e), allocator: { upgradeHoldMs: 1000 } });
+  const a = new SubscriberAllocation({ subscriberId: 'PA_1', onEvent: (e) => events.push(e), allocator: { upgradeHoldMs: 1000, allowPause: true } });
   a.addVideo('TR_v', sim, dt);
   a.setExternalEstimate(100_000);
   assert.is(a.estimateKind, 'external');

@@ -1,7 +1,10 @@
 // The "cooperative" distribution of one subscriber's video budget (after audio), as
 // LiveKit's StreamAllocator does it when the channel is constrained:
-//   1. in priority order, give every track its lowest available layer while it fits
-//      (a track whose minimum does not fit is paused; cheaper tracks after it may fit);
+//   1. in priority order, give every track its lowest available layer while it fits; a
+//      track whose minimum does not fit gets it anyway unless pausing is allowed (LiveKit's
+//      congestion_control.allow_pause, false by default: a subscriber keeps its low layer
+//      through a dip of the estimate instead of freezing) — with pausing allowed it is
+//      paused and cheaper tracks after it may still fit;
 //   2. then climb the layers together: for each layer (s0t0, s0t1, ..., s2t2) in turn, in
 //      priority order, raise every track that is below it, allows it and can afford it.
 // So everyone gets video before anyone gets HD, and priority decides who goes first.
@@ -19,7 +22,7 @@ export interface CooperativeTrack {
  * Distribute `budgetBps` over `tracks` (already sorted by priority, highest first). Writes
  * the chosen layer index (or NO_LAYER) per track into `out` and returns the bps used.
  */
-export function distributeCooperative(tracks: readonly CooperativeTrack[], budgetBps: number, out: Int32Array): number {
+export function distributeCooperative(tracks: readonly CooperativeTrack[], budgetBps: number, out: Int32Array, allowPause = false): number {
   let left = budgetBps;
   const n = tracks.length;
   for (let i = 0; i < n; i++) {
@@ -28,7 +31,7 @@ export function distributeCooperative(tracks: readonly CooperativeTrack[], budge
     const lo = lowestLayer(t);
     if (lo < 0) continue;
     const cost = t.bitrates[lo];
-    if (cost <= left) { out[i] = lo; left -= cost; }
+    if (cost <= left) { out[i] = lo; left -= cost; } else if (!allowPause) { out[i] = lo; left = 0; }
   }
   for (let layer = 1; layer < LAYER_COUNT; layer++) {
     for (let i = 0; i < n; i++) {

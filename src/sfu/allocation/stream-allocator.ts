@@ -26,12 +26,18 @@ export interface StreamAllocatorConfig {
   upgradeMargin: number;
   /** How long an upgrade must stay possible before it is taken, ms. Default 1500. */
   upgradeHoldMs: number;
+  /**
+   * May a track get no layer when even its lowest does not fit (LiveKit allow_pause)?
+   * Default false, as livekit-server: the lowest layer is forwarded over budget.
+   */
+  allowPause: boolean;
 }
 
 export const defaultStreamAllocatorConfig: Readonly<StreamAllocatorConfig> = Object.freeze({
   audioBitrateBps: 48_000,
   upgradeMargin: 0.15,
   upgradeHoldMs: 1500,
+  allowPause: false,
 });
 
 /** A subscribed video track as the subscriber and the publisher describe it. */
@@ -177,8 +183,8 @@ export class StreamAllocator {
     // No estimate yet may be passed as Infinity (everything fits); NaN or < 0 counts as 0.
     const budget = estimateBps > audioBps ? estimateBps - audioBps : 0;
     const down = this.#down, up = this.#up, next = this.#next;
-    distributeCooperative(ts, budget, down);
-    distributeCooperative(ts, budget / (1 + c.upgradeMargin), up);
+    distributeCooperative(ts, budget, down, c.allowPause);
+    distributeCooperative(ts, budget / (1 + c.upgradeMargin), up, c.allowPause);
     let total = 0;
     for (let i = 0; i < n; i++) {
       const t = ts[i];

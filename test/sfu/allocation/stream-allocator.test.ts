@@ -26,7 +26,7 @@ function oracle(budget: number): string {
 test('bandwidth sweep 50 kbit/s .. 5 Mbit/s: the best layer that fits with headroom, never decreasing', () => {
   const seen: string[] = [];
   for (let bps = 50_000; bps <= 5_000_000; bps += 25_000) {
-    const a = new StreamAllocator();
+    const a = new StreamAllocator({ allowPause: true });
     a.setAudioTrackCount(1);
     a.setTrack('v', video());
     const r = a.allocate(0, bps);
@@ -43,27 +43,42 @@ test('bandwidth sweep 50 kbit/s .. 5 Mbit/s: the best layer that fits with headr
 });
 
 test('audio is reserved first, per audio track', () => {
-  const a = new StreamAllocator();
+  const a = new StreamAllocator({ allowPause: true });
   a.setAudioTrackCount(3);
   a.setTrack('v', video());
   let r = a.allocate(0, 3 * AUDIO + 59_000);
   assert.is(r.audioBps, 3 * AUDIO);
   assert.is(layerOf(r, 'v'), 'paused');
   assert.equal(r.events, [{ type: 'paused', trackId: 'v' }]);
-  const b = new StreamAllocator();
+  const b = new StreamAllocator({ allowPause: true });
   b.setAudioTrackCount(3);
   b.setTrack('v', video());
   r = b.allocate(0, 3 * AUDIO + 60_000 * 1.15);
   assert.is(layerOf(r, 'v'), 's0t0');
   // With no audio the same estimate buys more video: 213 kbit/s / 1.15 = 185 kbit/s.
-  const c = new StreamAllocator();
+  const c = new StreamAllocator({ allowPause: true });
   c.setTrack('v', video());
   assert.is(layerOf(c.allocate(0, 3 * AUDIO + 60_000 * 1.15), 'v'), 's0t2');
 });
 
+test('default (LiveKit allow_pause false): a track keeps its lowest layer over budget, never a paused event', () => {
+  const a = new StreamAllocator();
+  a.setTrack('A', video({ priority: 2 }));
+  a.setTrack('B', video());
+  for (const est of [0, 20_000, 80_000, 150_000]) {
+    const r = a.allocate(est, est);
+    assert.is(layerOf(r, 'A'), 's0t0', `A at ${est}`);
+    assert.is(layerOf(r, 'B'), 's0t0', `B at ${est}`);
+    assert.not.ok(r.events.some((e) => e.type === 'paused'), `no pause at ${est}`);
+  }
+  const on = new StreamAllocator({ allowPause: true });
+  on.setTrack('A', video());
+  assert.is(layerOf(on.allocate(0, 20_000), 'A'), 'paused', 'the same dip pauses with allowPause');
+});
+
 test('cooperative: everyone gets the lowest layer before anyone is upgraded; priority goes first', () => {
   const mk = () => {
-    const a = new StreamAllocator({ upgradeMargin: 0 });
+    const a = new StreamAllocator({ upgradeMargin: 0, allowPause: true });
     a.setTrack('A', video({ priority: 1 }));
     a.setTrack('B', video({ priority: 2 }));
     return a;
@@ -91,7 +106,7 @@ test('cooperative: everyone gets the lowest layer before anyone is upgraded; pri
 });
 
 test('a cheap track after an unaffordable one still gets video', () => {
-  const a = new StreamAllocator({ upgradeMargin: 0 });
+  const a = new StreamAllocator({ upgradeMargin: 0, allowPause: true });
   a.setTrack('big', { priority: 2, bitrates: [[500_000]] }); // a screen share with one layer
   a.setTrack('small', video({ priority: 1 }));
   const r = a.allocate(0, 200_000);
@@ -100,7 +115,7 @@ test('a cheap track after an unaffordable one still gets video', () => {
 });
 
 test('requested size is never exceeded; wantedSpatial follows it, not what arrives', () => {
-  const a = new StreamAllocator();
+  const a = new StreamAllocator({ allowPause: true });
   a.setTrack('v', video({ maxWidth: 640, maxHeight: 360 }));
   let r = a.allocate(0, 5_000_000);
   assert.is(layerOf(r, 'v'), 's1t2');
@@ -126,7 +141,7 @@ test('requested size is never exceeded; wantedSpatial follows it, not what arriv
 });
 
 test('downgrade at once, upgrade only after the hold time', () => {
-  const a = new StreamAllocator({ upgradeHoldMs: 1500 });
+  const a = new StreamAllocator({ upgradeHoldMs: 1500, allowPause: true });
   a.setTrack('v', video());
   assert.is(layerOf(a.allocate(0, 400_000), 'v'), 's1t0');
   // Estimate jumps; allocate every 100 ms.
@@ -162,7 +177,7 @@ test('an estimate wobbling around a layer boundary does not flap (and would with
 });
 
 test('paused for bandwidth, then resumed after the estimate recovers and holds', () => {
-  const a = new StreamAllocator();
+  const a = new StreamAllocator({ allowPause: true });
   a.setAudioTrackCount(1);
   a.setTrack('v', video());
   let r = a.allocate(0, 1_000_000);
@@ -183,7 +198,7 @@ test('random workloads never exceed the budget and respect every cap', () => {
   let s = 12345;
   const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
   for (let round = 0; round < 40; round++) {
-    const a = new StreamAllocator({ upgradeHoldMs: Math.floor(rnd() * 3000) });
+    const a = new StreamAllocator({ upgradeHoldMs: Math.floor(rnd() * 3000), allowPause: true });
     const audio = Math.floor(rnd() * 4);
     a.setAudioTrackCount(audio);
     const specs = new Map<string, AllocatorTrackSpec>();
@@ -218,7 +233,7 @@ test('random workloads never exceed the budget and respect every cap', () => {
 });
 
 test('no estimate yet (Infinity) gives the best allowed layers; NaN or negative counts as nothing', () => {
-  const a = new StreamAllocator();
+  const a = new StreamAllocator({ allowPause: true });
   a.setAudioTrackCount(2);
   a.setTrack('v', video({ maxWidth: 640 }));
   let r = a.allocate(0, Infinity);
@@ -232,7 +247,7 @@ test('no estimate yet (Infinity) gives the best allowed layers; NaN or negative 
 });
 
 test('a paused track that gets muted reports resumed (no longer paused) and state off', () => {
-  const a = new StreamAllocator();
+  const a = new StreamAllocator({ allowPause: true });
   a.setTrack('v', video());
   assert.is(a.allocate(0, 10_000).tracks[0].state, 'paused');
   a.setTrack('v', video({ muted: true }));
