@@ -13,6 +13,8 @@ import type { EngineEvent, FromHost, Request } from './protocol.js';
 
 export interface HostChannel {
   readonly port: number;
+  /** ICE-TCP listener port (0: none). */
+  readonly tcpPort: number;
   /** Participants on this host (placement). */
   participants: number;
   request<T = unknown>(req: Request): Promise<T>;
@@ -36,6 +38,7 @@ export interface HostSettings {
 export class LocalChannel implements HostChannel {
   readonly host: MediaHost;
   port = 0;
+  tcpPort = 0;
   participants = 0;
   private constructor(host: MediaHost) { this.host = host; }
   get alive(): boolean { return !this.host.closed; }
@@ -44,6 +47,7 @@ export class LocalChannel implements HostChannel {
     const opts = { certificate: s.certificate, host: s.host, port: s.port, ...(s.tcpPort !== undefined ? { tcpPort: s.tcpPort } : {}), ...(s.announcedAddress ? { announcedAddress: s.announcedAddress } : {}), ...(s.capabilities ? { capabilities: s.capabilities } : {}) };
     const ch = new LocalChannel(new MediaHost(opts, onEvent));
     ch.port = await ch.host.start();
+    ch.tcpPort = ch.host.server.tcpPort;
     return ch;
   }
 
@@ -77,6 +81,7 @@ function newWorker(workerData: unknown): Worker {
 export class WorkerChannel implements HostChannel {
   readonly worker: Worker;
   port = 0;
+  tcpPort = 0;
   participants = 0;
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #nextId = 1;
@@ -86,11 +91,11 @@ export class WorkerChannel implements HostChannel {
   onDied?: (err: EngineError) => void;
   get alive(): boolean { return this.#dead === undefined && !this.#closing; }
 
-  private constructor(worker: Worker, onEvent: (ev: EngineEvent) => void, ready: (port: number) => void, failed: (e: Error) => void) {
+  private constructor(worker: Worker, onEvent: (ev: EngineEvent) => void, ready: (port: number, tcpPort: number) => void, failed: (e: Error) => void) {
     this.worker = worker;
     worker.on('message', (m: FromHost) => {
       if (m.kind === 'event') onEvent(m.event);
-      else if (m.kind === 'ready') ready(m.port);
+      else if (m.kind === 'ready') ready(m.port, m.tcpPort);
       else {
         const p = this.#pending.get(m.id);
         if (!p) return;
@@ -113,7 +118,7 @@ export class WorkerChannel implements HostChannel {
     };
     return new Promise((resolve, reject) => {
       const worker = newWorker(workerData);
-      const ch: WorkerChannel = new WorkerChannel(worker, onEvent, (port) => { ch.port = port; resolve(ch); }, reject);
+      const ch: WorkerChannel = new WorkerChannel(worker, onEvent, (port, tcpPort) => { ch.port = port; ch.tcpPort = tcpPort; resolve(ch); }, reject);
     });
   }
 

@@ -86,6 +86,8 @@ export class Engine extends Emitter<EngineEvents> {
 
   /** UDP port of each media host. */
   get ports(): number[] { return this.#hosts.map((h) => h.port); }
+  /** ICE-TCP ports per host (0 where ICE-TCP is off). */
+  get tcpPorts(): number[] { return this.#hosts.map((h) => h.tcpPort); }
   get workerCount(): number { return this.#hosts.filter((h) => h instanceof WorkerChannel).length; }
   /** @internal for tests: the worker threads. */
   get workers(): import('node:worker_threads').Worker[] { return this.#hosts.flatMap((h) => (h instanceof WorkerChannel ? [h.worker] : [])); }

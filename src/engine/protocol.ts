@@ -150,4 +150,4 @@ export type FromHost =
   | { kind: 'reply'; id: number; ok: true; value: unknown }
   | { kind: 'reply'; id: number; ok: false; error: SerializedError }
   | { kind: 'event'; event: EngineEvent }
-  | { kind: 'ready'; port: number };
+  | { kind: 'ready'; port: number; tcpPort: number };

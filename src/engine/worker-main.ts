@@ -33,4 +33,4 @@ port.on('message', (m: ToHost) => {
 });
 
 serveCaptureControl(host); // capture tap + diagnostics (src/engine/capture); nothing runs until asked
-host.start().then((p) => post({ kind: 'ready', port: p }), (e) => { throw e; });
+host.start().then((p) => post({ kind: 'ready', port: p, tcpPort: host.server.tcpPort }), (e) => { throw e; });

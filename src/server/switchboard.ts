@@ -46,6 +46,7 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
     ...(engineSettings.announcedIp ? { announcedAddress: engineSettings.announcedIp } : {}),
   });
   log(`engine: ${engine.workerCount || 'no'} worker thread${engine.workerCount === 1 ? '' : 's'}, UDP ${engineSettings.udpHost}:${engine.ports.join(',')}` +
+    (engine.tcpPorts.some((p) => p > 0) ? `, ICE-TCP ${engineSettings.udpHost}:${engine.tcpPorts.join(',')}` : '') +
     (engineSettings.announcedIp ? ` (announced as ${engineSettings.announcedIp})` : ''));
   let signal: RunningSignalServer;
   let webhooks: WebhookNotifier | undefined;

@@ -53,4 +53,29 @@ test('tcpPort: false writes UDP only', async () => {
   } finally { await engine.close(); }
 });
 
+test('in a media worker thread: tcpPort reaches the worker and the TCP candidate is written (engine tcpPort + i)', async () => {
+  const { Engine } = await import('../../src/engine/index.js');
+  const { parseSdp } = await import('../../src/sdp/index.js');
+  const { chromiumOffer } = await import('../engine/fake-client.js');
+  const { createServer } = await import('node:net');
+  // A free TCP port to ask for (then released).
+  const free = await new Promise<number>((r) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => r(p)); }); });
+  const engine = await Engine.create({ workers: 1, tcpPort: free });
+  try {
+    const room = await engine.createRoom('w');
+    const pub = await room.join({ identity: 'pub' });
+    const answer = parseSdp(await pub.publisherOffer(chromiumOffer()));
+    const t = answer.media[0].candidates.find((c) => c.transport === 'tcp');
+    assert.is(t?.port, free);
+    assert.equal(engine.tcpPorts, [free]);
+  } finally { await engine.close(); }
+});
+
+test('server config: --tcp-port is an engine flag; unset leaves the default (udp port - 1) to the server', async () => {
+  const { loadStartConfig } = await import('../../src/server/config.js');
+  assert.is(loadStartConfig({ argv: ['--dev', '--tcp-port', '9001'], env: {} }).engine.tcpPort, 9001);
+  assert.is(loadStartConfig({ argv: ['--dev'], env: { SWITCHBOARD_TCP_PORT: '0' } }).engine.tcpPort, 0);
+  assert.is(loadStartConfig({ argv: ['--dev'], env: {} }).engine.tcpPort, undefined);
+});
+
 test.run();
