@@ -62,7 +62,7 @@ test('npm start with no options: dev mode on 127.0.0.1:7880, demo page, token en
 test('flags move the ports and the worker count; SIGINT exits 0', async () => {
   const c = await startCommand(['--port', '7990', '--udp-port=7992', '--workers', '1']);
   try {
-    assert.match(c.out(), /engine: 1 worker thread, UDP 127\.0\.0\.1:7992\n/);
+    assert.match(c.out(), /engine: 1 worker thread, UDP 127\.0\.0\.1:7992, ICE-TCP 127\.0\.0\.1:7991\n/);
     assert.match(c.out(), /Open http:\/\/127\.0\.0\.1:7990\/\?room=demo/);
   } finally {
     assert.is(await stopAndWait(c, 'SIGINT'), 0, c.out());
