@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { SrtpContext, SrtpProfile } from '../../src/srtp/index.js';
 import type { Fixture } from './fixture.js';
@@ -77,7 +78,8 @@ export async function runDgramBaseline(c: BaselineConfig): Promise<BaselineResul
 }
 
 export const MEDIASOUP_DIR = process.env.MEDIASOUP_DIR ?? '/opt/mediasoup-peer';
-export const FANOUT = process.env.MEDIASOUP_FANOUT ?? '/work/shared/scripts/mediasoup/fanout.mjs';
+/** The shared mediasoup fan-out script, in `shared/` beside the repository (or MEDIASOUP_FANOUT). */
+export const FANOUT = process.env.MEDIASOUP_FANOUT ?? fileURLToPath(new URL('../../../shared/scripts/mediasoup/fanout.mjs', import.meta.url));
 export function mediasoupWorkerBin(): string | undefined {
   const cands = [process.env.MEDIASOUP_WORKER_BIN, `${MEDIASOUP_DIR}/node_modules/mediasoup/worker/out/Release/mediasoup-worker`];
   return cands.find((p): p is string => !!p && existsSync(p));
@@ -85,7 +87,7 @@ export function mediasoupWorkerBin(): string | undefined {
 
 export async function runMediasoupBaseline(c: BaselineConfig): Promise<BaselineResult | { name: 'mediasoup'; skipped: string }> {
   const bin = mediasoupWorkerBin();
-  if (!bin || !existsSync(FANOUT)) return { name: 'mediasoup', skipped: `no mediasoup worker binary (run bash /work/shared/scripts/mediasoup/build.sh ${MEDIASOUP_DIR})` };
+  if (!bin || !existsSync(FANOUT)) return { name: 'mediasoup', skipped: `no mediasoup worker binary (run bash ../shared/scripts/mediasoup/build.sh ${MEDIASOUP_DIR} from beside the repository)` };
   // Sinks below the kernel's ephemeral range (32768+), where nothing binds by chance;
   // probe a free run of ports first (mediasoup only learns the base).
   const sinks: Sink[] = [];

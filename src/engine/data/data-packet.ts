@@ -168,15 +168,13 @@ export function stampDataPacket(v: DataPacketView, kind: DataKind, who: Stamp): 
   const first = v.idFirst, count = v.idCount;
   let destBytes = 0;
   for (let i = first; i < first + count; i++) destBytes += lenFieldSize(DP.destinationIdentities, v.ranges[i * 2 + 1]! - v.ranges[i * 2]!);
-  const ownFields = (sidField: number, idField: number) =>
-    (who.sid.length ? lenFieldSize(sidField, who.sid.length) : 0) + (who.identity.length ? lenFieldSize(idField, who.identity.length) : 0);
 
   // The user packet's new body size (same field numbers for the destinations list: 5 top, 6 user).
   let userSize = 0;
   if (v.value === DP.user) {
     r.reset(v.buf, v.valueStart, v.valueEnd);
     while (r.next()) if (!dropFromUser(r.field)) userSize += r.pos - r.fieldStart;
-    userSize += ownFields(UP.participantSid, UP.participantIdentity);
+    userSize += stampSize(who, UP.participantSid, UP.participantIdentity);
     for (let i = first; i < first + count; i++) userSize += lenFieldSize(UP.destinationIdentities, v.ranges[i * 2 + 1]! - v.ranges[i * 2]!);
   }
 
@@ -184,7 +182,7 @@ export function stampDataPacket(v: DataPacketView, kind: DataKind, who: Stamp): 
   r.reset(v.buf, v.start, v.end);
   while (r.next()) if (!dropFromTop(r.field, v.value)) size += r.pos - r.fieldStart;
   if (kind === 'lossy') size += 2; // field 1 varint 1
-  size += ownFields(DP.participantSid, DP.participantIdentity) + destBytes;
+  size += stampSize(who, DP.participantSid, DP.participantIdentity) + destBytes;
   if (v.value === DP.user) size += lenFieldSize(DP.user, userSize);
 
   // Our fields go first: a decoder that over-reads a malformed field of the client's
@@ -208,6 +206,11 @@ export function stampDataPacket(v: DataPacketView, kind: DataKind, who: Stamp): 
   while (r.next()) if (!dropFromTop(r.field, v.value)) p += v.buf.copy(out, p, r.fieldStart, r.pos);
   if (p !== size) throw new Error(`stampDataPacket: wrote ${p} of ${size} bytes`); // a bug here, never input
   return out;
+}
+
+/** Bytes of the sender's sid and identity fields (absent when empty). No closure per call: this is per message. */
+function stampSize(who: Stamp, sidField: number, idField: number): number {
+  return (who.sid.length ? lenFieldSize(sidField, who.sid.length) : 0) + (who.identity.length ? lenFieldSize(idField, who.identity.length) : 0);
 }
 
 function dropFromTop(f: number, value: number): boolean {
