@@ -3,8 +3,8 @@
 // are counted, and a peer answers on the connection it was reached on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connect, type Socket } from 'node:net';
-import { Rfc4571Framer, TcpMux, writeFrameHeader, type MuxPeer, type SendPath } from '../../src/net/index.js';
+import { TcpMux, type MuxPeer, type SendPath } from '../../src/net/index.js';
+import { framedClient as client, frame, sleep, until } from './framed-client.js';
 
 class Peer implements MuxPeer {
   log: string[] = [];
@@ -22,13 +22,6 @@ class Peer implements MuxPeer {
 const stun = (tag: number): Buffer => { const b = Buffer.alloc(20); b.writeUInt16BE(1, 0); b.writeUInt32BE(0x2112a442, 4); b[8] = tag; return b; };
 const rtp = (): Buffer => { const b = Buffer.alloc(40); b[0] = 0x80; b[1] = 111; return b; };
 const dtls = (): Buffer => { const b = Buffer.alloc(30); b[0] = 22; return b; };
-const frame = (p: Buffer): Buffer => { const h = Buffer.alloc(2); writeFrameHeader(h, 0, p.length); return Buffer.concat([h, p]); };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(f: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!f()) { if (Date.now() > end) throw new Error('timed out'); await sleep(5); }
-}
-
 /** Tag 1 authenticates; anything else does not. */
 function mux(opts: ConstructorParameters<typeof TcpMux>[0] = {}): { m: TcpMux; peer: Peer } {
   const m = new TcpMux(opts);
@@ -36,18 +29,6 @@ function mux(opts: ConstructorParameters<typeof TcpMux>[0] = {}): { m: TcpMux; p
   m.setClaimHandler((buf) => (buf[8] === 1 ? peer : undefined));
   return { m, peer };
 }
-function client(port: number): Promise<{ s: Socket; frames: Buffer[]; closed: () => boolean }> {
-  return new Promise((resolve, reject) => {
-    const frames: Buffer[] = [];
-    let closed = false;
-    const f = new Rfc4571Framer((b, l) => frames.push(Buffer.from(b.subarray(0, l))));
-    const s = connect({ host: '127.0.0.1', port }, () => resolve({ s, frames, closed: () => closed }));
-    s.on('data', (d) => f.push(d));
-    s.on('close', () => { closed = true; });
-    s.on('error', reject);
-  });
-}
-
 test('a connection reaches its peer only after an authenticating STUN check; then every kind is routed and answers go back framed', async () => {
   const { m, peer } = mux();
   const port = await m.listen();

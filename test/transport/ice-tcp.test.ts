@@ -3,31 +3,12 @@
 // a later UDP nomination switches back; closing the transport closes the connection.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connect, type Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { TransportServer } from '../../src/transport/index.js';
 import { generateCertificate } from '../../src/dtls/index.js';
-import { Rfc4571Framer, writeFrameHeader } from '../../src/net/index.js';
+import { framedClient as tcpClient, frame, until } from '../net/framed-client.js';
 import { ParseStatus, StunMessageView } from '../../src/stun/index.js';
 import { CLIENT, SERVER, chromiumLikeRequest } from '../stun/chromium-like.js';
-
-const frame = (p: Buffer): Buffer => { const h = Buffer.alloc(2); writeFrameHeader(h, 0, p.length); return Buffer.concat([h, p]); };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(f: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!f()) { if (Date.now() > end) throw new Error('timed out'); await sleep(5); }
-}
-function tcpClient(port: number): Promise<{ s: Socket; frames: Buffer[]; closed: () => boolean }> {
-  return new Promise((resolve, reject) => {
-    const frames: Buffer[] = [];
-    let closed = false;
-    const f = new Rfc4571Framer((b, l) => frames.push(Buffer.from(b.subarray(0, l))));
-    const s = connect({ host: '127.0.0.1', port }, () => resolve({ s, frames, closed: () => closed }));
-    s.on('data', (d) => f.push(d));
-    s.on('close', () => { closed = true; });
-    s.on('error', reject);
-  });
-}
 
 test('TCP check with valid MESSAGE-INTEGRITY binds, answers on the connection, nominates a tcp pair; UDP nomination switches back', async () => {
   const server = new TransportServer({ certificate: generateCertificate(), tcp: {} });
