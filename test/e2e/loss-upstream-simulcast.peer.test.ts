@@ -9,45 +9,30 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { assertInsideNetns } from '../peers/netns.js';
-import { evalInPage, launchChromium, pageStats, pollStats, statNumber, statsOf, type ChromiumPeer, type StatsEntry } from '../peers/chromium.js';
-import { startStaticServer, type StaticServer } from '../peers/http.js';
+import { evalInPage, pageStats, pollStats, statNumber, statsOf, type StatsEntry } from '../peers/chromium.js';
 import { sleep } from '../peers/paths.js';
 import { UdpImpairmentProxy } from '../netem/udp-proxy.js';
 import { Engine, type Participant, type Room } from '../../src/engine/index.js';
-import { INSTALL_E2E, autoAnswer } from './page-call.js';
+import { autoAnswer } from './page-call.js';
+import { openE2ePages, PUBLISH_SIMULCAST, type E2ePages } from './e2e-rig.js';
 
 assertInsideNetns();
 
 let engine: Engine;
-let browser: ChromiumPeer | undefined;
-let http: StaticServer | undefined;
+let rig: E2ePages | undefined;
 let proxy: UdpImpairmentProxy | undefined;
 let room: Room;
 const pages: Page[] = [];
 
-const PUBLISH_SIMULCAST = `async (name) => {
-  const pc = sb.newPc(name);
-  const s = await navigator.mediaDevices.getUserMedia({ video: { width: 960, height: 540, frameRate: 15 } });
-  for (const t of s.getTracks()) sb.tracks.push(t);
-  pc.addTransceiver(s.getVideoTracks()[0], { direction: 'sendonly', streams: [s], sendEncodings: [
-    { rid: 'q', scaleResolutionDownBy: 4 }, { rid: 'h', scaleResolutionDownBy: 2 }, { rid: 'f' }] });
-  await pc.setLocalDescription(await pc.createOffer());
-  await sb.waitGathering(pc);
-  return pc.localDescription.sdp;
-}`;
-
 test.before(async () => {
   engine = await Engine.create({ workers: 0 });
-  http = await startStaticServer();
-  browser = await launchChromium();
-  for (let i = 0; i < 2; i++) { const p = await browser.newPage(http.origin + '/'); await evalInPage(p, INSTALL_E2E); pages.push(p); }
+  rig = await openE2ePages(2);
+  pages.push(...rig.pages);
   room = await engine.createRoom('loss-up-simulcast');
 });
 
 test.after(async () => {
-  for (const p of pages) await evalInPage(p, '() => sb.closeAll()').catch(() => undefined);
-  await browser?.close();
-  await http?.close();
+  await rig?.close();
   await proxy?.close();
   await engine?.close();
 });

@@ -9,34 +9,30 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { assertInsideNetns } from '../peers/netns.js';
-import { evalInPage, launchChromium, pageStats, pollStats, statNumber, type ChromiumPeer } from '../peers/chromium.js';
-import { startStaticServer, type StaticServer } from '../peers/http.js';
+import { evalInPage, pageStats, pollStats, statNumber } from '../peers/chromium.js';
 import { sleep } from '../peers/paths.js';
 import { UdpImpairmentProxy } from '../netem/udp-proxy.js';
 import { Engine, type Participant, type Room } from '../../src/engine/index.js';
-import { INSTALL_E2E, autoAnswer } from './page-call.js';
+import { autoAnswer } from './page-call.js';
+import { openE2ePages, type E2ePages } from './e2e-rig.js';
 
 assertInsideNetns();
 
 let engine: Engine;
-let browser: ChromiumPeer | undefined;
-let http: StaticServer | undefined;
+let rig: E2ePages | undefined;
 let proxy: UdpImpairmentProxy | undefined;
 let room: Room;
 const pages: Page[] = [];
 
 test.before(async () => {
   engine = await Engine.create({ workers: 0 });
-  http = await startStaticServer();
-  browser = await launchChromium();
-  for (let i = 0; i < 2; i++) { const p = await browser.newPage(http.origin + '/'); await evalInPage(p, INSTALL_E2E); pages.push(p); }
+  rig = await openE2ePages(2);
+  pages.push(...rig.pages);
   room = await engine.createRoom('loss-up');
 });
 
 test.after(async () => {
-  for (const p of pages) await evalInPage(p, '() => sb.closeAll()').catch(() => undefined);
-  await browser?.close();
-  await http?.close();
+  await rig?.close();
   await proxy?.close();
   await engine?.close();
 });
