@@ -10,18 +10,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { assertInsideNetns } from '../peers/netns.js';
-import { evalInPage, launchChromium, pageStats, pollStats, statNumber, statsOf, type ChromiumPeer, type StatsEntry } from '../peers/chromium.js';
-import { startStaticServer, type StaticServer } from '../peers/http.js';
+import { evalInPage, pageStats, pollStats, statNumber, statsOf, type StatsEntry } from '../peers/chromium.js';
 import { sleep } from '../peers/paths.js';
 import { Engine, type Participant, type Room, type Track } from '../../src/engine/index.js';
-import { INSTALL_E2E, autoAnswer } from './page-call.js';
+import { autoAnswer } from './page-call.js';
+import { openE2ePages, type E2ePages } from './e2e-rig.js';
 
 assertInsideNetns();
 
 const WORKERS = Number(process.env.E2E_WORKERS ?? 0);
 let engine: Engine;
-let browser: ChromiumPeer | undefined;
-let http: StaticServer | undefined;
+let rig: E2ePages | undefined;
 let room: Room;
 const pages: Page[] = [];
 let pub: Participant;
@@ -30,20 +29,13 @@ const subs: { p: Participant; page: Page; auto: ReturnType<typeof autoAnswer> }[
 test.before(async () => {
   engine = await Engine.create({ workers: WORKERS });
   assert.is(engine.workerCount, WORKERS);
-  http = await startStaticServer();
-  browser = await launchChromium();
-  for (let i = 0; i < 3; i++) {
-    const page = await browser.newPage(http.origin + '/');
-    await evalInPage(page, INSTALL_E2E);
-    pages.push(page);
-  }
+  rig = await openE2ePages(3);
+  pages.push(...rig.pages);
   room = await engine.createRoom('call');
 });
 
 test.after(async () => {
-  for (const page of pages) await evalInPage(page, '() => sb.closeAll()').catch(() => undefined);
-  await browser?.close();
-  await http?.close();
+  await rig?.close();
   await engine?.close();
 });
 

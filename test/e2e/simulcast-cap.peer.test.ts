@@ -11,12 +11,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { assertInsideNetns } from '../peers/netns.js';
-import { evalInPage, launchChromium, pageStats, statsOf, type ChromiumPeer, type StatsEntry } from '../peers/chromium.js';
-import { startStaticServer, type StaticServer } from '../peers/http.js';
+import { evalInPage, pageStats, statsOf, type StatsEntry } from '../peers/chromium.js';
 import { sleep } from '../peers/paths.js';
 import { Engine, type Participant, type Room, type SubscriptionLayerEvent } from '../../src/engine/index.js';
 import { UdpImpairmentProxy } from '../netem/udp-proxy.js';
-import { INSTALL_E2E } from './page-call.js';
+import { openE2ePages, type E2ePages } from './e2e-rig.js';
 
 assertInsideNetns();
 
@@ -25,8 +24,7 @@ const CAP_BPS = 300_000;
 const CAP_QUEUE_BYTES = 20_000;
 
 let engine: Engine;
-let browser: ChromiumPeer | undefined;
-let http: StaticServer | undefined;
+let rig: E2ePages | undefined;
 let proxy: UdpImpairmentProxy | undefined;
 let room: Room;
 const pages: Page[] = [];
@@ -37,21 +35,14 @@ test.before(async () => {
   // the loss-based fallback (slower: down ~5 s, back up 15-20 s).
   if (process.env.E2E_ESTIMATE === 'loss') process.env.SWITCHBOARD_ALLOCATOR_ESTIMATE = 'loss';
   engine = await Engine.create({ workers: 0 });
-  http = await startStaticServer();
-  browser = await launchChromium();
-  for (let i = 0; i < 3; i++) {
-    const page = await browser.newPage(http.origin + '/');
-    await evalInPage(page, INSTALL_E2E);
-    pages.push(page);
-  }
+  rig = await openE2ePages(3);
+  pages.push(...rig.pages);
   room = await engine.createRoom('simulcast');
   proxy = await UdpImpairmentProxy.start({ upstreamPort: engine.ports[0]!, seed: 5 });
 });
 
 test.after(async () => {
-  for (const page of pages) await evalInPage(page, '() => sb.closeAll()').catch(() => undefined);
-  await browser?.close();
-  await http?.close();
+  await rig?.close();
   await proxy?.close();
   await engine?.close();
 });
