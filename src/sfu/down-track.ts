@@ -7,8 +7,9 @@
 // Receiver). Also writes this stream's RTCP sender report. When the Receiver keeps a
 // packet cache, a Retransmitter (retransmitter.ts) records each packet sent and answers
 // this subscriber's NACKs from the cache (RTX when negotiated).
-import { writeSdes, type NackView, type RtpView, writeSenderReport, type SdesChunkInit, type SenderReportInit } from '../rtp/index.js';
+import { Codec, codecFromName, writeSdes, type NackView, type RtpView, writeSenderReport, type SdesChunkInit, type SenderReportInit } from '../rtp/index.js';
 import { MungeResult, RtpMunger } from './rtp-munger.js';
+import { Vp8Munger, fanoutVp8 } from './vp8-munger.js';
 import { ntpFraction, ntpMiddle, ntpSeconds } from './ntp-time.js';
 import { Retransmitter } from './retransmitter.js';
 import { RedToPrimary } from './red-forward.js';
@@ -80,6 +81,8 @@ export class DownTrack {
     fractionLost: 0, cumulativeLost: 0, jitter: 0,
   };
   readonly munger: RtpMunger;
+  /** VP8 picture id / TL0PICIDX / KEYIDX continuity (null for other codecs). */
+  readonly vp8: Vp8Munger | null;
   /** Loss repair for this subscriber (null when the Receiver keeps no cache). */
   readonly retransmitter: Retransmitter | null;
   readonly #transport: RtpSink;
@@ -106,6 +109,7 @@ export class DownTrack {
     this.#extMap = o.extMap;
     this.#clockRate = o.receiver.codec.clockRate;
     this.munger = new RtpMunger(this.#clockRate, o.initialSeq ?? (rand32() & 0x7fff), o.initialTs ?? rand32());
+    this.vp8 = codecFromName(o.receiver.codec.name) === Codec.VP8 ? new Vp8Munger() : null;
     this.#waitingKeyframe = o.receiver.kind === 'video';
     this.#sdes = [{ ssrc: this.ssrc, cname: o.cname }];
     const cache = o.receiver.cache ?? null;
@@ -150,10 +154,11 @@ export class DownTrack {
         return;
       }
       this.#waitingKeyframe = false;
-      this.munger.switchSource();
+      this.switchSource();
     }
     const m = this.munger;
     if (m.translate(extSeq & 0xffff, ts, nowMs) !== MungeResult.Forward) { this.counters.dropped++; return; }
+    const tag = this.vp8 === null ? -1 : this.vp8.munge(buf, fanoutVp8, m.outSeq === m.lastSeq);
     v.setSsrc(this.ssrc);
     v.setSequenceNumber(m.outSeq);
     v.setTimestamp(m.outTs);
@@ -163,7 +168,7 @@ export class DownTrack {
     this.counters.packetsSent++;
     this.counters.octetsSent += v.payloadLength;
     // A RED packet sent as its primary is not resent from the cache (which holds the RED form).
-    if (this.retransmitter !== null && !converted) this.retransmitter.onSent(m.outSeq, extSeq, m.outTs, v.len, nowMs);
+    if (this.retransmitter !== null && !converted) this.retransmitter.onSent(m.outSeq, extSeq, m.outTs, v.len, nowMs, tag);
     if (m.outSeq === m.lastSeq) {
       this.#lastInTs = ts;
       this.#lastOutTs = m.outTs;
@@ -192,11 +197,17 @@ export class DownTrack {
 
   #resumeIfOn(wasOff: boolean, nowMs: number): void {
     if (!wasOff || this.#muted || this.#paused) return;
-    this.munger.switchSource();
+    this.switchSource();
     if (this.receiver.kind === 'video') {
       this.#waitingKeyframe = true;
       this.receiver.requestKeyframe(nowMs);
     }
+  }
+
+  /** The next packet starts a new source (layer switch, resume, new publisher SSRC): seq/ts and codec counters continue. */
+  switchSource(): void {
+    this.munger.switchSource();
+    this.vp8?.switchSource();
   }
 
   /** The subscriber asked for a key frame (PLI or FIR). */

@@ -11,10 +11,11 @@
 //
 // Hot path (onRtp): no allocation; the DownTrack array is replaced (not mutated) when a
 // subscriber comes or goes, so iterating it never sees a half-updated list.
-import { codecFromName, isKeyframe, writePli, writeReceiverReport, writeReportBlock, type ReportBlockInit, type RtpView } from '../rtp/index.js';
+import { Codec, codecFromName, isKeyframe, writePli, writeReceiverReport, writeReportBlock, type ReportBlockInit, type RtpView } from '../rtp/index.js';
 import { CachePut, PacketCache, SeqUnwrapper, StreamPacket, StreamStats, defaultPacketCacheConfig, type PacketCacheConfig } from './buffer/index.js';
 import { KeyframeRequester, NackGenerator, NackPacket, RtxMapping, unwrapRtxInPlace, type NackGeneratorConfig } from './nack/index.js';
 import type { FanoutSink } from './track-source.js';
+import { fanoutVp8 } from './vp8-munger.js';
 
 /** Where RTCP for the publisher goes (the publisher's WebRtcTransport fits). */
 export interface RtcpSink {
@@ -179,13 +180,18 @@ export class Receiver {
     const dts = this.downTracks;
     const n = dts.length;
     if (n === 0) return;
+    // Source VP8 fields, read once: each DownTrack rewrites them in buf from these.
+    if (this.#codecId === Codec.VP8) fanoutVp8.read(buf, v.payloadOffset, v.payloadLength);
     const ts = v.timestamp;
-    if (n === 1) { dts[0]!.writeRtp(buf, v, ext, ts, key, nowMs); return; }
-    for (let j = 0; j < extLen; j++) extSave[j] = buf[extOff + j]!;
-    for (let i = 0; i < n; i++) {
-      if (i > 0) for (let j = 0; j < extLen; j++) buf[extOff + j] = extSave[j]!;
-      dts[i]!.writeRtp(buf, v, ext, ts, key, nowMs);
+    if (n === 1) dts[0]!.writeRtp(buf, v, ext, ts, key, nowMs);
+    else {
+      for (let j = 0; j < extLen; j++) extSave[j] = buf[extOff + j]!;
+      for (let i = 0; i < n; i++) {
+        if (i > 0) for (let j = 0; j < extLen; j++) buf[extOff + j] = extSave[j]!;
+        dts[i]!.writeRtp(buf, v, ext, ts, key, nowMs);
+      }
     }
+    fanoutVp8.valid = false; // only ever describes the packet in this fan-out
   }
 
   /**

@@ -11,10 +11,18 @@
 import { RtpStatus, RtpView, type NackView } from '../rtp/index.js';
 import { NackResponder, Sequencer, wrapRtxInPlace, type NackResponderConfig } from './nack/index.js';
 import type { PacketCache } from './buffer/index.js';
+import { Vp8Descriptor } from '../rtp/index.js';
+import { applyVp8Tag } from './vp8-munger.js';
 
 /** Where retransmissions go (the subscriber's transport). */
 export interface RetransmitSink {
   sendRtp(buf: Buffer, off: number, len: number): boolean;
+}
+
+const vp8 = new Vp8Descriptor();
+/** The cache holds the publisher's packet: put back the VP8 fields this subscriber saw. */
+function rewriteCodecFields(buf: Buffer, v: RtpView, tag: number): void {
+  if (tag >= 0 && vp8.parse(buf, v.payloadOffset, v.payloadLength) === RtpStatus.OK) applyVp8Tag(buf, vp8, tag);
 }
 
 export interface RetransmitterOptions {
@@ -81,8 +89,8 @@ export class Retransmitter {
   }
 
   /** One packet went out: outgoing seq/ts, the source's extended seq, its size. */
-  onSent(outSeq: number, srcExtSeq: number, outTs: number, bytes: number, nowMs: number): void {
-    this.sequencer.push(outSeq, srcExtSeq, outTs, bytes, nowMs);
+  onSent(outSeq: number, srcExtSeq: number, outTs: number, bytes: number, nowMs: number, codecTag = -1): void {
+    this.sequencer.push(outSeq, srcExtSeq, outTs, bytes, nowMs, codecTag);
   }
 
   /** A subscriber NACK for our SSRC (view reset on it). Returns retransmissions sent. */
@@ -117,6 +125,10 @@ export class Retransmitter {
     v.setTimestamp(sq.outTs(slot));
     v.setPayloadType(this.#pt);
     if (v.extProfile >= 0) v.rewriteExtensionIds(this.#extMap);
+    rewriteCodecFields(out, v, sq.codecTag(slot));
+    // Never a key frame packet: a receiver that already assembled (and freed) that frame
+    // takes a lone copy as a new key frame and restarts its reference state from it.
+    if (sq.codecTag(slot) >= 0 && vp8.keyframe) return 0;
     const rl = wrapRtxInPlace(out, 2, v.len, this.rtxSsrc, this.rtxPayloadType, this.#rtxSeq);
     if (rl <= 0) return 0;
     this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
@@ -136,6 +148,7 @@ export class Retransmitter {
     v.setTimestamp(sq.outTs(slot));
     v.setPayloadType(this.#pt);
     if (v.extProfile >= 0) v.rewriteExtensionIds(this.#extMap);
+    rewriteCodecFields(out, v, sq.codecTag(slot));
     let ok: boolean;
     if (this.rtxPayloadType >= 0) {
       const rl = wrapRtxInPlace(out, 2, v.len, this.rtxSsrc, this.rtxPayloadType, this.#rtxSeq);

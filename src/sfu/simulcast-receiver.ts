@@ -98,7 +98,7 @@ class LayerTap implements FanoutSink {
     const d = this.fwd.accept(this.layer, keyframe, nowMs);
     if (d === FwdDecision.Drop) return;
     if (d === FwdDecision.Switch) {
-      this.dt.munger.switchSource();
+      this.dt.switchSource();
       this.sim.onSwitch(this.dt, prev, this.layer, nowMs);
     }
     this.dt.writeRtp(buf, v, (extSeq & LOW_MASK) + this.#seqBase, ts, keyframe, nowMs);

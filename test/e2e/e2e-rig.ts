@@ -11,7 +11,9 @@ export interface E2ePages { browser: ChromiumPeer; http: StaticServer; pages: Pa
 /** Launches Chromium and opens n pages with INSTALL_E2E run in each. */
 export async function openE2ePages(n: number): Promise<E2ePages> {
   const http = await startStaticServer();
-  const browser = await launchChromium().catch(async (e: unknown) => { await http.close(); throw e; });
+  // E2E_CHROMIUM_ARGS: extra flags for a diagnosis run (e.g. --enable-logging=stderr).
+  const extraArgs = process.env.E2E_CHROMIUM_ARGS?.split(' ').filter(Boolean);
+  const browser = await launchChromium({ extraArgs }).catch(async (e: unknown) => { await http.close(); throw e; });
   const pages: Page[] = [];
   const close = async (): Promise<void> => {
     for (const p of pages) await evalInPage(p, '() => sb.closeAll()').catch(() => undefined);

@@ -16,6 +16,7 @@ import { sleep } from '../peers/paths.js';
 import { Engine, type Participant, type Room, type SubscriptionLayerEvent } from '../../src/engine/index.js';
 import { UdpImpairmentProxy } from '../netem/udp-proxy.js';
 import { openE2ePages, type E2ePages } from './e2e-rig.js';
+import { startCapture, stopCapture } from '../../src/engine/capture/index.js';
 
 assertInsideNetns();
 
@@ -77,13 +78,14 @@ const PUBLISH_SIMULCAST = `async (name) => {
 
 function num(e: StatsEntry | undefined, f: string): number { const v = e?.[f]; return typeof v === 'number' ? v : 0; }
 
-interface Sample { t: number; layer: number; target: number; frameWidth: number; framesDecoded: number }
+interface Sample { t: number; layer: number; target: number; frameWidth: number; framesDecoded: number; sent: number; rx: number; framesRx: number }
 
 async function sample(p: Participant, page: Page, trackSid: string): Promise<Sample> {
   const [st, ps] = await Promise.all([p.stats(), pageStats(page, 'sub')]);
   const d = st.downTracks.find((x) => x.trackSid === trackSid);
   const v = statsOf(ps, 'inbound-rtp', 'video')[0];
-  return { t: Date.now(), layer: d?.layer?.current ?? -9, target: d?.layer?.target ?? -9, frameWidth: num(v, 'frameWidth'), framesDecoded: num(v, 'framesDecoded') };
+  return { t: Date.now(), layer: d?.layer?.current ?? -9, target: d?.layer?.target ?? -9, frameWidth: num(v, 'frameWidth'), framesDecoded: num(v, 'framesDecoded'),
+    sent: d?.packetsSent ?? 0, rx: num(v, 'packetsReceived'), framesRx: num(v, 'framesReceived') };
 }
 
 /** Longest time (ms) framesDecoded did not grow, over samples. */
@@ -135,13 +137,17 @@ test('a 300 kbit/s cap moves one subscriber to the low layer and back; the other
   console.log('before cap', await dbg());
 
   // Cap A's downlink.
+  if (process.env.E2E_CAPTURE) await startCapture(room, process.env.E2E_CAPTURE);
   const capAt = Date.now();
   proxy!.setRateLimit(CAP_BPS, 'toClient', { queueBytes: CAP_QUEUE_BYTES });
   const capped: Sample[] = [], freeDuring: Sample[] = [];
+  const pubOut: string[] = [];
   let lowAt = 0, lowWidthAt = 0;
   while (Date.now() - capAt < 20_000) {
     [a, b] = await Promise.all([sample(subA, pages[1]!, video.sid), sample(subB, pages[2]!, video.sid)]);
     capped.push(a); freeDuring.push(b);
+    if (capped.length % 4 === 1) pubOut.push(`${a.t - capAt}:` + statsOf(await pageStats(pages[0]!, 'pub'), 'outbound-rtp', 'video')
+      .map((o) => `${String(o.rid)}/${num(o, 'frameWidth')}/${num(o, 'framesEncoded')}/${String(o.qualityLimitationReason)}`).join(','));
     if (!lowAt && a.layer === 0) lowAt = a.t;
     if (!lowWidthAt && a.frameWidth === 240) lowWidthAt = a.t;
     if (lowWidthAt && a.t - lowWidthAt > 8000) break;
@@ -167,6 +173,10 @@ test('a 300 kbit/s cap moves one subscriber to the low layer and back; the other
   }
   assert.ok(freeDuring.every((s) => s.layer === 2), `B stayed on f: ${freeDuring.map((s) => s.layer).join('')}`);
   // B is not impaired; a stall there is CPU (three Chromium pages on this box), so only a gross one fails.
+  if (longestStall(freeDuring) > 1000) {
+    console.log('B stalled', freeDuring.map((x) => `${x.t - capAt}:${x.layer} sent ${x.sent} rx ${x.rx} fr ${x.framesRx} fd ${x.framesDecoded} w ${x.frameWidth}`).join(' | '));
+    console.log('pub out', pubOut.join(' | '));
+  }
   assert.ok(longestStall(freeDuring) <= 2000, `B did not freeze (${longestStall(freeDuring)} ms)`);
 
   // Lift the cap.
@@ -182,6 +192,10 @@ test('a 300 kbit/s cap moves one subscriber to the low layer and back; the other
     if (highWidthAt) break;
     await sleep(250);
   }
+  if (process.env.E2E_CAPTURE) console.log('capture', JSON.stringify(await stopCapture(room)), 'capAt', capAt, 'liftAt', liftAt);
+  const fmt = (x: Sample): string => `${x.t - capAt}:${x.layer} sent ${x.sent} rx ${x.rx} fr ${x.framesRx} fd ${x.framesDecoded} w ${x.frameWidth}`;
+  if (longestStall(lifted) > 1000) console.log('A stalled after lift', lifted.map(fmt).join(' | '));
+  if (longestStall(freeDuring) > 1000) console.log('B stalled', freeDuring.map(fmt).join(' | '));
   const up = aEvents.filter((e) => e.change === 'switched' && e.atMs >= liftAt).map((e) => `${e.spatial}@+${e.atMs - liftAt}ms(${e.estimate} ${Math.round(e.estimateBps / 1000)}k)`);
   const report = {
     estimate: switchDown?.estimate,

@@ -39,8 +39,10 @@ function setup(rtx: boolean, nowRef: { t: number }) {
 
 /** 40 x 1000-byte video packets, 25 ms apart (320 kbit/s), each arriving 20 ms later; feedback at the end. */
 function warmUp(s: ReturnType<typeof setup>, rec: TwccRecorder, fb: Buffer): void {
-  const payload = new Uint8Array(1000); payload.set(VP8_KEY);
+  const payload = new Uint8Array(1000);
   for (let i = 0; i < 40; i++) {
+    // A key frame every 10 packets (one packet each here), delta frames between.
+    payload.set(VP8_KEY); if (i % 10 !== 0) payload[1] = 0x11;
     const n = writeRtpPacket(pktBuf, 0, { payloadType: 96, sequenceNumber: 100 + i, timestamp: 3000 * i, ssrc: 0x2222, extensions: [{ id: PUB_TWCC, value: Uint8Array.of(0, 0) }] }, payload);
     assert.is(view.reset(pktBuf, 0, n), 0);
     s.video.onRtp(pktBuf.subarray(0, n), view, i * 25);
@@ -79,6 +81,7 @@ test('a probe cluster: 15 recent packets re-sent as RTX at ~2.5x the target, our
     const orig = media.get(osn);
     assert.ok(orig, `OSN ${osn} is a packet we sent`);
     assert.equal([...p.payload.subarray(2)], [...orig!.payload], 'RTX payload = the original payload');
+    assert.is(p.payload[3]! & 1, 1, `probe ${i} is not a key frame packet (a receiver would restart from a lone copy)`);
   });
   // The newest packets first (back 0, 1, ...).
   assert.is((RtpPacket.deSerialize(probes[0]!).payload[0]! << 8 | RtpPacket.deSerialize(probes[0]!).payload[1]!), RtpPacket.deSerialize(s.fake.rtp[sentBefore - 1]!).header.sequenceNumber);

@@ -27,6 +27,8 @@ export class Vp8Descriptor {
   tidOffset = -1;
   /** Temporal layer id (0 when absent). */
   tid = 0;
+  /** K bit: the TID|Y|KEYIDX byte carries a KEYIDX. */
+  keyIdxPresent = false;
   layerSync = false;
   /** Absolute offset of the VP8 payload (after the descriptor). */
   payloadOffset = 0;
@@ -36,7 +38,7 @@ export class Vp8Descriptor {
   /** Parse the descriptor at buf[off..off+len). Returns OK or BAD_PAYLOAD. */
   parse(buf: Uint8Array, off: number, len: number): number {
     this.pictureIdOffset = -1; this.pictureIdBits = 0; this.tl0PicIdxOffset = -1;
-    this.tidOffset = -1; this.tid = 0; this.layerSync = false; this.keyframe = false;
+    this.tidOffset = -1; this.tid = 0; this.layerSync = false; this.keyframe = false; this.keyIdxPresent = false;
     if (len < 1) return RtpStatus.BAD_PAYLOAD;
     const end = off + len;
     const b0 = buf[off];
@@ -55,6 +57,7 @@ export class Vp8Descriptor {
       if (x & 0x40) { this.tl0PicIdxOffset = p; p++; }
       if (x & 0x30) {
         this.tidOffset = p;
+        this.keyIdxPresent = (x & 0x10) !== 0;
         if (p < end) { this.tid = buf[p] >> 6; this.layerSync = (buf[p] & 0x20) !== 0; }
         p++;
       }
@@ -91,4 +94,13 @@ export function writeVp8Tid(buf: Uint8Array, d: Vp8Descriptor, tid: number): boo
   const p = d.tidOffset;
   if (p < 0) return false;
   buf[p] = ((tid & 3) << 6) | (buf[p] & 0x3f); return true;
+}
+/** KEYIDX (5 bits) when the K bit is set, else -1. */
+export function readVp8KeyIdx(buf: Uint8Array, d: Vp8Descriptor): number {
+  return d.keyIdxPresent && d.tidOffset >= 0 ? buf[d.tidOffset] & 0x1f : -1;
+}
+/** Rewrite KEYIDX (keeps TID/Y). */
+export function writeVp8KeyIdx(buf: Uint8Array, d: Vp8Descriptor, v: number): boolean {
+  if (!d.keyIdxPresent || d.tidOffset < 0) return false;
+  buf[d.tidOffset] = (buf[d.tidOffset] & 0xe0) | (v & 0x1f); return true;
 }

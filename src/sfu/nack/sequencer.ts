@@ -21,6 +21,7 @@ export class Sequencer {
   readonly #lastRtxMs: Float64Array;
   readonly #rtxCount: Uint8Array;
   readonly #bytes: Uint16Array;
+  readonly #codecTag: Int32Array; // codec descriptor values written (VP8: see vp8-munger.ts), -1 none
   #started = false;
   #highest = 0; // newest outSeq pushed (16-bit)
 
@@ -35,13 +36,15 @@ export class Sequencer {
     this.#lastRtxMs = new Float64Array(size);
     this.#rtxCount = new Uint8Array(size);
     this.#bytes = new Uint16Array(size);
+    this.#codecTag = new Int32Array(size).fill(-1);
   }
 
   /**
    * Record one packet sent downstream: its outgoing seq and timestamp, the source
-   * packet's extended seq (-1 for padding/probes that have no source) and its size.
+   * packet's extended seq (-1 for padding/probes that have no source) and its size;
+   * `codecTag`: the codec descriptor values it was sent with (a retransmission writes them again).
    */
-  push(outSeq: number, srcExtSeq: number, outTs: number, bytes: number, nowMs: number): void {
+  push(outSeq: number, srcExtSeq: number, outTs: number, bytes: number, nowMs: number, codecTag = -1): void {
     outSeq &= 0xffff;
     if (!this.#started) { this.#started = true; this.#highest = outSeq; }
     else {
@@ -64,6 +67,7 @@ export class Sequencer {
     this.#lastRtxMs[i] = -Infinity;
     this.#rtxCount[i] = 0;
     this.#bytes[i] = bytes > 0xffff ? 0xffff : bytes;
+    this.#codecTag[i] = codecTag;
   }
 
   /** Slot of outgoing `outSeq`, or -1 when it was never sent or fell out of the ring. */
@@ -84,6 +88,7 @@ export class Sequencer {
   lastRtxMs(slot: number): number { return this.#lastRtxMs[slot]; }
   rtxCount(slot: number): number { return this.#rtxCount[slot]; }
   bytes(slot: number): number { return this.#bytes[slot]; }
+  codecTag(slot: number): number { return this.#codecTag[slot]; }
 
   /**
    * `outSeq` actually left at nowMs (a pacer held it after push()): NACK ages count from
