@@ -54,8 +54,10 @@ function runFile(file, inNetns) {
       out += `\n[run-tests] ${relative(root, file)} exceeded ${FILE_TIMEOUT_MS} ms; killed\n`;
       try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
     }, FILE_TIMEOUT_MS);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
+      // A native crash prints nothing of its own: say how the process ended.
+      if (code !== 0) out += `\n[run-tests] ${relative(root, file)} exited with ${signal ? `signal ${signal}` : `code ${code}`}\n`;
       const text = stripAnsi(out);
       const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN);
       const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN);
