@@ -10,6 +10,7 @@
 import { Codec, codecFromName, writeSdes, type NackView, type RtpView, writeSenderReport, type SdesChunkInit, type SenderReportInit } from '../rtp/index.js';
 import { MungeResult, RtpMunger } from './rtp-munger.js';
 import { Vp8Munger, fanoutVp8 } from './vp8-munger.js';
+import { TemporalFilter } from './temporal-filter.js';
 import { ntpFraction, ntpMiddle, ntpSeconds } from './ntp-time.js';
 import { Retransmitter } from './retransmitter.js';
 import { RedToPrimary } from './red-forward.js';
@@ -83,6 +84,8 @@ export class DownTrack {
   readonly munger: RtpMunger;
   /** VP8 picture id / TL0PICIDX / KEYIDX continuity (null for other codecs). */
   readonly vp8: Vp8Munger | null;
+  /** VP8 temporal layer selection (null for other codecs); see setMaxTemporal. */
+  readonly temporal: TemporalFilter | null;
   /** Loss repair for this subscriber (null when the Receiver keeps no cache). */
   readonly retransmitter: Retransmitter | null;
   readonly #transport: RtpSink;
@@ -109,7 +112,9 @@ export class DownTrack {
     this.#extMap = o.extMap;
     this.#clockRate = o.receiver.codec.clockRate;
     this.munger = new RtpMunger(this.#clockRate, o.initialSeq ?? (rand32() & 0x7fff), o.initialTs ?? rand32());
-    this.vp8 = codecFromName(o.receiver.codec.name) === Codec.VP8 ? new Vp8Munger() : null;
+    const isVp8 = codecFromName(o.receiver.codec.name) === Codec.VP8;
+    this.vp8 = isVp8 ? new Vp8Munger() : null;
+    this.temporal = isVp8 ? new TemporalFilter() : null;
     this.#waitingKeyframe = o.receiver.kind === 'video';
     this.#sdes = [{ ssrc: this.ssrc, cname: o.cname }];
     const cache = o.receiver.cache ?? null;
@@ -157,6 +162,12 @@ export class DownTrack {
       this.switchSource();
     }
     const m = this.munger;
+    const tf = this.temporal;
+    if (tf !== null && tf.active && !tf.accept(fanoutVp8, keyframe)) {
+      m.skip(extSeq & 0xffff); // no hole in the subscriber's sequence numbers
+      this.counters.dropped++;
+      return;
+    }
     if (m.translate(extSeq & 0xffff, ts, nowMs) !== MungeResult.Forward) { this.counters.dropped++; return; }
     const tag = this.vp8 === null ? -1 : this.vp8.munge(buf, fanoutVp8, m.outSeq === m.lastSeq);
     v.setSsrc(this.ssrc);
@@ -208,6 +219,18 @@ export class DownTrack {
   switchSource(): void {
     this.munger.switchSource();
     this.vp8?.switchSource();
+    this.temporal?.onSourceSwitch();
+  }
+
+  /**
+   * Highest VP8 temporal layer to forward (0 = base only, a quarter of the frame rate of an
+   * L1T3 stream; 3 or -1 = all). Down at the next picture, up at a layer-sync picture or a
+   * key frame: no key frame is requested. Ignored for other codecs (returns false).
+   */
+  setMaxTemporal(t: number): boolean {
+    if (this.temporal === null) return false;
+    this.temporal.setTarget(t);
+    return true;
   }
 
   /** The subscriber asked for a key frame (PLI or FIR). */

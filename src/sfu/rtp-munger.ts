@@ -19,6 +19,7 @@ export type MungeResult = (typeof MungeResult)[keyof typeof MungeResult];
 
 const SEQ_MOD = 0x10000;
 const HALF_SEQ = 0x8000;
+const SKIP_RING = 32;
 
 /** Signed distance a - b in 16-bit sequence space. */
 export function seqDiff(a: number, b: number): number {
@@ -40,6 +41,13 @@ export class RtpMunger {
   #lastOutTs = 0;
   #lastOutMs = 0;
   readonly #clockRate: number;
+  // Offset changes made by skip(), newest last: late packets take the offset in force at
+  // their sequence number. A ring of SKIP_RING (start seq, offset from there on).
+  readonly #skipStart = new Int32Array(SKIP_RING);
+  readonly #skipOffset = new Int32Array(SKIP_RING);
+  #skipCount = 0; // valid entries (<= SKIP_RING), newest at #skipHead - 1
+  #skipHead = 0;
+  #baseOffset = 0; // offset before the oldest kept change
 
   constructor(clockRate: number, initialSeq = 0, initialTs = 0) {
     this.#clockRate = clockRate;
@@ -54,6 +62,39 @@ export class RtpMunger {
    */
   switchSource(): void {
     this.#rebase = true;
+  }
+
+  /**
+   * The newest packet `inSeq` is not forwarded (a dropped temporal layer): later packets
+   * shift down by one so the subscriber sees no hole. Returns false when `inSeq` is not
+   * newer than every packet seen (a late packet: nothing to shift; it is just dropped).
+   */
+  skip(inSeq: number): boolean {
+    if (this.#rebase || !this.#started) return true; // the next rebase places the stream anyway
+    const d = seqDiff(inSeq, this.#highestInSeq);
+    if (d <= 0) return false;
+    this.#highestInSeq = inSeq;
+    if (this.#skipCount === SKIP_RING) {
+      // Forget the oldest change: its offset becomes the base of what is still kept.
+      this.#baseOffset = this.#skipOffset[this.#skipHead]!;
+      this.#firstInSeq = this.#skipStart[this.#skipHead]!; // older packets can no longer be placed
+    } else if (this.#skipCount++ === 0) this.#baseOffset = this.#seqOffset;
+    this.#seqOffset = (this.#seqOffset + 1) & 0xffff;
+    this.#skipStart[this.#skipHead] = inSeq;
+    this.#skipOffset[this.#skipHead] = this.#seqOffset;
+    this.#skipHead = (this.#skipHead + 1) % SKIP_RING;
+    return true;
+  }
+
+  /** The offset that applied to `inSeq` (older than the newest): before any later skip. */
+  #offsetAt(inSeq: number): number {
+    let off = this.#seqOffset;
+    for (let k = 0, i = this.#skipHead; k < this.#skipCount; k++) {
+      i = i === 0 ? SKIP_RING - 1 : i - 1;
+      if (seqDiff(inSeq, this.#skipStart[i]!) >= 0) return off;
+      off = k + 1 < this.#skipCount ? this.#skipOffset[i === 0 ? SKIP_RING - 1 : i - 1]! : this.#baseOffset;
+    }
+    return off;
   }
 
   get lastSeq(): number {
@@ -78,6 +119,7 @@ export class RtpMunger {
       this.#highestInSeq = inSeq;
       this.#firstInSeq = inSeq;
       this.#started = true;
+      this.#skipCount = 0;
       return this.#emit(inSeq, inTs, nowMs, true);
     }
     const d = seqDiff(inSeq, this.#highestInSeq);
@@ -93,7 +135,8 @@ export class RtpMunger {
   }
 
   #emit(inSeq: number, inTs: number, nowMs: number, newest: boolean): MungeResult {
-    this.outSeq = (inSeq - this.#seqOffset) & 0xffff;
+    const off = newest || this.#skipCount === 0 ? this.#seqOffset : this.#offsetAt(inSeq);
+    this.outSeq = (inSeq - off) & 0xffff;
     this.outTs = (inTs - this.#tsOffset) >>> 0;
     if (newest) {
       this.#lastOutSeq = this.outSeq;

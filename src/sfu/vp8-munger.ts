@@ -46,16 +46,22 @@ export function applyVp8Tag(buf: Uint8Array, d: Vp8Descriptor, tag: number): voi
   writeVp8KeyIdx(buf, d, tag & 0x1f);
 }
 
+const PICTURES = 128; // recent source pictures remembered (their output ids), a power of two
+
 export class Vp8Munger {
-  /** Last values written for the newest packet (-1 before one carried the field). */
+  // Picture ids: each new source picture (in order) gets the next output id, so a switch
+  // continues by one and a picture dropped whole (a temporal layer not forwarded) leaves no
+  // gap; the packets of a picture seen before, late ones included, reuse its id.
+  readonly #inPid = new Int32Array(PICTURES).fill(-1);
+  readonly #outPid = new Int32Array(PICTURES);
+  #newestInPid = -1;
   #lastPid = -1;
+  // TL0PICIDX / KEYIDX never skip (TL0 frames are always forwarded): an offset per source.
   #lastTl0 = -1;
   #lastKey = -1;
-  #pidOffset = 0;
   #tl0Offset = 0;
   #keyOffset = 0;
   // Per field: re-base on the next packet that carries it (a switch point may lack one).
-  #rebasePid = false;
   #rebaseTl0 = false;
   #rebaseKey = false;
   /** Values written by the last `munge` (-1: field absent). */
@@ -65,7 +71,29 @@ export class Vp8Munger {
 
   /** The next packet starts a new source (a layer switch, a resume after mute, a new publisher SSRC). */
   switchSource(): void {
-    this.#rebasePid = this.#rebaseTl0 = this.#rebaseKey = true;
+    this.#rebaseTl0 = this.#rebaseKey = true;
+    this.#inPid.fill(-1); // the new source's ids mean other pictures
+    this.#newestInPid = -1;
+  }
+
+  /** The output picture id for source picture `pid` (-1: a late packet of a picture never placed). */
+  #pictureId(pid: number, newest: boolean, bits: number): number {
+    const i = pid & (PICTURES - 1);
+    if (this.#inPid[i] === pid) return this.#outPid[i]!;
+    let out: number;
+    if (newest || this.#newestInPid < 0) {
+      out = this.#lastPid < 0 ? pid : (this.#lastPid + 1) & 0x7fff;
+      this.#lastPid = out;
+      this.#newestInPid = pid;
+    } else {
+      // A picture first seen late (all its earlier packets were lost): place it behind the
+      // newest by its distance in the source (right unless a drop or switch came between).
+      const back = (this.#newestInPid - pid) & (bits === 7 ? 0x7f : 0x7fff);
+      out = (this.#lastPid - back) & 0x7fff;
+    }
+    this.#inPid[i] = pid;
+    this.#outPid[i] = out;
+    return out;
   }
 
   /**
@@ -78,13 +106,8 @@ export class Vp8Munger {
     const d = src.desc;
     let pid = src.pictureId, tl0 = src.tl0PicIdx, key = src.keyIdx;
     if (pid >= 0) {
-      if (this.#rebasePid) {
-        this.#rebasePid = false;
-        this.#pidOffset = this.#lastPid < 0 ? 0 : (pid - this.#lastPid - 1) & 0x7fff;
-      }
-      pid = (pid - this.#pidOffset) & (d.pictureIdBits === 7 ? 0x7f : 0x7fff);
+      pid = this.#pictureId(pid, newest, d.pictureIdBits) & (d.pictureIdBits === 7 ? 0x7f : 0x7fff);
       writeVp8PictureId(buf, d, pid);
-      if (newest) this.#lastPid = pid;
     }
     if (tl0 >= 0) {
       if (this.#rebaseTl0) {
