@@ -165,6 +165,7 @@ export class DownTrack {
     const tf = this.temporal;
     if (tf !== null && tf.active && !tf.accept(fanoutVp8, keyframe)) {
       m.skip(extSeq & 0xffff); // no hole in the subscriber's sequence numbers
+      this.vp8!.dropPicture(fanoutVp8); // nor in its picture ids
       this.counters.dropped++;
       return;
     }

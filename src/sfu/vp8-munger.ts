@@ -49,13 +49,17 @@ export function applyVp8Tag(buf: Uint8Array, d: Vp8Descriptor, tag: number): voi
 const PICTURES = 128; // recent source pictures remembered (their output ids), a power of two
 
 export class Vp8Munger {
-  // Picture ids: each new source picture (in order) gets the next output id, so a switch
-  // continues by one and a picture dropped whole (a temporal layer not forwarded) leaves no
-  // gap; the packets of a picture seen before, late ones included, reuse its id.
+  // Picture ids: an offset per source, re-based at a switch so ids continue by one, and
+  // raised by one for each picture dropped whole (a temporal layer not forwarded) so that
+  // leaves no gap; a picture lost upstream keeps its gap (it may still be repaired). The
+  // ids given to recent pictures are remembered so late packets reuse their picture's id.
   readonly #inPid = new Int32Array(PICTURES).fill(-1);
   readonly #outPid = new Int32Array(PICTURES);
   #newestInPid = -1;
   #lastPid = -1;
+  #pidOffset = 0;
+  #rebasePid = false;
+  #droppedPid = -1;
   // TL0PICIDX / KEYIDX never skip (TL0 frames are always forwarded): an offset per source.
   #lastTl0 = -1;
   #lastKey = -1;
@@ -71,28 +75,33 @@ export class Vp8Munger {
 
   /** The next packet starts a new source (a layer switch, a resume after mute, a new publisher SSRC). */
   switchSource(): void {
-    this.#rebaseTl0 = this.#rebaseKey = true;
+    this.#rebasePid = this.#rebaseTl0 = this.#rebaseKey = true;
     this.#inPid.fill(-1); // the new source's ids mean other pictures
     this.#newestInPid = -1;
   }
 
-  /** The output picture id for source picture `pid` (-1: a late packet of a picture never placed). */
-  #pictureId(pid: number, newest: boolean, bits: number): number {
+  /** A packet of `src`'s picture is not forwarded (its temporal layer is off): later pictures close the gap. */
+  dropPicture(src: Vp8Source): void {
+    const pid = src.pictureId;
+    if (!src.valid || pid < 0 || pid === this.#droppedPid || this.#rebasePid) return;
+    const mask = src.desc.pictureIdBits === 7 ? 0x7f : 0x7fff;
+    if (this.#newestInPid >= 0 && ((pid - this.#newestInPid) & mask) >= (mask + 1) / 2) return; // older than the newest: shifts nothing
+    this.#droppedPid = pid;
+    this.#pidOffset = (this.#pidOffset + 1) & 0x7fff;
+  }
+
+  /** The output picture id for source picture `pid`. */
+  #pictureId(pid: number, newest: boolean): number {
     const i = pid & (PICTURES - 1);
     if (this.#inPid[i] === pid) return this.#outPid[i]!;
-    let out: number;
-    if (newest || this.#newestInPid < 0) {
-      out = this.#lastPid < 0 ? pid : (this.#lastPid + 1) & 0x7fff;
-      this.#lastPid = out;
-      this.#newestInPid = pid;
-    } else {
-      // A picture first seen late (all its earlier packets were lost): place it behind the
-      // newest by its distance in the source (right unless a drop or switch came between).
-      const back = (this.#newestInPid - pid) & (bits === 7 ? 0x7f : 0x7fff);
-      out = (this.#lastPid - back) & 0x7fff;
+    if (this.#rebasePid) {
+      this.#rebasePid = false;
+      this.#pidOffset = this.#lastPid < 0 ? 0 : (pid - this.#lastPid - 1) & 0x7fff;
     }
+    const out = (pid - this.#pidOffset) & 0x7fff;
     this.#inPid[i] = pid;
     this.#outPid[i] = out;
+    if (newest) { this.#lastPid = out; this.#newestInPid = pid; }
     return out;
   }
 
@@ -106,7 +115,7 @@ export class Vp8Munger {
     const d = src.desc;
     let pid = src.pictureId, tl0 = src.tl0PicIdx, key = src.keyIdx;
     if (pid >= 0) {
-      pid = this.#pictureId(pid, newest, d.pictureIdBits) & (d.pictureIdBits === 7 ? 0x7f : 0x7fff);
+      pid = this.#pictureId(pid, newest) & (d.pictureIdBits === 7 ? 0x7f : 0x7fff);
       writeVp8PictureId(buf, d, pid);
     }
     if (tl0 >= 0) {
