@@ -99,6 +99,8 @@ export type Request =
   | { op: 'leave'; participant: string }
   | { op: 'publisherOffer'; participant: string; sdp: string; trackSids?: Record<string, string> }
   | { op: 'subscriberAnswer'; participant: string; sdp: string }
+  /** Reply: boolean (false: nothing to restart). */
+  | { op: 'restartSubscriberIce'; participant: string }
   | { op: 'setTrackMuted'; track: string; muted: boolean }
   | { op: 'unpublishTrack'; track: string }
   | { op: 'subscribe'; participant: string; track: string }

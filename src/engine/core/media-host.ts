@@ -140,6 +140,7 @@ export class MediaHost {
       }
       case 'publisherOffer': return this.#participant(req.participant).publisher.handleOfferDetailed(req.sdp, req.trackSids);
       case 'subscriberAnswer': return this.#participant(req.participant).subscriber.handleAnswer(req.sdp, performance.now());
+      case 'restartSubscriberIce': return this.#participant(req.participant).subscriber.requestIceRestart();
       case 'setTrackMuted': {
         const t = this.#track(req.track);
         if (t.setMuted(req.muted, performance.now())) {
