@@ -74,6 +74,8 @@ export interface TransportStats {
   /** Media before SRTP keys exist, or from an address that is not the selected pair. */
   mediaDroppedNotReady: number;
   sendDropped: number;
+  /** DTLS handshakes completed (1 for the transport's life: an ICE restart keeps the association). */
+  dtlsConnects: number;
 }
 
 export interface TransportEvents {
@@ -105,7 +107,7 @@ export class WebRtcTransport implements MuxPeer {
   readonly dtls: DtlsEndpoint;
   /** SCTP + DCEP, once enableDataChannels() was called (the SDP has a data section). */
   data: DataChannelEndpoint | undefined;
-  readonly stats: TransportStats = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, bytesIn: 0, bytesOut: 0, srtpInDropped: 0, mediaDroppedNotReady: 0, sendDropped: 0 };
+  readonly stats: TransportStats = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, bytesIn: 0, bytesOut: 0, srtpInDropped: 0, mediaDroppedNotReady: 0, sendDropped: 0, dtlsConnects: 0 };
   state: TransportState = 'new';
   connectedInfo: DtlsConnectedInfo | undefined;
   events: TransportEvents = {};
@@ -412,6 +414,7 @@ export class WebRtcTransport implements MuxPeer {
     this.#srtpOut = new SrtpContext(k.profile, k.localMasterKey, k.localMasterSalt);
     this.#srtpIn = new SrtpContext(k.profile, k.remoteMasterKey, k.remoteMasterSalt);
     this.connectedInfo = info;
+    this.stats.dtlsConnects++;
     this.#setState('connected');
     this.events.onConnected?.(info);
     this.data?.connect();
