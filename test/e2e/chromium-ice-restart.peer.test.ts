@@ -7,6 +7,7 @@
 // stretch without a new packet is the gap; DTLS must not renegotiate: Chromium's transport
 // stays dtlsState 'connected' with the same DTLS cipher while its selected candidate pair
 // changes (a new local port), and our side counts one DTLS handshake per transport.
+// E2E_WORKERS=<n> runs the engine with n media worker threads (default 0: in-process).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -30,7 +31,7 @@ let pub: Participant, sub: Participant;
 let auto: ReturnType<typeof autoAnswer>;
 
 test.before(async () => {
-  engine = await Engine.create({ workers: 0 });
+  engine = await Engine.create({ workers: Number(process.env.E2E_WORKERS ?? 0) });
   rig = await openE2ePages(2);
   [pubPage, subPage] = rig.pages as [Page, Page];
   room = await engine.createRoom('restart');
@@ -64,20 +65,21 @@ const SAMPLER = `(on) => {
     const st = await sb.pcs.sub.getStats();
     let a;
     st.forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio') a = r; });
-    if (a) e2e.samples.push([performance.now(), a.packetsReceived, a.totalSamplesReceived, a.concealedSamples]);
+    if (a) e2e.samples.push([performance.now(), a.packetsReceived, a.totalSamplesReceived, a.concealedSamples, a.packetsLost]);
   }, 100);
   return [];
 }`;
 
 /** The longest time between two samples that saw a new audio packet (ms), and the counts. */
-function audioGap(samples: [number, number, number, number][]): { gapMs: number; packets: number; samples: number; concealed: number } {
+type Sample = [t: number, packets: number, samples: number, concealed: number, lost: number];
+function audioGap(samples: Sample[]): { gapMs: number; packets: number; samples: number; concealed: number; lost: number } {
   let lastT = samples[0]![0], lastP = samples[0]![1], gap = 0;
   for (const [t, p] of samples) {
     if (p > lastP) { gap = Math.max(gap, t - lastT); lastT = t; lastP = p; }
   }
   gap = Math.max(gap, samples.at(-1)![0] - lastT);
   const f = samples[0]!, l = samples.at(-1)!;
-  return { gapMs: Math.round(gap), packets: l[1] - f[1], samples: l[2] - f[2], concealed: l[3] - f[3] };
+  return { gapMs: Math.round(gap), packets: l[1] - f[1], samples: l[2] - f[2], concealed: l[3] - f[3], lost: l[4] - f[4] };
 }
 
 /** Page code: restart ICE on a publisher pc and return the complete new offer (non-trickle). */
@@ -129,12 +131,12 @@ test('publisher pc.restartIce(): engine answers with new credentials, same finge
   const after = pathOf(st);
   const switchedMs = Date.now() - tApplied;
   await sleep(2000);
-  const samples = await evalInPage<[number, number, number, number][]>(subPage, SAMPLER, false);
+  const samples = await evalInPage<Sample[]>(subPage, SAMPLER, false);
   const gap = audioGap(samples);
   const server1 = (await pub.stats()).ice!.publisher!;
   console.log(`[ice-restart] publisher: pair changes ${before.changes} -> ${after.changes}, local ${before.local} -> ${after.local}, remote ${before.remote} -> ${after.remote}, dtls ${before.dtls} -> ${after.dtls} (${after.cipher}); switch seen ${switchedMs} ms after the answer`);
   console.log(`[ice-restart] server publisher transport: restarts ${server0.restarts} -> ${server1.restarts}, selected ${server0.selected} -> ${server1.selected}, pair changes ${server0.selectedPairChanges} -> ${server1.selectedPairChanges}, DTLS handshakes ${server1.dtlsConnects}`);
-  console.log(`[ice-restart] subscriber audio across the publisher restart: longest gap ${gap.gapMs} ms over ${samples.length} samples; packets +${gap.packets}, samples +${gap.samples}, concealed +${gap.concealed}`);
+  console.log(`[ice-restart] subscriber audio across the publisher restart: longest gap ${gap.gapMs} ms over ${samples.length} samples; packets +${gap.packets} lost +${gap.lost}, samples +${gap.samples}, concealed +${gap.concealed} (100 ms sampling: ~100 ms = no gap seen)`);
 
   assert.is(after.dtls, 'connected', 'DTLS stayed connected');
   assert.is(after.cipher, before.cipher);
@@ -160,11 +162,11 @@ test('subscriber ICE restart (engine-initiated, as on a LiveKit resume): new cre
   const st = await pollStats(subPage, 'sub', (s) => { const p = pathOf(s); return auto.answers() > answers && p.changes > before.changes && p.ufrag !== before.ufrag; }, { timeoutMs: 10_000 });
   const after = pathOf(st);
   await sleep(2000);
-  const samples = await evalInPage<[number, number, number, number][]>(subPage, SAMPLER, false);
+  const samples = await evalInPage<Sample[]>(subPage, SAMPLER, false);
   const gap = audioGap(samples);
   const server1 = (await sub.stats()).ice!.subscriber!;
   console.log(`[ice-restart] subscriber: pair changes ${before.changes} -> ${after.changes}, local ${before.local} -> ${after.local}, dtls ${before.dtls} -> ${after.dtls}; server selected ${server0.selected} -> ${server1.selected}, restarts ${server1.restarts}, DTLS handshakes ${server1.dtlsConnects}`);
-  console.log(`[ice-restart] subscriber audio across its own restart: longest gap ${gap.gapMs} ms over ${samples.length} samples; packets +${gap.packets}, concealed +${gap.concealed}`);
+  console.log(`[ice-restart] subscriber audio across its own restart: longest gap ${gap.gapMs} ms over ${samples.length} samples; packets +${gap.packets} lost +${gap.lost}, concealed +${gap.concealed}`);
   assert.is(after.dtls, 'connected');
   assert.ok(after.changes > before.changes);
   assert.is(server1.restarts, server0.restarts + 1);
