@@ -84,8 +84,9 @@ export class TransportServer {
         this.#byUfrag.set(ufrag, x);
         return true;
       },
-      ufragRetired: (x, ufrag) => {
+      ufragRetired: (x, ufrag, tcpPaths) => {
         if (this.#byUfrag.get(ufrag) === x) this.#byUfrag.delete(ufrag);
+        for (const p of tcpPaths) this.tcp?.closePeerLink(p.address, p.port, x);
       },
     });
     this.#byUfrag.set(t.iceUfrag, t);

@@ -55,8 +55,11 @@ export interface WebRtcTransportOptions {
   release?: (t: WebRtcTransport) => void;
   /** ICE restart: may this new local ufrag be used (false: taken, another is drawn)? Its owner maps it. */
   claimUfrag?: (t: WebRtcTransport, ufrag: string) => boolean;
-  /** ICE restart: the previous local ufrag is no longer answered (its owner unmaps it). */
-  ufragRetired?: (t: WebRtcTransport, ufrag: string) => void;
+  /**
+   * ICE restart: the previous local ufrag is no longer answered (its owner unmaps it);
+   * `tcpPaths` are the ICE-TCP connections of its pairs (not the selected one) to close.
+   */
+  ufragRetired?: (t: WebRtcTransport, ufrag: string, tcpPaths: { address: string; port: number }[]) => void;
   /** How long the previous ICE credentials answer after a restart, at most (ms, default 30 000). */
   iceRestartGraceMs?: number;
 }
@@ -115,7 +118,7 @@ export class WebRtcTransport implements MuxPeer {
   readonly #mux: UdpMux;
   readonly #release: ((t: WebRtcTransport) => void) | undefined;
   readonly #claimUfrag: (t: WebRtcTransport, ufrag: string) => boolean;
-  readonly #ufragRetired: (t: WebRtcTransport, ufrag: string) => void;
+  readonly #ufragRetired: (t: WebRtcTransport, ufrag: string, tcpPaths: { address: string; port: number }[]) => void;
   readonly #dtlsRole: 'server' | 'client';
   readonly #stunOut = Buffer.allocUnsafe(1500);
   #remote: CandidatePair | null = null;
@@ -238,7 +241,7 @@ export class WebRtcTransport implements MuxPeer {
     this.#iceUfrag = ufrag;
     this.#icePwd = randomIceString(24);
     this.ice.restart(this.#iceUfrag, this.#icePwd, nowMs);
-    if (dropped !== undefined) this.#ufragRetired(this, dropped);
+    if (dropped !== undefined) this.#ufragRetired(this, dropped, []);
     return { ufrag: this.#iceUfrag, pwd: this.#icePwd };
   }
 
@@ -400,8 +403,13 @@ export class WebRtcTransport implements MuxPeer {
 
   /** The old credentials are gone: their tuples stop routing here (the selected one stays). */
   #onRetired(ufrag: string, pairs: CandidatePair[]): void {
-    for (const p of pairs) if (p.protocol === 'udp' && p !== this.#remote) this.#mux.unbindPeer(p.address, p.port, this);
-    this.#ufragRetired(this, ufrag);
+    const tcp: { address: string; port: number }[] = [];
+    for (const p of pairs) {
+      if (p === this.#remote) continue;
+      if (p.protocol === 'udp') this.#mux.unbindPeer(p.address, p.port, this);
+      else tcp.push({ address: p.address, port: p.port });
+    }
+    this.#ufragRetired(this, ufrag, tcp);
   }
 
   #onDtlsConnected(info: DtlsConnectedInfo): void {
