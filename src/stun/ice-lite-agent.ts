@@ -10,7 +10,9 @@
 // ICE restart (RFC 8445 §9, RFC 8839 §4.4.1.1.1): restart() starts a new generation of
 // local credentials. The previous generation keeps answering (media stays on the old
 // selected pair) until a check on the new credentials nominates a pair, or until
-// restartGraceMs; then it is retired: its checks get 401 and its pairs are forgotten.
+// restartGraceMs after the new remote credentials are known (an unanswered ICE-restart
+// offer never cuts the working path); then it is retired: its checks get 401 and its
+// pairs are forgotten.
 import { BindingChecker, IceStatus } from './binding-check.js';
 import { CandidatePair } from './candidate-pair.js';
 import { StunError } from './errors.js';
@@ -28,7 +30,7 @@ export interface IceLiteConfig {
   maxPairs?: number;
   /** Answer failed checks with 400/401 (RFC 8489). Off = drop them silently. Default true. */
   sendErrorResponses?: boolean;
-  /** After restart(), the old credentials are retired this long at most. Default 30 000 (one consent timeout). */
+  /** Once the new remote credentials are known, the old ones are retired this long later at most. Default 30 000 (one consent timeout). */
   restartGraceMs?: number;
 }
 
@@ -76,7 +78,8 @@ export class IceLiteAgent {
   #check: BindingChecker;
   /** The generation before a restart, until retired (null: no restart under way). */
   #prev: BindingChecker | null = null;
-  #prevRetireAtMs = 0;
+  /** When the previous generation is retired; -1 until tick() sees the new remote credentials. */
+  #prevRetireAtMs = -1;
   #prevGeneration = 0;
   /** Bumped by restart(); each pair records the generation it was validated in. */
   generation = 0;
@@ -119,13 +122,14 @@ export class IceLiteAgent {
    * ICE restart: new local credentials; the remote ones become unknown until
    * setRemoteCredentials (`ours:anything` authenticates meanwhile). The selected pair and
    * its consent stay on the old generation until a new-generation check nominates a pair
-   * or `restartGraceMs` after nowMs. A second restart before that drops the unfinished one.
+   * or `restartGraceMs` after the new remote credentials are known (counted from the first
+   * tick that sees them). A second restart before that drops the unfinished one.
    */
-  restart(localUfrag: string, localPwd: string, nowMs: number): void {
+  restart(localUfrag: string, localPwd: string): void {
     const next = new BindingChecker(localUfrag, localPwd);
     if (this.#prev === null) { this.#prev = this.#check; this.#prevGeneration = this.generation; }
     this.#check = next;
-    this.#prevRetireAtMs = nowMs + this.#restartGraceMs;
+    this.#prevRetireAtMs = -1;
     this.#remoteUfrag = undefined;
     this.#remotePwd = '';
     this.generation++;
@@ -244,7 +248,10 @@ export class IceLiteAgent {
 
   /** Drives consent freshness. Call on any timer cadence (e.g. once a second). */
   tick(nowMs: number): void {
-    if (this.#prev !== null && nowMs >= this.#prevRetireAtMs) this.retirePrevious();
+    if (this.#prev !== null && this.#remoteUfrag !== undefined) {
+      if (this.#prevRetireAtMs < 0) this.#prevRetireAtMs = nowMs + this.#restartGraceMs;
+      else if (nowMs >= this.#prevRetireAtMs) this.retirePrevious();
+    }
     const p = this.selectedPair;
     if (p === null || this.consentExpired) return;
     if (nowMs - p.lastValidMs >= this.#consentTimeoutMs) {

@@ -226,9 +226,10 @@ export class WebRtcTransport implements MuxPeer {
    * We restart ICE (an ICE-restart offer of ours): new local ufrag/pwd; the peer's new
    * ones come with its answer (restartRemote or setRemoteParameters). DTLS and SRTP are
    * untouched; the old credentials keep answering on the old path until a check on the
-   * new ones nominates a pair (or the grace period ends). ICE-lite role only.
+   * new ones nominates a pair (or the grace period after the peer's answer ends).
+   * ICE-lite role only.
    */
-  restartLocal(nowMs = performance.now()): { ufrag: string; pwd: string } {
+  restartLocal(): { ufrag: string; pwd: string } {
     if (this.iceAgent !== undefined) throw new Error('ICE restart is implemented for the ICE-lite role only');
     if (this.#closed) throw new Error('transport closed');
     let ufrag = randomIceString(8);
@@ -240,7 +241,7 @@ export class WebRtcTransport implements MuxPeer {
     const dropped = this.ice.restarting ? this.#iceUfrag : undefined;
     this.#iceUfrag = ufrag;
     this.#icePwd = randomIceString(24);
-    this.ice.restart(this.#iceUfrag, this.#icePwd, nowMs);
+    this.ice.restart(this.#iceUfrag, this.#icePwd);
     if (dropped !== undefined) this.#ufragRetired(this, dropped, []);
     return { ufrag: this.#iceUfrag, pwd: this.#icePwd };
   }
@@ -250,11 +251,11 @@ export class WebRtcTransport implements MuxPeer {
    * offerer we must change our credentials too (RFC 8839 §4.4.1.1.1): unless restartLocal
    * already did for this restart, new local ones are made here. Returns ours.
    */
-  restartRemote(ufrag: string, pwd: string, nowMs = performance.now()): { ufrag: string; pwd: string } {
+  restartRemote(ufrag: string, pwd: string): { ufrag: string; pwd: string } {
     if (this.iceAgent !== undefined) throw new Error('ICE restart is implemented for the ICE-lite role only');
     if (this.ice.remoteUfrag !== ufrag) {
       // A pending restartLocal has no remote ufrag yet: that restart is this one.
-      if (this.ice.remoteUfrag !== undefined) this.restartLocal(nowMs);
+      if (this.ice.remoteUfrag !== undefined) this.restartLocal();
       this.ice.setRemoteCredentials(ufrag, pwd);
     }
     return { ufrag: this.#iceUfrag, pwd: this.#icePwd };

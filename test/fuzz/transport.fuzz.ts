@@ -99,7 +99,7 @@ function makeRestartTarget(): FuzzTarget {
     run(input: Buffer) {
       if (transport.closed) transport = create();
       now += 1;
-      if (now % 50 === 0) transport.restartRemote(`rm${now}x`, REMOTE_PWD, now * 10);
+      if (now % 50 === 0) transport.restartRemote(`rm${now}x`, REMOTE_PWD);
       if (now % 50 === 25 && transport.remoteIceUfrag !== undefined) {
         const req = bindingRequest(`${transport.iceUfrag}:${transport.remoteIceUfrag}`, transport.icePwd);
         server.mux.receive(req, req.length, '127.0.0.1', 6000 + (now % 7), 4, now);

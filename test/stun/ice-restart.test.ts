@@ -51,7 +51,7 @@ function connected(): { a: IceLiteAgent; selected: string[]; retired: string[][]
 
 test('restart: old credentials keep the old pair until a new-credential nomination, then are refused', () => {
   const { a, selected, retired } = connected();
-  a.restart(NEW.local, NEW.localPwd, 1000);
+  a.restart(NEW.local, NEW.localPwd);
   a.setRemoteCredentials(NEW.remote, NEW.remotePwd);
   assert.is(a.localUfrag, NEW.local);
   assert.is(a.previousUfrag, OLD.local);
@@ -84,7 +84,7 @@ test('restart: old credentials keep the old pair until a new-credential nominati
 
 test('restart on the same path: the tuple moves to the new generation and is kept', () => {
   const { a, retired } = connected();
-  a.restart(NEW.local, NEW.localPwd, 0);
+  a.restart(NEW.local, NEW.localPwd);
   a.setRemoteCredentials(NEW.remote, NEW.remotePwd);
   assert.is(send(a, newCheck(true), '192.0.2.1', 5000, 100), IceStatus.Success);
   assert.equal(retired, [[OLD.local, '192.0.2.1:5001']]);
@@ -92,28 +92,32 @@ test('restart on the same path: the tuple moves to the new generation and is kep
   assert.is(a.selectedPair?.generation, 1);
 });
 
-test('old-generation nomination does not end the restart; the grace period does', () => {
+test('old-generation nomination does not end the restart; the grace period (from the answer) does', () => {
   const { a, retired } = connected();
-  a.restart(NEW.local, NEW.localPwd, 1000);
+  a.restart(NEW.local, NEW.localPwd);
   // Remote credentials not known yet (our offer is out): `new:anything` authenticates.
   assert.is(send(a, check(NEW.local, 'whoever', NEW.localPwd), '198.51.100.9', 6000, 1100), IceStatus.Success);
   assert.is(send(a, oldCheck(true), '192.0.2.1', 5001, 1200), IceStatus.Success);
   assert.is(a.selectedPair?.toString(), '192.0.2.1:5001', 'the old generation may still switch pairs');
-  assert.ok(a.restarting);
-  a.tick(5999);
+  // No answer yet: however long it takes, the working old path is not cut.
+  a.tick(100_000);
+  assert.ok(a.restarting, 'unanswered restart: no grace clock');
+  a.setRemoteCredentials(NEW.remote, NEW.remotePwd);
+  a.tick(100_100); // arms: retire at 105 100
+  a.tick(105_099);
   assert.ok(a.restarting, 'grace not over');
-  a.tick(6000);
+  a.tick(105_100);
   assert.not.ok(a.restarting);
   assert.is(retired.length, 1);
-  assert.is(send(a, oldCheck(), '192.0.2.1', 5001, 6100), IceStatus.BadUsername);
+  assert.is(send(a, oldCheck(), '192.0.2.1', 5001, 105_200), IceStatus.BadUsername);
   assert.is(a.selectedPair?.toString(), '192.0.2.1:5001', 'the selected pair stays; consent decides');
 });
 
 test('a restart of an unfinished restart drops the unfinished credentials, keeps the oldest', () => {
   const { a } = connected();
-  a.restart(NEW.local, NEW.localPwd, 0);
+  a.restart(NEW.local, NEW.localPwd);
   send(a, newCheck(), '198.51.100.9', 6000, 10);
-  a.restart('srvThird', 'serverpasswordTHIRD22c', 20);
+  a.restart('srvThird', 'serverpasswordTHIRD22c');
   assert.is(a.previousUfrag, OLD.local);
   assert.is(a.pairs.find((p) => p.port === 6000), undefined, 'pair of the dropped generation forgotten');
   assert.is(send(a, newCheck(), '198.51.100.9', 6000, 30), IceStatus.BadUsername);

@@ -181,15 +181,20 @@ test('restartLocal (our ICE-restart offer), then the answer\'s credentials: one 
     const ours = st.restartLocal();
     assert.is(st.remoteIceUfrag, undefined, 'the peer\'s new credentials are not known yet');
     assert.is(server.ufragCount, 2);
+    st.tick(performance.now() + 10_000);
+    assert.is(server.ufragCount, 2, 'no answer yet: no grace clock, the old path is kept');
     // The answer arrives with the peer's new credentials: that completes THIS restart.
     const peer = { ufrag: randomIceString(8), pwd: randomIceString(24) };
     st.setRemoteParameters(peer.ufrag, peer.pwd, [clientCert.fingerprint]);
     assert.is(st.iceUfrag, ours.ufrag, 'no second set of local credentials');
     assert.is(st.ice.stats.restarts, 1);
-    // Nobody checks with the new credentials: after the grace period the old ones are retired.
-    st.tick(performance.now() + 1000);
+    // Nobody checks with the new credentials: the grace period (2 s here) runs from the
+    // first tick that sees the answer's credentials; then the old ones are retired.
+    const t0 = performance.now();
+    st.tick(t0);
+    st.tick(t0 + 1000);
     assert.is(server.ufragCount, 2, 'within the grace period');
-    st.tick(performance.now() + 2500);
+    st.tick(t0 + 2500);
     assert.is(server.ufragCount, 1);
     assert.is(st.ice.previousUfrag, undefined);
     assert.is.not(st.iceUfrag, oldUfrag);

@@ -115,7 +115,7 @@ export class PublisherSide {
     // pc.restartIce()): new local credentials go in this answer; DTLS/SRTP stay.
     const ice = offerIce(offer);
     const known = t.remoteIceUfrag;
-    if (ice !== undefined && known !== undefined && ice.ufrag !== known) t.restartRemote(ice.ufrag, ice.pwd, nowMs);
+    if (ice !== undefined && known !== undefined && ice.ufrag !== known) t.restartRemote(ice.ufrag, ice.pwd);
     const send = this.#shared?.prepareAnswer(offer);
     const res = answerOffer(offer, {
       iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.candidateOverride ?? this.#ctx.candidates,
