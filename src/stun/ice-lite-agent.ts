@@ -134,8 +134,13 @@ export class IceLiteAgent {
     this.#remotePwd = '';
     this.generation++;
     this.stats.restarts++;
-    // Pairs of an unfinished generation (a restart of a restart) are forgotten.
-    for (let i = this.pairs.length - 1; i >= 0; i--) if (this.pairs[i].generation !== this.#prevGeneration) this.pairs.splice(i, 1);
+    // Pairs of an unfinished generation (a restart of a restart) are forgotten; the selected
+    // pair (an old one an unfinished check touched) stays, as the old generation's.
+    for (let i = this.pairs.length - 1; i >= 0; i--) {
+      const p = this.pairs[i];
+      if (p === this.selectedPair) p.generation = this.#prevGeneration;
+      else if (p.generation !== this.#prevGeneration) this.pairs.splice(i, 1);
+    }
   }
 
   /** True while a restart is under way (the previous credentials still answer). */

@@ -122,6 +122,17 @@ test('a restart of an unfinished restart drops the unfinished credentials, keeps
   assert.is(a.pairs.find((p) => p.port === 6000), undefined, 'pair of the dropped generation forgotten');
   assert.is(send(a, newCheck(), '198.51.100.9', 6000, 30), IceStatus.BadUsername);
   assert.is(send(a, oldCheck(), '192.0.2.1', 5000, 30), IceStatus.Success);
+  // The selected old pair touched by the unfinished generation's check stays selected and findable.
+  const sel = a.selectedPair!;
+  a.restart(NEW.local, NEW.localPwd);
+  a.setRemoteCredentials(NEW.remote, NEW.remotePwd);
+  send(a, newCheck(), '192.0.2.1', 5000, 35); // same tuple, not nominated
+  assert.is(sel.generation, a.generation);
+  a.restart('srvThird', 'serverpasswordTHIRD22c');
+  assert.is(a.findPair('192.0.2.1', 5000), sel, 'selected pair kept across the second restart');
+  assert.is(a.selectedPair, sel);
+  assert.is(send(a, oldCheck(), '192.0.2.1', 5000, 36), IceStatus.Success);
+  assert.is(sel.lastValidMs, 36, 'old checks keep its consent');
   assert.is(send(a, check('srvThird', 'x', 'serverpasswordTHIRD22c', true), '198.51.100.9', 6001, 40), IceStatus.Success);
   assert.not.ok(a.restarting);
   assert.is(send(a, oldCheck(), '192.0.2.1', 5000, 50), IceStatus.BadUsername);
