@@ -84,6 +84,17 @@ export class Participant extends Emitter<ParticipantEvents> {
     await this.#channel.request({ op: 'subscriberAnswer', participant: this.sid, sdp });
   }
 
+  /**
+   * ICE restart of the subscriber PeerConnection: the next 'subscriberOffer' carries new
+   * ICE credentials (what LiveKit sends after a resume); media and DTLS continue. Resolves
+   * false when there is nothing to restart (no subscriber transport yet, or one peer
+   * connection: there the client restarts with its own offer).
+   */
+  async restartSubscriberIce(): Promise<boolean> {
+    this.#check();
+    return this.#channel.request<boolean>({ op: 'restartSubscriberIce', participant: this.sid });
+  }
+
   /** Subscribe to a track (selective subscription); active after the next answer. */
   async subscribe(track: Track | string): Promise<Subscription> {
     this.#check();

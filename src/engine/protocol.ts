@@ -61,8 +61,13 @@ export interface JoinParams {
   publisherCandidate?: { address: string; port: number };
 }
 
+/** ICE and DTLS of one transport: restarts, selected-pair switches, the selected remote address, DTLS handshakes done. */
+export interface TransportIceStats { restarts: number; selectedPairChanges: number; selected?: string; dtlsConnects: number }
+
 /** Counters for tests and monitoring. */
 export interface ParticipantStats {
+  /** Per transport (absent before it exists); single peer connection: only publisher. */
+  ice?: { publisher?: TransportIceStats; subscriber?: TransportIceStats };
   /** bytesIn/bytesOut: SRTP/SRTCP bytes on the wire, both directions of that transport. */
   publisher: { state: ConnectionState | 'none'; rtpIn: number; rtcpIn: number; rtcpOut: number; srtpInDropped: number; bytesIn: number; bytesOut: number };
   subscriber: { state: ConnectionState | 'none'; rtpOut: number; rtcpIn: number; rtcpOut: number; sendDropped: number; bytesIn: number; bytesOut: number };
@@ -99,6 +104,8 @@ export type Request =
   | { op: 'leave'; participant: string }
   | { op: 'publisherOffer'; participant: string; sdp: string; trackSids?: Record<string, string> }
   | { op: 'subscriberAnswer'; participant: string; sdp: string }
+  /** Reply: boolean (false: nothing to restart). */
+  | { op: 'restartSubscriberIce'; participant: string }
   | { op: 'setTrackMuted'; track: string; muted: boolean }
   | { op: 'unpublishTrack'; track: string }
   | { op: 'subscribe'; participant: string; track: string }

@@ -117,6 +117,11 @@ export class TcpMux {
     for (const l of [...this.links]) if (l.peer === peer) this.#close(l);
   }
 
+  /** Closes the connection from address:port if it belongs to `peer` (an ICE path it retired). */
+  closePeerLink(address: string, port: number, peer: MuxPeer): void {
+    for (const l of [...this.links]) if (l.peer === peer && l.port === port && l.address === address) this.#close(l);
+  }
+
   #accept(s: Socket): void {
     const o = this.#opts;
     if (this.#closed || this.links.size >= o.maxConnections || this.#unauthenticated >= o.maxUnauthenticated) {

@@ -131,6 +131,11 @@ export class UdpMux {
     this.#peers.delete(address, port);
   }
 
+  /** Unbinds address:port only if it routes to `peer` (another peer may have claimed it since). */
+  unbindPeer(address: string, port: number, peer: MuxPeer): void {
+    if (this.#peers.get(address, port) === peer) this.#peers.delete(address, port);
+  }
+
   /** Forgets every address of a peer (its transport closed). */
   removePeer(peer: MuxPeer): void {
     this.#peers.deleteOwner(peer);

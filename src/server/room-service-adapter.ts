@@ -202,6 +202,18 @@ export class EngineRoomService implements RoomService {
     await rejectable(e.p.subscriberAnswer(answer.sdp));
   }
 
+  /**
+   * The client resumed within the grace period (after our ReconnectResponse): restart the
+   * subscriber's ICE, as livekit-server does (participant.ICERestart): the next subscriber
+   * offer has new credentials. livekit-client then restarts the publisher with an
+   * iceRestart offer of its own, which publisherOffer answers with new credentials too.
+   */
+  signalResumed(participantSid: string): void {
+    const e = this.#entries.get(participantSid);
+    if (!e || e.single) return;
+    void e.p.restartSubscriberIce().catch(() => undefined);
+  }
+
   /** ICE-lite: the client's address is learned from its connectivity checks; candidates are not needed. */
   async addIceCandidate(participantSid: string, _target: number, _candidate: IceCandidateInit | null): Promise<void> {
     this.#entry(participantSid);

@@ -10,6 +10,8 @@ export class CandidatePair {
   lastValidMs = 0;
   /** When the pair first became valid. */
   validSinceMs = 0;
+  /** The ICE generation (credentials; bumped by each restart) whose check validated it. */
+  generation = 0;
   constructor(
     readonly address: string,
     readonly port: number,

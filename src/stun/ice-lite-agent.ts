@@ -6,6 +6,13 @@
 // another pair switches the selection (what Chromium does when the network changes).
 // Consent (RFC 7675): when no valid check arrives on the selected pair for
 // consentTimeoutMs, tick() reports consent expired once for that selection.
+//
+// ICE restart (RFC 8445 §9, RFC 8839 §4.4.1.1.1): restart() starts a new generation of
+// local credentials. The previous generation keeps answering (media stays on the old
+// selected pair) until a check on the new credentials nominates a pair, or until
+// restartGraceMs after the new remote credentials are known (an unanswered ICE-restart
+// offer never cuts the working path); then it is retired: its checks get 401 and its
+// pairs are forgotten.
 import { BindingChecker, IceStatus } from './binding-check.js';
 import { CandidatePair } from './candidate-pair.js';
 import { StunError } from './errors.js';
@@ -23,9 +30,11 @@ export interface IceLiteConfig {
   maxPairs?: number;
   /** Answer failed checks with 400/401 (RFC 8489). Off = drop them silently. Default true. */
   sendErrorResponses?: boolean;
+  /** Once the new remote credentials are known, the old ones are retired this long later at most. Default 30 000 (one consent timeout). */
+  restartGraceMs?: number;
 }
 
-export const defaultIceLiteConfig = Object.freeze({ consentTimeoutMs: 30_000, maxPairs: 8, sendErrorResponses: true });
+export const defaultIceLiteConfig = Object.freeze({ consentTimeoutMs: 30_000, maxPairs: 8, sendErrorResponses: true, restartGraceMs: 30_000 });
 
 export interface IceLiteStats {
   requests: number;
@@ -42,6 +51,10 @@ export interface IceLiteStats {
   nominations: number;
   selectedPairChanges: number;
   consentExpired: number;
+  /** restart() calls; valid checks answered with the previous generation's credentials; generations retired. */
+  restarts: number;
+  previousGenerationChecks: number;
+  retired: number;
 }
 
 const addrScratch = new Uint8Array(16);
@@ -51,6 +64,7 @@ export class IceLiteAgent {
   readonly stats: IceLiteStats = {
     requests: 0, success: 0, malformed: 0, badFingerprint: 0, badRequest: 0, badUsername: 0, badIntegrity: 0,
     unknownAttribute: 0, roleConflict: 0, indications: 0, ignored: 0, nominations: 0, selectedPairChanges: 0, consentExpired: 0,
+    restarts: 0, previousGenerationChecks: 0, retired: 0,
   };
   /** Bytes of response written into `out` by the last handleRequest (0 = send nothing). */
   responseLength = 0;
@@ -60,32 +74,95 @@ export class IceLiteAgent {
   /** True once consent expired on the current selection (reset by a new nomination). */
   consentExpired = false;
 
-  readonly #check: BindingChecker;
+  /** The current generation's credentials. */
+  #check: BindingChecker;
+  /** The generation before a restart, until retired (null: no restart under way). */
+  #prev: BindingChecker | null = null;
+  /** When the previous generation is retired; -1 until tick() sees the new remote credentials. */
+  #prevRetireAtMs = -1;
+  #prevGeneration = 0;
+  /** Bumped by restart(); each pair records the generation it was validated in. */
+  generation = 0;
+  readonly #restartGraceMs: number;
   readonly #consentTimeoutMs: number;
   readonly #maxPairs: number;
   readonly #sendErrors: boolean;
   #remotePwd = '';
   #onSelectedPair = NOOP_PAIR;
   #onConsentExpired = NOOP_PAIR;
+  #onRetired: (ufrag: string, pairs: CandidatePair[]) => void = () => {};
+  #remoteUfrag: string | undefined;
 
   constructor(config: IceLiteConfig) {
     this.#check = new BindingChecker(config.localUfrag, config.localPwd);
     this.#consentTimeoutMs = config.consentTimeoutMs ?? defaultIceLiteConfig.consentTimeoutMs;
     this.#maxPairs = config.maxPairs ?? defaultIceLiteConfig.maxPairs;
     this.#sendErrors = config.sendErrorResponses ?? defaultIceLiteConfig.sendErrorResponses;
+    this.#restartGraceMs = config.restartGraceMs ?? defaultIceLiteConfig.restartGraceMs;
     if (!(this.#consentTimeoutMs > 0) || !(this.#maxPairs >= 1)) throw new StunError('ERR_STUN_BAD_CONFIG', 'consentTimeoutMs and maxPairs must be positive');
     if (config.remoteUfrag !== undefined) this.setRemoteCredentials(config.remoteUfrag, config.remotePwd ?? '');
   }
 
   get localUfrag(): string { return this.#check.localUfrag; }
+  /** The previous generation's local ufrag while a restart is under way, else undefined. */
+  get previousUfrag(): string | undefined { return this.#prev?.localUfrag; }
+  /** The remote ufrag of the current generation (undefined until known). */
+  get remoteUfrag(): string | undefined { return this.#remoteUfrag; }
   /** The remote password (a lite agent never signs with it; kept for the upper layer). */
   get remotePwd(): string { return this.#remotePwd; }
 
-  /** From then on USERNAME must be exactly `localUfrag:remoteUfrag`. */
+  /** From then on USERNAME must be exactly `localUfrag:remoteUfrag` (current generation). */
   setRemoteCredentials(remoteUfrag: string, remotePwd: string): void {
     this.#check.setRemoteUfrag(remoteUfrag);
+    this.#remoteUfrag = remoteUfrag;
     this.#remotePwd = remotePwd;
   }
+
+  /**
+   * ICE restart: new local credentials; the remote ones become unknown until
+   * setRemoteCredentials (`ours:anything` authenticates meanwhile). The selected pair and
+   * its consent stay on the old generation until a new-generation check nominates a pair
+   * or `restartGraceMs` after the new remote credentials are known (counted from the first
+   * tick that sees them). A second restart before that drops the unfinished one.
+   */
+  restart(localUfrag: string, localPwd: string): void {
+    const next = new BindingChecker(localUfrag, localPwd);
+    if (this.#prev === null) { this.#prev = this.#check; this.#prevGeneration = this.generation; }
+    this.#check = next;
+    this.#prevRetireAtMs = -1;
+    this.#remoteUfrag = undefined;
+    this.#remotePwd = '';
+    this.generation++;
+    this.stats.restarts++;
+    // Pairs of an unfinished generation (a restart of a restart) are forgotten; the selected
+    // pair (an old one an unfinished check touched) stays, as the old generation's.
+    for (let i = this.pairs.length - 1; i >= 0; i--) {
+      const p = this.pairs[i];
+      if (p === this.selectedPair) p.generation = this.#prevGeneration;
+      else if (p.generation !== this.#prevGeneration) this.pairs.splice(i, 1);
+    }
+  }
+
+  /** True while a restart is under way (the previous credentials still answer). */
+  get restarting(): boolean { return this.#prev !== null; }
+
+  /** Retires the previous generation now: its checks get 401 from then on. */
+  retirePrevious(): void {
+    const prev = this.#prev;
+    if (prev === null) return;
+    this.#prev = null;
+    this.stats.retired++;
+    const gone: CandidatePair[] = [];
+    for (let i = this.pairs.length - 1; i >= 0; i--) {
+      const p = this.pairs[i];
+      // The selected pair stays even if old (the grace ran out): consent decides its fate.
+      if (p.generation === this.#prevGeneration && p !== this.selectedPair) { gone.push(p); this.pairs.splice(i, 1); }
+    }
+    this.#onRetired(prev.localUfrag, gone);
+  }
+
+  /** Called when a previous generation is retired, with its local ufrag and forgotten pairs. Set once. */
+  onRetired(fn: (ufrag: string, pairs: CandidatePair[]) => void): void { this.#onRetired = fn; }
 
   /** Called when the selected pair is set or switched. Set once. */
   onSelectedPair(fn: (pair: CandidatePair) => void): void { this.#onSelectedPair = fn; }
@@ -100,8 +177,14 @@ export class IceLiteAgent {
   handleRequest(buf: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number, out: Buffer, protocol: 'udp' | 'tcp' = 'udp'): IceStatus {
     this.responseLength = 0;
     const st = this.stats;
-    const c = this.#check;
+    let c = this.#check;
     let status = c.check(buf, len);
+    let gen = this.generation;
+    // During a restart the old generation still answers (the peer's old path keeps consent).
+    if (status === IceStatus.BadUsername && this.#prev !== null) {
+      const ps = this.#prev.check(buf, len);
+      if (ps !== IceStatus.BadUsername) { c = this.#prev; status = ps; gen = this.#prevGeneration; }
+    }
     switch (status) {
       case IceStatus.Malformed: st.malformed++; return status;
       case IceStatus.Indication: st.indications++; return status;
@@ -135,7 +218,8 @@ export class IceLiteAgent {
     const priority = view.priorityValue;
     this.responseLength = c.writeSuccess(out, addrScratch, fam, port);
     st.success++;
-    const pair = this.#pairFor(address, port, family, nowMs, protocol);
+    if (gen !== this.generation) st.previousGenerationChecks++;
+    const pair = this.#pairFor(address, port, family, nowMs, protocol, gen);
     pair.lastValidMs = nowMs;
     if (priority >= 0) pair.priority = priority;
     if (useCandidate) {
@@ -151,6 +235,9 @@ export class IceLiteAgent {
         this.consentExpired = false;
         this.#onSelectedPair(pair);
       }
+      // A nomination on the new credentials completes the restart (after the switch, so
+      // the new selection is not among the retired pairs).
+      if (gen === this.generation && this.#prev !== null) this.retirePrevious();
     }
     return IceStatus.Success;
   }
@@ -161,11 +248,15 @@ export class IceLiteAgent {
    * if present)? Writes nothing, counts nothing.
    */
   isAuthenticatedRequest(buf: Buffer, len: number): boolean {
-    return this.#check.check(buf, len) === IceStatus.Success;
+    return this.#check.check(buf, len) === IceStatus.Success || (this.#prev !== null && this.#prev.check(buf, len) === IceStatus.Success);
   }
 
   /** Drives consent freshness. Call on any timer cadence (e.g. once a second). */
   tick(nowMs: number): void {
+    if (this.#prev !== null && this.#remoteUfrag !== undefined) {
+      if (this.#prevRetireAtMs < 0) this.#prevRetireAtMs = nowMs + this.#restartGraceMs;
+      else if (nowMs >= this.#prevRetireAtMs) this.retirePrevious();
+    }
     const p = this.selectedPair;
     if (p === null || this.consentExpired) return;
     if (nowMs - p.lastValidMs >= this.#consentTimeoutMs) {
@@ -181,9 +272,13 @@ export class IceLiteAgent {
     return null;
   }
 
-  #pairFor(address: string, port: number, family: 4 | 6, nowMs: number, protocol: 'udp' | 'tcp'): CandidatePair {
+  #pairFor(address: string, port: number, family: 4 | 6, nowMs: number, protocol: 'udp' | 'tcp', generation: number): CandidatePair {
     const found = this.findPair(address, port, protocol);
-    if (found) return found;
+    if (found) {
+      // The same tuple checked with the new credentials now belongs to the new generation.
+      if (generation > found.generation) found.generation = generation;
+      return found;
+    }
     if (this.pairs.length >= this.#maxPairs) {
       let victim = -1;
       for (let i = 0; i < this.pairs.length; i++) {
@@ -194,6 +289,7 @@ export class IceLiteAgent {
     }
     const pair = new CandidatePair(address, port, family, protocol);
     pair.validSinceMs = nowMs;
+    pair.generation = generation;
     this.pairs.push(pair);
     return pair;
   }

@@ -3,6 +3,8 @@
 // ufrags and whose MESSAGE-INTEGRITY verifies with that transport's password; one timer
 // drives every transport's DTLS retransmissions and ICE consent. The ICE-TCP listener
 // (when enabled) uses the same claim before it attaches a connection to a transport.
+// An ICE restart maps the transport's new ufrag too; the old one is unmapped when the
+// transport retires it (new path nominated, or the grace period ended).
 import { TcpMux, UdpMux, type ClaimHandler, type TcpMuxOptions, type UdpMuxOptions } from '../net/index.js';
 import { readLocalUfrag } from '../stun/index.js';
 import type { DtlsCertificate } from '../dtls/index.js';
@@ -25,6 +27,8 @@ export class TransportServer {
   readonly tcp: TcpMux | undefined;
   readonly certificate: DtlsCertificate;
   readonly #byUfrag = new Map<string, WebRtcTransport>();
+  /** Every live transport once (during a restart it has two ufrags in #byUfrag). */
+  readonly #transports = new Set<WebRtcTransport>();
   readonly #timer: NodeJS.Timeout;
   #closed = false;
 
@@ -70,26 +74,44 @@ export class TransportServer {
       certificate: this.certificate,
       release: (x) => {
         if (this.#byUfrag.get(x.iceUfrag) === x) this.#byUfrag.delete(x.iceUfrag);
+        const prev = x.ice.previousUfrag;
+        if (prev !== undefined && this.#byUfrag.get(prev) === x) this.#byUfrag.delete(prev);
+        this.#transports.delete(x);
         this.tcp?.removePeer(x);
+      },
+      claimUfrag: (x, ufrag) => {
+        if (this.#byUfrag.has(ufrag)) return false;
+        this.#byUfrag.set(ufrag, x);
+        return true;
+      },
+      ufragRetired: (x, ufrag, tcpPaths) => {
+        if (this.#byUfrag.get(ufrag) === x) this.#byUfrag.delete(ufrag);
+        for (const p of tcpPaths) this.tcp?.closePeerLink(p.address, p.port, x);
       },
     });
     this.#byUfrag.set(t.iceUfrag, t);
+    this.#transports.add(t);
     return t;
   }
 
   get transportCount(): number {
+    return this.#transports.size;
+  }
+
+  /** Ufrags mapped to transports (a restarting transport has two). */
+  get ufragCount(): number {
     return this.#byUfrag.size;
   }
 
   tick(nowMs: number): void {
-    for (const t of this.#byUfrag.values()) t.tick(nowMs);
+    for (const t of this.#transports) t.tick(nowMs);
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
-    for (const t of [...this.#byUfrag.values()]) t.close();
+    for (const t of [...this.#transports]) t.close();
     this.mux.close();
     this.tcp?.close();
   }

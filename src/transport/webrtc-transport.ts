@@ -6,6 +6,10 @@
 // and sends RTP/RTCP by protecting straight into a send-queue slot. The send path
 // belongs to the selected pair: the worker's UDP send queue, or the ICE-TCP connection
 // the pair's checks arrived on (whichever ICE nominated last).
+//
+// ICE restart (restartLocal / restartRemote) changes only the ICE credentials: DTLS and
+// the SRTP contexts are kept, so media continues with the same keys on whichever path the
+// new checks nominate; until then it stays on the old one.
 import { randomBytes } from 'node:crypto';
 import type { MuxPeer, SendPath, UdpMux } from '../net/index.js';
 import { IceAgent, IceLiteAgent, type CandidatePair } from '../stun/index.js';
@@ -49,6 +53,15 @@ export interface WebRtcTransportOptions {
   consentTimeoutMs?: number;
   /** Called once when the transport closes, before events.onClose (its owner's hook). */
   release?: (t: WebRtcTransport) => void;
+  /** ICE restart: may this new local ufrag be used (false: taken, another is drawn)? Its owner maps it. */
+  claimUfrag?: (t: WebRtcTransport, ufrag: string) => boolean;
+  /**
+   * ICE restart: the previous local ufrag is no longer answered (its owner unmaps it);
+   * `tcpPaths` are the ICE-TCP connections of its pairs (not the selected one) to close.
+   */
+  ufragRetired?: (t: WebRtcTransport, ufrag: string, tcpPaths: { address: string; port: number }[]) => void;
+  /** How long the previous ICE credentials answer after a restart, at most (ms, default 30 000). */
+  iceRestartGraceMs?: number;
 }
 
 export interface TransportStats {
@@ -64,6 +77,8 @@ export interface TransportStats {
   /** Media before SRTP keys exist, or from an address that is not the selected pair. */
   mediaDroppedNotReady: number;
   sendDropped: number;
+  /** DTLS handshakes completed (1 for the transport's life: an ICE restart keeps the association). */
+  dtlsConnects: number;
 }
 
 export interface TransportEvents {
@@ -86,8 +101,8 @@ export function randomIceString(n: number): string {
 }
 
 export class WebRtcTransport implements MuxPeer {
-  readonly iceUfrag: string;
-  readonly icePwd: string;
+  #iceUfrag: string;
+  #icePwd: string;
   /** The ICE-lite agent (iceRole 'lite'). */
   readonly ice: IceLiteAgent;
   /** The full controlling agent (iceRole 'controlling'), else undefined. */
@@ -95,13 +110,15 @@ export class WebRtcTransport implements MuxPeer {
   readonly dtls: DtlsEndpoint;
   /** SCTP + DCEP, once enableDataChannels() was called (the SDP has a data section). */
   data: DataChannelEndpoint | undefined;
-  readonly stats: TransportStats = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, bytesIn: 0, bytesOut: 0, srtpInDropped: 0, mediaDroppedNotReady: 0, sendDropped: 0 };
+  readonly stats: TransportStats = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, bytesIn: 0, bytesOut: 0, srtpInDropped: 0, mediaDroppedNotReady: 0, sendDropped: 0, dtlsConnects: 0 };
   state: TransportState = 'new';
   connectedInfo: DtlsConnectedInfo | undefined;
   events: TransportEvents = {};
 
   readonly #mux: UdpMux;
   readonly #release: ((t: WebRtcTransport) => void) | undefined;
+  readonly #claimUfrag: (t: WebRtcTransport, ufrag: string) => boolean;
+  readonly #ufragRetired: (t: WebRtcTransport, ufrag: string, tcpPaths: { address: string; port: number }[]) => void;
   readonly #dtlsRole: 'server' | 'client';
   readonly #stunOut = Buffer.allocUnsafe(1500);
   #remote: CandidatePair | null = null;
@@ -119,21 +136,25 @@ export class WebRtcTransport implements MuxPeer {
     this.#inPath = opts.mux.sendQueue;
     this.#release = opts.release;
     this.#dtlsRole = opts.dtlsRole ?? 'server';
-    this.iceUfrag = opts.iceUfrag ?? randomIceString(8);
-    this.icePwd = opts.icePwd ?? randomIceString(24);
+    this.#claimUfrag = opts.claimUfrag ?? (() => true);
+    this.#ufragRetired = opts.ufragRetired ?? (() => {});
+    this.#iceUfrag = opts.iceUfrag ?? randomIceString(8);
+    this.#icePwd = opts.icePwd ?? randomIceString(24);
     this.ice = new IceLiteAgent({
-      localUfrag: this.iceUfrag,
-      localPwd: this.icePwd,
+      localUfrag: this.#iceUfrag,
+      localPwd: this.#icePwd,
       remoteUfrag: opts.remoteIceUfrag,
       remotePwd: opts.remoteIcePwd,
       consentTimeoutMs: opts.consentTimeoutMs,
+      ...(opts.iceRestartGraceMs !== undefined ? { restartGraceMs: opts.iceRestartGraceMs } : {}),
     });
     this.ice.onSelectedPair((pair) => this.#onSelectedPair(pair));
     this.ice.onConsentExpired(() => this.#shutdown('ice-consent-expired'));
+    this.ice.onRetired((ufrag, pairs) => this.#onRetired(ufrag, pairs));
     if (opts.iceRole === 'controlling') {
       const agent = new IceAgent({
-        localUfrag: this.iceUfrag,
-        localPwd: this.icePwd,
+        localUfrag: this.#iceUfrag,
+        localPwd: this.#icePwd,
         remoteUfrag: opts.remoteIceUfrag,
         remotePwd: opts.remoteIcePwd,
         consentTimeoutMs: opts.consentTimeoutMs,
@@ -148,6 +169,7 @@ export class WebRtcTransport implements MuxPeer {
         this.#mux.bind(c.address, c.port, this);
       }
       this.iceAgent = agent;
+      this.#agentRemoteUfrag = opts.remoteIceUfrag;
     } else {
       this.iceAgent = undefined;
     }
@@ -178,11 +200,65 @@ export class WebRtcTransport implements MuxPeer {
     return d;
   }
 
-  /** From the peer's SDP, when it was not known at construction (or changed). */
+  /** Our current ICE credentials (new ones after restartLocal / restartRemote). */
+  get iceUfrag(): string { return this.#iceUfrag; }
+  get icePwd(): string { return this.#icePwd; }
+  /** The peer's ICE ufrag for the current credentials (undefined until known). */
+  get remoteIceUfrag(): string | undefined { return this.iceAgent === undefined ? this.ice.remoteUfrag : this.#agentRemoteUfrag; }
+  #agentRemoteUfrag: string | undefined;
+
+  /**
+   * From the peer's SDP, when it was not known at construction (or changed). A changed
+   * ufrag is an ICE restart (restartRemote): read iceUfrag/icePwd afterwards for the answer.
+   */
   setRemoteParameters(ufrag: string, pwd: string, fingerprints: Fingerprint[]): void {
-    this.ice.setRemoteCredentials(ufrag, pwd);
-    this.iceAgent?.setRemoteCredentials(ufrag, pwd);
+    const known = this.remoteIceUfrag;
+    if (known !== undefined && known !== ufrag && this.iceAgent === undefined) this.restartRemote(ufrag, pwd);
+    else {
+      this.ice.setRemoteCredentials(ufrag, pwd);
+      this.iceAgent?.setRemoteCredentials(ufrag, pwd);
+      this.#agentRemoteUfrag = ufrag;
+    }
     this.dtls.setRemoteFingerprints(fingerprints);
+  }
+
+  /**
+   * We restart ICE (an ICE-restart offer of ours): new local ufrag/pwd; the peer's new
+   * ones come with its answer (restartRemote or setRemoteParameters). DTLS and SRTP are
+   * untouched; the old credentials keep answering on the old path until a check on the
+   * new ones nominates a pair (or the grace period after the peer's answer ends).
+   * ICE-lite role only.
+   */
+  restartLocal(): { ufrag: string; pwd: string } {
+    if (this.iceAgent !== undefined) throw new Error('ICE restart is implemented for the ICE-lite role only');
+    if (this.#closed) throw new Error('transport closed');
+    let ufrag = randomIceString(8);
+    for (let i = 0; !this.#claimUfrag(this, ufrag); i++) {
+      if (i > 8) throw new Error('no free ICE ufrag');
+      ufrag = randomIceString(8);
+    }
+    // A restart of an unfinished restart drops that one's credentials (the oldest still answer).
+    const dropped = this.ice.restarting ? this.#iceUfrag : undefined;
+    this.#iceUfrag = ufrag;
+    this.#icePwd = randomIceString(24);
+    this.ice.restart(this.#iceUfrag, this.#icePwd);
+    if (dropped !== undefined) this.#ufragRetired(this, dropped, []);
+    return { ufrag: this.#iceUfrag, pwd: this.#icePwd };
+  }
+
+  /**
+   * The peer restarted ICE (its offer or answer has a new ice-ufrag/pwd). When it is the
+   * offerer we must change our credentials too (RFC 8839 §4.4.1.1.1): unless restartLocal
+   * already did for this restart, new local ones are made here. Returns ours.
+   */
+  restartRemote(ufrag: string, pwd: string): { ufrag: string; pwd: string } {
+    if (this.iceAgent !== undefined) throw new Error('ICE restart is implemented for the ICE-lite role only');
+    if (this.ice.remoteUfrag !== ufrag) {
+      // A pending restartLocal has no remote ufrag yet: that restart is this one.
+      if (this.ice.remoteUfrag !== undefined) this.restartLocal();
+      this.ice.setRemoteCredentials(ufrag, pwd);
+    }
+    return { ufrag: this.#iceUfrag, pwd: this.#icePwd };
   }
 
   /** True when a datagram from an unknown address may claim a route to this transport. */
@@ -326,6 +402,17 @@ export class WebRtcTransport implements MuxPeer {
     if (first && this.#dtlsRole === 'client') this.dtls.start(pair.lastValidMs);
   }
 
+  /** The old credentials are gone: their tuples stop routing here (the selected one stays). */
+  #onRetired(ufrag: string, pairs: CandidatePair[]): void {
+    const tcp: { address: string; port: number }[] = [];
+    for (const p of pairs) {
+      if (p === this.#remote) continue;
+      if (p.protocol === 'udp') this.#mux.unbindPeer(p.address, p.port, this);
+      else tcp.push({ address: p.address, port: p.port });
+    }
+    this.#ufragRetired(this, ufrag, tcp);
+  }
+
   #onDtlsConnected(info: DtlsConnectedInfo): void {
     const k = info.srtpKeys;
     if (k === undefined) {
@@ -336,6 +423,7 @@ export class WebRtcTransport implements MuxPeer {
     this.#srtpOut = new SrtpContext(k.profile, k.localMasterKey, k.localMasterSalt);
     this.#srtpIn = new SrtpContext(k.profile, k.remoteMasterKey, k.remoteMasterSalt);
     this.connectedInfo = info;
+    this.stats.dtlsConnects++;
     this.#setState('connected');
     this.events.onConnected?.(info);
     this.data?.connect();

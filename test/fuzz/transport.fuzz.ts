@@ -18,16 +18,16 @@ const PWD = 'fuzzPasswordFuzzPassword';
 const REMOTE_UFRAG = 'rmte';
 const REMOTE_PWD = 'remotePasswordRemotePass';
 
-function bindingRequest(): Buffer {
+function bindingRequest(username = `${UFRAG}:${REMOTE_UFRAG}`, pwd = PWD): Buffer {
   const out = Buffer.alloc(200);
   const tx = Buffer.from('0123456789ab');
   const n = new StunBuilder()
     .begin(out, 0, BINDING_REQUEST, tx, 0)
-    .text(ATTR_USERNAME, `${UFRAG}:${REMOTE_UFRAG}`)
+    .text(ATTR_USERNAME, username)
     .u32(ATTR_PRIORITY, 0x6e7f1eff)
     .flag(ATTR_USE_CANDIDATE)
     .u64(ATTR_ICE_CONTROLLING, 0x01020304, 0x05060708)
-    .integrity(new HmacSha1(Buffer.from(PWD)))
+    .integrity(new HmacSha1(Buffer.from(pwd)))
     .fingerprint()
     .end();
   return out.subarray(0, n);
@@ -78,4 +78,42 @@ function makeTarget(): FuzzTarget {
   };
 }
 
-export const targets: FuzzTarget[] = [makeTarget()];
+/**
+ * The same handler while ICE restarts keep happening: every 50 inputs the peer restarts
+ * (new remote ufrag: our credentials change too), 25 inputs later a valid nominating check
+ * on the new credentials arrives from another port (completing it), and the fuzzed input
+ * comes from one of three old-path ports. Besides never throwing, the ufrag map must hold
+ * at most the current and the previous ufrag.
+ */
+function makeRestartTarget(): FuzzTarget {
+  const server = new TransportServer({ certificate: generateCertificate(), host: '127.0.0.1', tickMs: 1000 });
+  server.mux.socket.unref();
+  server.mux.sendQueue.close();
+  const create = () => server.createTransport({ iceUfrag: UFRAG, icePwd: PWD, remoteIceUfrag: REMOTE_UFRAG, remoteIcePwd: REMOTE_PWD, iceRestartGraceMs: 2000 });
+  let transport = create();
+  let now = 0;
+  let lastErrors = 0;
+  return {
+    name: 'transport packet handler during ICE restarts',
+    seeds: () => [bindingRequest(), rtp(), rtcp()],
+    run(input: Buffer) {
+      if (transport.closed) transport = create();
+      now += 1;
+      if (now % 50 === 0) transport.restartRemote(`rm${now}x`, REMOTE_PWD);
+      if (now % 50 === 25 && transport.remoteIceUfrag !== undefined) {
+        const req = bindingRequest(`${transport.iceUfrag}:${transport.remoteIceUfrag}`, transport.icePwd);
+        server.mux.receive(req, req.length, '127.0.0.1', 6000 + (now % 7), 4, now);
+      }
+      server.mux.receive(input, input.length, '127.0.0.1', 5000 + (now % 3), 4, now);
+      if (now % 64 === 0) server.tick(now * 10);
+      const errs = server.mux.stats.handlerErrors;
+      if (errs !== lastErrors) {
+        lastErrors = errs;
+        throw server.mux.lastHandlerError;
+      }
+      if (server.ufragCount > 2) throw new Error(`ufrag map holds ${server.ufragCount} ufrags for one transport`);
+    },
+  };
+}
+
+export const targets: FuzzTarget[] = [makeTarget(), makeRestartTarget()];

@@ -97,7 +97,16 @@ test('track permissions are enforced: disallowed -> the subscriber loses the tra
   await sub.waitRemote('pub', (x) => HEARS(x) && x.framesDecoded > 10 && x.tracks.every((t) => t.allowed), 'media back after allow', 20_000);
 });
 
+/** The subscriber PC's ICE ufrag, selected-pair changes and DTLS state (livekit-client internals, read only). */
+const SUB_ICE = `async () => {
+  const s = await lkt.room.engine.pcManager.subscriber.pc.getStats();
+  let out;
+  s.forEach((r) => { if (r.type === 'transport') out = { ufrag: r.iceLocalUsernameFragment, changes: r.selectedCandidatePairChanges, dtls: r.dtlsState }; });
+  return out;
+}`;
+
 test("simulateScenario('signal-reconnect'): the subscriber resumes (sync_state) and keeps receiving", async () => {
+  const ice0 = await sub.eval<{ ufrag: string; changes: number; dtls: string }>(SUB_ICE);
   await sub.eval(`() => lkt.room.simulateScenario('signal-reconnect').then(() => true)`);
   const a = await sub.waitEvent((e) => e.ev === 'signalReconnecting', 'signalReconnecting');
   const b = await sub.waitEvent((e) => e.ev === 'reconnected' && e.t >= a.t, 'reconnected', 20_000);
@@ -105,6 +114,14 @@ test("simulateScenario('signal-reconnect'): the subscriber resumes (sync_state) 
   assert.is(await sub.eval<string>('() => lkt.room.state'), 'connected');
   const before = (await sub.remote('pub')).audioPackets;
   await sub.waitRemote('pub', (x) => x.audioPackets > before + 20 && HEARS(x), 'audio still flowing after the resume', 15_000);
+  // The server restarted the subscriber's ICE after the resume (livekit-server's ICERestart):
+  // new credentials and a new pair on the same DTLS association.
+  let ice1 = ice0;
+  for (let i = 0; i < 50 && (ice1.ufrag === ice0.ufrag || ice1.changes <= ice0.changes); i++) { await new Promise((r) => setTimeout(r, 100)); ice1 = await sub.eval<typeof ice0>(SUB_ICE); }
+  console.log(`v0 signal-reconnect: subscriber ICE ufrag ${ice0.ufrag} -> ${ice1.ufrag}, pair changes ${ice0.changes} -> ${ice1.changes}, dtls ${ice1.dtls}`);
+  assert.is.not(ice1.ufrag, ice0.ufrag, 'ICE restarted on the subscriber PC');
+  assert.ok(ice1.changes > ice0.changes, 'a new candidate pair was selected');
+  assert.is(ice1.dtls, 'connected');
 });
 
 test("simulateScenario('node-failure'): server drops the session, the client rejoins (full reconnect) and hears the publisher again", async () => {

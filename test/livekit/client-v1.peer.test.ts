@@ -110,6 +110,14 @@ async function open(): Promise<Page> {
   return p;
 }
 
+/** The one PC's ICE ufrag, selected-pair changes and DTLS state (livekit-client internals, read only). */
+const ONE_PC_ICE = `async () => {
+  const s = await lk.room.engine.pcManager.publisher.pc.getStats();
+  let out;
+  s.forEach((r) => { if (r.type === 'transport') out = { ufrag: r.iceLocalUsernameFragment, changes: r.selectedCandidatePairChanges, dtls: r.dtlsState }; });
+  return out;
+}`;
+
 test('v1 (default options): empty-room join, publish, a second participant receives audio + video; mute; leave', async () => {
   const room = 'v1call';
   const a = await open();
@@ -138,12 +146,23 @@ test('v1 (default options): empty-room join, publish, a second participant recei
   // Reconnects as livekit-client's simulateScenario drives them, timed until audio flows again.
   for (const scenario of ['signal-reconnect', 'full-reconnect']) {
     const before = (await evalInPage<{ audioPackets: number }>(b, '() => lk.inbound()')).audioPackets;
+    const ice0 = await evalInPage<{ ufrag: string; changes: number }>(b, ONE_PC_ICE);
     const r0 = Date.now();
     await evalInPage(b, '(s) => lk.room.simulateScenario(s)', scenario);
     await until(`bob ${scenario}: reconnected`, () => evalInPage<{ name: string }[]>(b, '() => lk.events'), (ev) => ev.filter((e) => e.name === 'reconnected').length >= (scenario === 'signal-reconnect' ? 1 : 2), 25_000);
     await until(`bob ${scenario}: audio flows again`, () => evalInPage<{ audioPackets: number }>(b, '() => lk.inbound()'), (x) => x.audioPackets > (scenario === 'full-reconnect' ? 50 : before + 50), 25_000);
     await until(`bob ${scenario}: energy`, () => evalInPage<number>(b, '() => lk.energy()'), (e) => e > 0.005);
     console.log(`v1 ${scenario}: audio again after ${Date.now() - r0} ms`);
+    if (scenario === 'signal-reconnect') {
+      // livekit-client restarts ICE on its one PC after the resume (an iceRestart offer); we
+      // answer with new credentials on the same transport and DTLS.
+      let ice1 = ice0;
+      for (let i = 0; i < 50 && (ice1.ufrag === ice0.ufrag || ice1.changes <= ice0.changes); i++) { await new Promise((r) => setTimeout(r, 100)); ice1 = await evalInPage<typeof ice0>(b, ONE_PC_ICE); }
+      console.log(`v1 signal-reconnect: ICE ufrag ${ice0.ufrag} -> ${ice1.ufrag}, pair changes ${ice0.changes} -> ${ice1.changes}, dtls ${String((ice1 as { dtls?: string }).dtls)}`);
+      assert.is.not(ice1.ufrag, ice0.ufrag, 'ICE restarted on the one PC');
+      assert.ok(ice1.changes > ice0.changes, 'a new candidate pair was selected');
+      assert.is((ice1 as { dtls?: string }).dtls, 'connected');
+    }
   }
 
   await evalInPage(a, '() => lk.room.disconnect()');

@@ -248,4 +248,26 @@ test('a grant that no longer allows a source: the track is unpublished, the publ
   await engine.close();
 });
 
+test('signal resumed: the subscriber gets an ICE-restart offer (new credentials), as livekit-server sends after ReconnectResponse', async () => {
+  const engine = await Engine.create({ workers: 0 });
+  const svc = new EngineRoomService(engine);
+  const sa = new FakeSink(), sb = new FakeSink();
+  const a = (await svc.join(joinReq('alice', sa))).participant.sid!;
+  const b = (await svc.join(joinReq('bob', sb))).participant.sid!;
+  await svc.publisherOffer(a, { type: 'offer', sdp: chromiumOffer() });
+  await tick();
+  const first = sb.offers.at(-1)!;
+  await svc.subscriberAnswer(b, { type: 'answer', sdp: fakeAnswer(first.sdp!) });
+  const n = sb.offers.length;
+  svc.signalResumed(b);
+  await tick(); await tick();
+  assert.is(sb.offers.length, n + 1, 'one new offer');
+  const ufrag = (sdp: string) => /a=ice-ufrag:(\S+)/.exec(sdp)![1];
+  assert.is.not(ufrag(sb.offers.at(-1)!.sdp!), ufrag(first.sdp!), 'new ice-ufrag');
+  assert.equal(parseSdp(sb.offers.at(-1)!.sdp!).media.map((m) => m.direction), parseSdp(first.sdp!).media.map((m) => m.direction), 'same sections');
+  await svc.subscriberAnswer(b, { type: 'answer', sdp: fakeAnswer(sb.offers.at(-1)!.sdp!).replace('a=ice-ufrag:CLNT', 'a=ice-ufrag:CLN2') });
+  assert.is((await engine.participant(b)!.stats()).downTracks.length, 2, 'subscriptions kept');
+  await engine.close();
+});
+
 test.run();

@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import { TransportServer } from '../../src/transport/index.js';
 import { generateCertificate } from '../../src/dtls/index.js';
 import { framedClient as tcpClient, frame, until } from '../net/framed-client.js';
-import { ParseStatus, StunMessageView } from '../../src/stun/index.js';
+import { ATTR_ICE_CONTROLLING, ATTR_PRIORITY, ATTR_USE_CANDIDATE, ATTR_USERNAME, BINDING_REQUEST, HmacSha1, ParseStatus, StunBuilder, StunMessageView } from '../../src/stun/index.js';
 import { CLIENT, SERVER, chromiumLikeRequest } from '../stun/chromium-like.js';
 
 test('TCP check with valid MESSAGE-INTEGRITY binds, answers on the connection, nominates a tcp pair; UDP nomination switches back', async () => {
@@ -38,6 +38,32 @@ test('TCP check with valid MESSAGE-INTEGRITY binds, answers on the connection, n
     t.close();
     await until(() => c.closed());
     assert.is(server.tcp!.links.size, 0);
+  } finally { udp.close(); server.close(); }
+});
+
+test('ICE restart from an ICE-TCP path to UDP: the old generation\'s TCP connection is closed once the new UDP pair is nominated', async () => {
+  const server = new TransportServer({ certificate: generateCertificate(), tcp: {} });
+  await server.listen();
+  const udp = createSocket('udp4');
+  try {
+    const t = server.createTransport({ iceUfrag: SERVER.ufrag, icePwd: SERVER.pwd, remoteIceUfrag: CLIENT.ufrag, remoteIcePwd: CLIENT.pwd });
+    const c = await tcpClient(server.tcpPort);
+    c.s.write(frame(chromiumLikeRequest()));
+    await until(() => t.selectedProtocol === 'tcp');
+    const ours = t.restartRemote('Nw2q', 'clientSidePasswordNew24c');
+    assert.is(t.selectedProtocol, 'tcp', 'media stays on the TCP path during the restart');
+    assert.not.ok(c.closed());
+    const out = Buffer.alloc(200);
+    const n = new StunBuilder().begin(out, 0, BINDING_REQUEST, Buffer.from('0102030405060708090a0b0c', 'hex'), 0)
+      .text(ATTR_USERNAME, `${ours.ufrag}:Nw2q`).u64(ATTR_ICE_CONTROLLING, 1, 2).flag(ATTR_USE_CANDIDATE).u32(ATTR_PRIORITY, 0x6e7f1eff)
+      .integrity(new HmacSha1(Buffer.from(ours.pwd))).fingerprint().end();
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+    udp.send(out.subarray(0, n), server.port, '127.0.0.1');
+    await until(() => t.selectedProtocol === 'udp');
+    await until(() => c.closed());
+    assert.is(server.tcp!.links.size, 0, 'the retired TCP path is gone');
+    assert.is(server.ufragCount, 1);
+    assert.not.ok(t.closed, 'the transport itself lives on');
   } finally { udp.close(); server.close(); }
 });
 

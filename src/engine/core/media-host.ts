@@ -2,12 +2,12 @@
 // a worker thread (worker-main.ts) or, with workers: 0, in the caller's thread. It is
 // driven only by `handle(request)` and reports through `emit(event)`; all media work
 // for its rooms happens here.
-import { TransportServer } from '../../transport/index.js';
+import { TransportServer, type WebRtcTransport } from '../../transport/index.js';
 import type { Capabilities } from '../../sdp/index.js';
 import { engineCapabilities } from './capabilities.js';
 import type { DtlsCertificate } from '../../dtls/index.js';
 import { EngineError } from '../errors.js';
-import type { EngineEvent, ParticipantStats, Request } from '../protocol.js';
+import type { EngineEvent, ParticipantStats, Request, TransportIceStats } from '../protocol.js';
 import type { HostContext } from './context.js';
 import { RoomCore, type ParticipantCore } from './room-core.js';
 import type { TrackCore } from './track-core.js';
@@ -140,6 +140,7 @@ export class MediaHost {
       }
       case 'publisherOffer': return this.#participant(req.participant).publisher.handleOfferDetailed(req.sdp, req.trackSids);
       case 'subscriberAnswer': return this.#participant(req.participant).subscriber.handleAnswer(req.sdp, performance.now());
+      case 'restartSubscriberIce': return this.#participant(req.participant).subscriber.requestIceRestart();
       case 'setTrackMuted': {
         const t = this.#track(req.track);
         if (t.setMuted(req.muted, performance.now())) {
@@ -212,6 +213,7 @@ export class MediaHost {
         ...layerStats(p.subscriber.layers.layerOf(d.receiver.trackId)),
       })),
       cc: ccStats(p, performance.now()),
+      ice: { ...(pt ? { publisher: iceStats(pt) } : {}), ...(st && st !== pt ? { subscriber: iceStats(st) } : {}) },
       data: { ...p.data.counters },
     };
   }
@@ -227,6 +229,11 @@ export class MediaHost {
     if (this.#timer) clearInterval(this.#timer);
     this.server.close();
   }
+}
+
+function iceStats(t: WebRtcTransport): TransportIceStats {
+  const a = t.selectedAddress, port = t.selectedPort;
+  return { restarts: t.ice.stats.restarts, selectedPairChanges: t.ice.stats.selectedPairChanges, dtlsConnects: t.stats.dtlsConnects, ...(a !== undefined ? { selected: `${a}:${port}` } : {}) };
 }
 
 function ccStats(p: ParticipantCore, nowMs: number): NonNullable<ParticipantStats['cc']> {

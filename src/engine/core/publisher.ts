@@ -4,7 +4,7 @@
 // SSRC to the track's Receiver (packets on a track's RTX SSRC are unwrapped by it); SRs
 // go to the Receiver, once a second we send an RR, and every tick the Receivers send due
 // NACKs and held keyframe requests upstream.
-import { EXT, answerOffer, parseSdp, type LocalCandidate, type NegotiatedMedia, type NegotiatedSession, type SessionDescription, type SubscriberTrack } from '../../sdp/index.js';
+import { EXT, answerOffer, parseSdp, sectionTransport, type LocalCandidate, type NegotiatedMedia, type NegotiatedSession, type SessionDescription, type SubscriberTrack } from '../../sdp/index.js';
 import { randomBytes } from 'node:crypto';
 import { RtpView, RtpStatus } from '../../rtp/index.js';
 import { PublisherRtcp, PublisherTwcc, Receiver, SimulcastDemux, SimulcastReceiver } from '../../sfu/index.js';
@@ -111,6 +111,11 @@ export class PublisherSide {
     if (this.#closed) throw new EngineError('closed', 'participant closed');
     const t = this.ensureTransport();
     const offer = parseSdp(sdp);
+    // A re-offer with new ice-ufrag/pwd is an ICE restart (livekit-client after a resume,
+    // pc.restartIce()): new local credentials go in this answer; DTLS/SRTP stay.
+    const ice = offerIce(offer);
+    const known = t.remoteIceUfrag;
+    if (ice !== undefined && known !== undefined && ice.ufrag !== known) t.restartRemote(ice.ufrag, ice.pwd);
     const send = this.#shared?.prepareAnswer(offer);
     const res = answerOffer(offer, {
       iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.candidateOverride ?? this.#ctx.candidates,
@@ -220,6 +225,14 @@ export class PublisherSide {
     for (const [mid, tr] of [...this.tracks]) this.#unpublish(mid, tr);
     this.transport?.close();
   }
+}
+
+/** The offer's ICE credentials: those of its first section not rejected (BUNDLE shares them). */
+function offerIce(offer: SessionDescription): { ufrag: string; pwd: string } | undefined {
+  const m = offer.media.find((x) => x.port !== 0) ?? offer.media[0];
+  if (!m) return undefined;
+  const t = sectionTransport(offer, m);
+  return t.ufrag !== undefined && t.pwd !== undefined ? { ufrag: t.ufrag, pwd: t.pwd } : undefined;
 }
 
 /** The media SSRC of an m-line: the primary of the first FID group, else the first a=ssrc. */

@@ -71,7 +71,8 @@ export class SubscriberSide {
   #offerOut = false;
   #dirty = false;
   #scheduled: NodeJS.Immediate | undefined;
-  #remoteSet = false;
+  /** The next offer restarts ICE (new local credentials): LiveKit's subscriber restart on resume. */
+  #iceRestart = false;
   #lastReportMs = 0;
   #closed = false;
   /** Single peer connection state (answerer mode). */
@@ -140,6 +141,19 @@ export class SubscriberSide {
     this.#hooks.unsubscribed(s.track.sid);
   }
 
+  /**
+   * ICE restart of the subscriber transport (LiveKit does it after a signal resume): the
+   * next offer carries new ice-ufrag/pwd; DTLS/SRTP and the subscriptions stay. With an
+   * offer already out it is the one after that answer. False when there is nothing to
+   * restart: no transport yet, or single peer connection (the client offers there).
+   */
+  requestIceRestart(): boolean {
+    if (this.#closed || this.#answerer || !this.transport || this.transport.closed) return false;
+    this.#iceRestart = true;
+    this.#schedule();
+    return true;
+  }
+
   #schedule(): void {
     this.#dirty = true;
     if (this.#offerOut || this.#scheduled) return;
@@ -168,6 +182,7 @@ export class SubscriberSide {
     if (this.#closed || this.#offerOut || !this.#dirty) return;
     this.#dirty = false;
     const t = this.#ensureTransport();
+    if (this.#iceRestart) { this.#iceRestart = false; t.restartLocal(); }
     const tracks: SubscriberTrack[] = [];
     for (const s of this.#subs.values()) tracks.push(this.#trackOf(s));
     const offer = this.#offers.createOffer({ iceUfrag: t.iceUfrag, icePwd: t.icePwd, fingerprints: this.#ctx.fingerprints, candidates: this.candidateOverride ?? this.#ctx.candidates, tracks, dataChannel: this.dataChannel });
@@ -184,10 +199,10 @@ export class SubscriberSide {
     this.#offerOut = false;
     const t = this.transport!;
     // An answer that rejected everything (a client without data channels answering the
-    // data-only first offer) carries no transport yet.
-    if (!this.#remoteSet && n.remoteIce.ufrag !== '') {
+    // data-only first offer) carries no transport yet. New credentials after our
+    // ICE-restart offer complete the restart (setRemoteParameters).
+    if (n.remoteIce.ufrag !== '' && n.remoteIce.ufrag !== t.remoteIceUfrag) {
       t.setRemoteParameters(n.remoteIce.ufrag, n.remoteIce.pwd, n.remoteFingerprints);
-      this.#remoteSet = true;
     }
     enableDataSection(t, n, (d) => this.#hooks.dataChannels?.(d));
     this.#attachNegotiated(n, t, (sid) => this.#offers.midOf(sid), nowMs);
