@@ -117,10 +117,15 @@ export class Participant extends Emitter<ParticipantEvents> {
   /**
    * Simulcast: the size this subscriber shows a track at (0: no limit) and the highest
    * layer it wants (0..2); layers larger than that are not forwarded. Kept until the
-   * subscription is active when given earlier.
+   * subscription is active when given earlier. VP8 temporal layers: `maxTemporal` (0 base
+   * only .. 2; 3 all) or `fps` (the lowest layer giving at least that frame rate) thins the
+   * frame rate without a key frame; they apply to an existing subscription.
    */
-  async setSubscriptionPreferences(track: Track | string, prefs: { width?: number; height?: number; maxSpatial?: number }): Promise<void> {
+  async setSubscriptionPreferences(track: Track | string, prefs: { width?: number; height?: number; maxSpatial?: number; maxTemporal?: number; fps?: number }): Promise<void> {
     this.#check();
+    const t = prefs.maxTemporal;
+    if (t !== undefined && !(Number.isInteger(t) && t >= 0 && t <= 3)) throw new EngineError('invalid-argument', `maxTemporal must be an integer 0..3, got ${String(t)}`);
+    if (prefs.fps !== undefined && !(Number.isFinite(prefs.fps) && prefs.fps >= 0)) throw new EngineError('invalid-argument', `fps must be a number >= 0, got ${String(prefs.fps)}`);
     const sid = typeof track === 'string' ? track : track.sid;
     await this.#channel.request({ op: 'setSubscriptionPreferences', participant: this.sid, track: sid, ...prefs });
   }

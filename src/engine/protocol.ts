@@ -85,7 +85,9 @@ export interface ParticipantStats {
     /** From the subscriber's last receiver report: cumulative lost and interarrival jitter (ms). */
     rrLost?: number; rrJitterMs?: number;
     /** Simulcast: the spatial layer forwarded (-1: none), the allocator's target, switches taken. */
-    layer?: { current: number; target: number; switchesUp: number; switchesDown: number } }[];
+    layer?: { current: number; target: number; switchesUp: number; switchesDown: number };
+    /** VP8 temporal layer selection: highest TID forwarded now / wanted (3: all), packets dropped for it. */
+    temporal?: { current: number; target: number; dropped: number; switchesUp: number; switchesDown: number } }[];
   /** DataPackets from and to this participant (src/engine/data ParticipantData counters). */
   data?: DataCounters;
   /** Congestion control of the transports (src/sfu SubscriberSender / PublisherTwcc), when they exist. */
@@ -111,7 +113,7 @@ export type Request =
   | { op: 'subscribe'; participant: string; track: string }
   | { op: 'unsubscribe'; participant: string; track: string }
   | { op: 'setSubscriptionPaused'; participant: string; track: string; paused: boolean }
-  | { op: 'setSubscriptionPreferences'; participant: string; track: string; width?: number; height?: number; maxSpatial?: number }
+  | { op: 'setSubscriptionPreferences'; participant: string; track: string; width?: number; height?: number; maxSpatial?: number; maxTemporal?: number; fps?: number }
   | { op: 'stats'; participant: string }
   | { op: 'sendData'; room: string; kind: DataKind; packet: Uint8Array; to?: string }
   | { op: 'dataEvents'; room: string; enabled: boolean }

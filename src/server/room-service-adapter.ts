@@ -336,8 +336,8 @@ export class EngineRoomService implements RoomService {
 
   /**
    * `disabled` pauses/resumes the subscriptions; width/height (the visible size) and
-   * quality (LOW/MEDIUM/HIGH -> highest spatial layer) go to the simulcast allocator.
-   * fps and priority are not used yet.
+   * quality (LOW/MEDIUM/HIGH -> highest spatial layer) go to the simulcast allocator;
+   * fps picks the VP8 temporal layer (the lowest giving at least that rate). priority is not used yet.
    */
   async updateTrackSettings(participantSid: string, settings: UpdateTrackSettings): Promise<void> {
     const e = this.#entry(participantSid);
@@ -345,6 +345,7 @@ export class EngineRoomService implements RoomService {
     const prefs = {
       ...(settings.width !== undefined ? { width: settings.width } : {}), ...(settings.height !== undefined ? { height: settings.height } : {}),
       ...(q !== undefined && q !== VideoQuality.OFF ? { maxSpatial: q } : {}),
+      ...(settings.fps !== undefined && settings.fps > 0 ? { fps: settings.fps } : {}),
     };
     if (Object.keys(prefs).length) for (const sid of settings.trackSids ?? []) await rejectable(e.p.setSubscriptionPreferences(sid, prefs));
     if (settings.disabled === undefined) return;

@@ -112,6 +112,10 @@ export class Receiver {
   srRtpTs = 0;
   srArrivalMs = -1;
   lastKeyframeMs = -1;
+  /** Video: frames per second over the last full second (marker bits), 0 until measured. */
+  framesPerSecond = 0;
+  #frames = 0;
+  #framesFromMs = -1;
   readonly #unwrapper = new SeqUnwrapper();
   #rtxMap: RtxMapping | null;
   readonly #codecId: number;
@@ -167,6 +171,15 @@ export class Receiver {
     if (this.cache !== null && this.cache.put(ext, buf, v.off, v.len, nowMs) === CachePut.DUPLICATE) { this.counters.duplicates++; return; }
     let key = false;
     if (this.#video) {
+      if (v.marker) {
+        this.#frames++;
+        if (this.#framesFromMs < 0) this.#framesFromMs = nowMs;
+        else if (nowMs - this.#framesFromMs >= 1000) {
+          this.framesPerSecond = (this.#frames * 1000) / (nowMs - this.#framesFromMs);
+          this.#frames = 0;
+          this.#framesFromMs = nowMs;
+        }
+      }
       const pl = v.payloadLength;
       if (pl > 0 && isKeyframe(this.#codecId, buf, v.payloadOffset, pl)) {
         key = true;

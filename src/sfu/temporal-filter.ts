@@ -64,3 +64,15 @@ export class TemporalFilter {
     return keep;
   }
 }
+
+/**
+ * The temporal layer that gives at least `fps` from a stream at `fullFps` with three
+ * temporal layers (L1T3: TL0 a quarter, TL1 half, TL2 all), as LiveKit picks it for a
+ * subscriber's requested frame rate. `fullFps` 0 (not measured yet) counts as 30.
+ */
+export function temporalForFps(fps: number, fullFps: number): number {
+  if (!(fps > 0)) return ALL_TEMPORAL;
+  const full = fullFps > 0 ? fullFps : 30;
+  for (let t = 0; t < 2; t++) if (full / (1 << (2 - t)) >= fps * 0.9) return t;
+  return ALL_TEMPORAL;
+}

@@ -12,6 +12,7 @@ import type { HostContext } from './context.js';
 import { RoomCore, type ParticipantCore } from './room-core.js';
 import type { TrackCore } from './track-core.js';
 import { nackSkipped } from './nack-stats.js';
+import { SimulcastReceiver, temporalForFps } from '../../sfu/index.js';
 import type { SubscriberLayers } from './subscriber-layers.js';
 import type { PacerMode } from '../../sfu/index.js';
 
@@ -108,6 +109,14 @@ export class MediaHost {
     return t;
   }
 
+  /** The publisher's measured frame rate of a video track (its fastest simulcast layer), 0 unknown. */
+  #framesPerSecond(trackSid: string): number {
+    const r = this.#tracks.get(trackSid)?.receiver;
+    if (!r) return 0;
+    if (r instanceof SimulcastReceiver) return Math.max(0, ...r.layers.map((l) => l?.framesPerSecond ?? 0));
+    return r.framesPerSecond;
+  }
+
   /** Executes one control request (synchronously; throws EngineError / SdpError). */
   handle(req: Request): unknown {
     if (this.#closed) throw new EngineError('closed', 'media host closed');
@@ -163,8 +172,13 @@ export class MediaHost {
         return undefined;
       }
       case 'setSubscriptionPreferences': {
-        const { width, height, maxSpatial } = req;
-        this.#participant(req.participant).subscriber.layers.setPreferences(req.track, { ...(width !== undefined ? { width } : {}), ...(height !== undefined ? { height } : {}), ...(maxSpatial !== undefined ? { maxSpatial } : {}) });
+        const { width, height, maxSpatial, maxTemporal, fps } = req;
+        const sub = this.#participant(req.participant).subscriber;
+        if (width !== undefined || height !== undefined || maxSpatial !== undefined) {
+          sub.layers.setPreferences(req.track, { ...(width !== undefined ? { width } : {}), ...(height !== undefined ? { height } : {}), ...(maxSpatial !== undefined ? { maxSpatial } : {}) });
+        }
+        const t = maxTemporal ?? (fps !== undefined ? temporalForFps(fps, this.#framesPerSecond(req.track)) : undefined);
+        if (t !== undefined) sub.setMaxTemporal(req.track, t);
         return undefined;
       }
       case 'setSubscriptionPaused': {
@@ -211,6 +225,7 @@ export class MediaHost {
         retransmits: d.counters.retransmits, rtxSent: d.counters.rtxSent, rttMs: d.rttMs, nackSkipped: nackSkipped(d), muted: d.muted, paused: d.paused,
         rrLost: d.counters.cumulativeLost, rrJitterMs: (d.counters.jitter * 1000) / d.receiver.codec.clockRate,
         ...layerStats(p.subscriber.layers.layerOf(d.receiver.trackId)),
+        ...(d.temporal ? { temporal: { current: d.temporal.current, target: d.temporal.target, ...d.temporal.counters } } : {}),
       })),
       cc: ccStats(p, performance.now()),
       ice: { ...(pt ? { publisher: iceStats(pt) } : {}), ...(st && st !== pt ? { subscriber: iceStats(st) } : {}) },

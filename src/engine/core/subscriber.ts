@@ -26,7 +26,7 @@ import { SendSections, type SendCandidate } from './send-sections.js';
 const FORWARDED_EXTENSIONS = [EXT.audioLevel, EXT.absCaptureTime, EXT.playoutDelay, EXT.videoOrientation, EXT.transportCc];
 const REPORT_INTERVAL_MS = 1000;
 
-interface Sub { track: TrackCore; ssrc: number; rtxSsrc?: number; paused?: boolean; downTrack?: DownTrack }
+interface Sub { track: TrackCore; ssrc: number; rtxSsrc?: number; paused?: boolean; maxTemporal?: number; downTrack?: DownTrack }
 
 export interface SubscriberHooks {
   offer(sdp: string): void;
@@ -110,6 +110,18 @@ export class SubscriberSide {
     s.downTrack?.setPaused(paused, nowMs);
     return true;
   }
+
+  /** Highest VP8 temporal layer forwarded for one subscription (3: all). False when not subscribed. */
+  setMaxTemporal(trackSid: string, t: number): boolean {
+    const s = this.#subs.get(trackSid);
+    if (!s) return false;
+    s.maxTemporal = t;
+    s.downTrack?.setMaxTemporal(t);
+    return true;
+  }
+
+  /** The subscription's DownTrack (undefined before its negotiation). */
+  downTrackOf(trackSid: string): DownTrack | undefined { return this.#subs.get(trackSid)?.downTrack; }
 
   subscribe(track: TrackCore): void {
     if (this.#closed || this.#subs.has(track.sid)) return;
@@ -224,6 +236,7 @@ export class SubscriberSide {
       const dt = new DownTrack({ receiver: s.track.receiver, transport: sender.sinkFor(s.track.info.kind), retransmitTransport: sender.rtx, ssrc: s.ssrc, payloadType: pt, extMap: extensionMap(s.track.headerExtensions, m), cname: s.track.info.participantSid, ...(rtx ? { rtx } : {}), ...redOf(s.track, m) });
       s.downTrack = dt;
       if (s.paused) dt.setPaused(true, nowMs);
+      if (s.maxTemporal !== undefined) dt.setMaxTemporal(s.maxTemporal);
       this.rtcp.add(dt);
       s.track.attach(dt, nowMs);
       this.layers.attach(s.track, dt);
