@@ -13,6 +13,7 @@
 import { StreamAllocator, type AllocationEvent, type StreamAllocatorConfig } from './allocation/index.js';
 import type { DownTrack } from './down-track.js';
 import type { SimulcastReceiver } from './simulcast-receiver.js';
+import { ALL_TEMPORAL } from './temporal-filter.js';
 
 /** A bandwidth estimate for one subscriber's downlink (e.g. the TWCC send-side BWE). */
 export interface EstimateSource {
@@ -96,6 +97,11 @@ interface VideoEntry {
   maxWidth: number;
   maxHeight: number;
   maxSpatial: number;
+  /** The subscriber's own temporal cap (setPreferences maxTemporal; 3: all). */
+  maxTemporal: number;
+  /** The allocator's temporal choice (3: all) and whether the last allocation offered any. */
+  allocTemporal: number;
+  temporalOffered: boolean;
   disabled: boolean;
 }
 
@@ -154,7 +160,7 @@ export class SubscriberAllocation {
   get audioCount(): number { return this.#audioCount; }
 
   addVideo(trackId: string, sim: SimulcastReceiver, dt: DownTrack): void {
-    this.#videos.set(trackId, { trackId, sim, dt, maxWidth: 0, maxHeight: 0, maxSpatial: 2, disabled: false });
+    this.#videos.set(trackId, { trackId, sim, dt, maxWidth: 0, maxHeight: 0, maxSpatial: 2, maxTemporal: ALL_TEMPORAL, allocTemporal: ALL_TEMPORAL, temporalOffered: false, disabled: false });
     this.#lastMs = -Infinity; // allocate at the next tick
   }
 
@@ -169,9 +175,13 @@ export class SubscriberAllocation {
   has(trackId: string): boolean { return this.#videos.has(trackId); }
 
   /** The subscriber's visible size of a track (0: no limit) and quality cap (0..2), as UpdateTrackSettings gives them. */
-  setPreferences(trackId: string, p: { width?: number; height?: number; maxSpatial?: number; disabled?: boolean }): boolean {
+  setPreferences(trackId: string, p: { width?: number; height?: number; maxSpatial?: number; maxTemporal?: number; disabled?: boolean }): boolean {
     const v = this.#videos.get(trackId);
     if (!v) return false;
+    if (p.maxTemporal !== undefined) {
+      v.maxTemporal = p.maxTemporal >= 0 && p.maxTemporal < ALL_TEMPORAL ? Math.floor(p.maxTemporal) : ALL_TEMPORAL;
+      v.dt.setMaxTemporal(Math.min(v.maxTemporal, v.allocTemporal));
+    }
     if (p.width !== undefined) v.maxWidth = Math.max(0, p.width);
     if (p.height !== undefined) v.maxHeight = Math.max(0, p.height);
     if (p.maxSpatial !== undefined) v.maxSpatial = Math.max(0, Math.min(2, p.maxSpatial));
@@ -192,9 +202,15 @@ export class SubscriberAllocation {
       const b = v.sim.layerBitrates(nowMs);
       const widths = [0, 0, 0], heights = [0, 0, 0];
       for (let s = 0; s < 3; s++) { const z = v.sim.layerSize(s); widths[s] = z.width; heights[s] = z.height; }
+      // VP8 temporal layers of the lowest spatial layer are offered below it (a quarter or
+      // half of its frame rate) so a thin link keeps moving video instead of going over
+      // budget on the full low layer; higher spatial layers are offered whole (index t = 2).
+      const tl = v.sim.layerTemporalBitrates(0);
+      const bitrates = tl ? [[tl[0], tl[1], b[0]!], [0, 0, b[1]!], [0, 0, b[2]!]] : [[b[0]!], [b[1]!], [b[2]!]];
+      v.temporalOffered = tl !== undefined;
       this.allocator.setTrack(v.trackId, {
-        muted: v.disabled || v.dt.muted || v.dt.paused, maxWidth: v.maxWidth, maxHeight: v.maxHeight, maxSpatial: v.maxSpatial, maxTemporal: 0,
-        layerWidths: widths, layerHeights: heights, bitrates: [[b[0]!], [b[1]!], [b[2]!]],
+        muted: v.disabled || v.dt.muted || v.dt.paused, maxWidth: v.maxWidth, maxHeight: v.maxHeight, maxSpatial: v.maxSpatial, maxTemporal: tl ? 2 : 0,
+        layerWidths: widths, layerHeights: heights, bitrates,
       });
     }
     let est = this.estimateBps;
@@ -218,6 +234,9 @@ export class SubscriberAllocation {
     if (!v) return;
     if (e.type === 'target') {
       v.sim.setTargetLayer(v.dt, e.spatial, nowMs);
+      // Temporal index 2 (or a stream without temporal layers) means the whole layer.
+      v.allocTemporal = v.temporalOffered && e.spatial === 0 && e.temporal >= 0 && e.temporal < 2 ? e.temporal : ALL_TEMPORAL;
+      v.dt.setMaxTemporal(Math.min(v.maxTemporal, v.allocTemporal));
       this.#onEvent?.({ type: 'target', trackId: e.trackId, spatial: e.spatial, estimateBps: est }, nowMs);
     } else {
       this.#onEvent?.({ type: e.type, trackId: e.trackId }, nowMs);

@@ -28,6 +28,7 @@ import { Forwarder, FwdDecision } from './forwarder.js';
 import { Receiver, type ReceiverCodec } from './receiver.js';
 import type { FanoutSink, TrackSource } from './track-source.js';
 import type { DownTrack } from './down-track.js';
+import { fanoutVp8 } from './vp8-munger.js';
 
 export const SIMULCAST_LAYERS = 3;
 
@@ -51,10 +52,20 @@ class LayerMeter implements FanoutSink {
   width = 0;
   height = 0;
   lastPacketMs = -1;
+  /** Bytes of temporal layer 0, and of layers 0-1 (VP8 TID); `temporal` once a TID was seen. */
+  bytesT0 = 0;
+  bytesT01 = 0;
+  temporal = false;
   constructor(readonly codecId: number) {}
   writeRtp(buf: Buffer, v: RtpView, _extSeq: number, _ts: number, keyframe: boolean, nowMs: number): void {
     this.bytes += v.len;
     this.lastPacketMs = nowMs;
+    const f = fanoutVp8; // read by the layer Receiver before this fan-out
+    if (f.valid && f.desc.tidOffset >= 0) {
+      this.temporal = true;
+      if (f.desc.tid === 0) this.bytesT0 += v.len;
+      if (f.desc.tid <= 1) this.bytesT01 += v.len;
+    }
     if (keyframe && this.codecId === Codec.VP8 && vp8.parse(buf, v.payloadOffset, v.payloadLength) === 0) {
       // VP8 key frame header (RFC 6386 §9.1): 3-byte frame tag, start code 9d 01 2a, 14-bit width/height LE.
       const p = vp8.payloadOffset, end = v.payloadOffset + v.payloadLength;
@@ -142,6 +153,11 @@ export class SimulcastReceiver implements TrackSource {
   /** Smoothed bitrate per layer, bps, and the measuring window. */
   readonly #bps = new Float64Array(SIMULCAST_LAYERS);
   readonly #windowBytes = new Float64Array(SIMULCAST_LAYERS);
+  // Temporal layers 0 and 0-1 of each spatial layer (cumulative), same windows.
+  readonly #bpsT0 = new Float64Array(SIMULCAST_LAYERS);
+  readonly #bpsT01 = new Float64Array(SIMULCAST_LAYERS);
+  readonly #windowT0 = new Float64Array(SIMULCAST_LAYERS);
+  readonly #windowT01 = new Float64Array(SIMULCAST_LAYERS);
   #windowStartMs = -1;
   /** A Receiver that never gets packets: the zero statistics/counters before any layer arrived. */
   readonly #idle: Receiver;
@@ -248,7 +264,7 @@ export class SimulcastReceiver implements TrackSource {
     const b = this.#bps;
     if (this.#windowStartMs < 0) {
       this.#windowStartMs = nowMs;
-      for (let s = 0; s < SIMULCAST_LAYERS; s++) this.#windowBytes[s] = this.#meters[s]!.bytes;
+      for (let s = 0; s < SIMULCAST_LAYERS; s++) { const m = this.#meters[s]!; this.#windowBytes[s] = m.bytes; this.#windowT0[s] = m.bytesT0; this.#windowT01[s] = m.bytesT01; }
       return b;
     }
     const dt = nowMs - this.#windowStartMs;
@@ -256,13 +272,29 @@ export class SimulcastReceiver implements TrackSource {
     for (let s = 0; s < SIMULCAST_LAYERS; s++) {
       const m = this.#meters[s]!;
       const rate = ((m.bytes - this.#windowBytes[s]!) * 8000) / dt;
+      const r0 = ((m.bytesT0 - this.#windowT0[s]!) * 8000) / dt, r01 = ((m.bytesT01 - this.#windowT01[s]!) * 8000) / dt;
       this.#windowBytes[s] = m.bytes;
+      this.#windowT0[s] = m.bytesT0;
+      this.#windowT01[s] = m.bytesT01;
+      const fresh = b[s] === 0;
+      this.#bpsT0[s] = fresh ? r0 : this.#bpsT0[s]! * 0.6 + r0 * 0.4;
+      this.#bpsT01[s] = fresh ? r01 : this.#bpsT01[s]! * 0.6 + r01 * 0.4;
       // A layer silent for a second is gone (publisher or dynacast stopped it).
       if (m.lastPacketMs < 0 || nowMs - m.lastPacketMs > 1000) b[s] = 0;
       else b[s] = b[s] === 0 ? rate : b[s]! * 0.6 + rate * 0.4;
     }
     this.#windowStartMs = nowMs;
     return b;
+  }
+
+  /**
+   * Bitrates of temporal layers 0 and 0-1 of spatial layer s as of the last layerBitrates()
+   * (cumulative, bps), or undefined when the layer carries no VP8 temporal layers.
+   */
+  layerTemporalBitrates(s: number): readonly [number, number] | undefined {
+    const m = this.#meters[s];
+    if (!m || !m.temporal || !(this.#bps[s]! > 0)) return undefined;
+    return [this.#bpsT0[s]!, this.#bpsT01[s]!];
   }
 
   /** Frame size of each layer from its last VP8 key frame (0: unknown). */

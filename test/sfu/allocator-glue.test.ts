@@ -105,4 +105,56 @@ test('allocation: a low estimate targets the low layer, a high one the high laye
   assert.is(sim.dynacast.update(26_000)?.maxSpatial, -1, 'no subscriber wants the track any more');
 });
 
+test('VP8 temporal layers of the low layer: a budget below the full low layer gets a quarter or half of its frames instead of pausing', () => {
+  const up = new FakeTransport();
+  const sim = new SimulcastReceiver({ trackId: 'TR_v', codec, rids: ['q', 'h', 'f'], factory: (_s, _r, ssrc) => new Receiver(layerOptions(ssrc, up, 1)) });
+  for (let s = 0; s < 3; s++) sim.addLayer(['q', 'h', 'f'][s]!, 0x100 * (s + 1));
+  const TIDS = [0, 2, 1, 2];
+  const feed = (s: number, i: number, now: number): void => {
+    const key = i % 60 === 0, tid = key ? 0 : TIDS[i % 4]!;
+    const size = 150 * (s + 1) * (s + 1);
+    const payload = new Uint8Array(size);
+    // X, then I|L|T: 15-bit picture id, TL0PICIDX, TID (Y set on TID > 0 frames: upswitch points).
+    payload.set([0x90, 0xe0, 0x80, i & 0xff, (i >> 2) & 0xff, (tid << 6) | (tid > 0 ? 0x20 : 0), key ? 0x10 : 0x11, 0x02, 0x00, 0x9d, 0x01, 0x2a]);
+    const n = writeRtpPacket(buf, 0, { payloadType: 96, sequenceNumber: i, timestamp: i * 3000, ssrc: 0x100 * (s + 1), marker: true }, payload);
+    view.reset(buf, 0, n);
+    sim.layers[s]!.onRtp(buf, view, now);
+  };
+  const out = new FakeTransport();
+  const dt = new DownTrack({ receiver: sim, transport: out, ssrc: 9, payloadType: 96, extMap: new Uint8Array(256), cname: 'c' });
+  dt.start(0);
+  const events: SubscriberAllocationEvent[] = [];
+  const a = new SubscriberAllocation({ subscriberId: 'PA_1', onEvent: (e) => events.push(e), allocator: { upgradeHoldMs: 1000, allowPause: true } });
+  a.addVideo('TR_v', sim, dt);
+  a.setExternalEstimate(5_000_000);
+  let i = 0;
+  const run = (untilMs: number): void => { for (; i * 33 < untilMs; i++) { for (let s = 0; s < 3; s++) feed(s, i, i * 33); a.tick(i * 33, [dt]); } };
+  run(3000);
+  const tl = sim.layerTemporalBitrates(0)!;
+  const full = sim.layerBitrates(3000)[0]!;
+  assert.ok(tl && tl[0] > 0 && tl[0] < tl[1] && tl[1] < full, `TL0 ${tl?.[0]} < TL0-1 ${tl?.[1]} < all ${full}`);
+  assert.ok(tl[0] > full * 0.2 && tl[0] < full * 0.3, 'a quarter of the frames');
+  assert.is(sim.forwarderOf(dt)!.current, 2);
+  assert.is(dt.temporal!.target, 3, 'a whole high layer: every temporal layer');
+  // Room for the low layer's base only (audio none): q at TL0, not paused.
+  a.setExternalEstimate(Math.round(tl[0] * 1.1));
+  run(7000);
+  assert.is(sim.forwarderOf(dt)!.current, 0);
+  assert.is(dt.temporal!.target, 0, `temporal target ${dt.temporal!.target}`);
+  assert.not.ok(events.some((e) => e.type === 'paused'), 'never paused while the base of the low layer fits');
+  const sentAt = out.rtp.length;
+  run(9000);
+  const sentTl0 = out.rtp.length - sentAt;
+  assert.ok(sentTl0 > 10 && sentTl0 < 20, `about a quarter of 60 frames forwarded: ${sentTl0}`);
+  // The subscriber's own cap holds even with room for more.
+  a.setPreferences('TR_v', { maxTemporal: 1 });
+  a.setExternalEstimate(5_000_000);
+  run(13000);
+  assert.is(sim.forwarderOf(dt)!.current, 2);
+  assert.is(dt.temporal!.target, 1, 'min(subscriber cap, allocation)');
+  a.setPreferences('TR_v', { maxTemporal: 3 });
+  assert.is(dt.temporal!.target, 3);
+  a.close();
+});
+
 test.run();

@@ -116,7 +116,8 @@ export class SubscriberSide {
     const s = this.#subs.get(trackSid);
     if (!s) return false;
     s.maxTemporal = t;
-    s.downTrack?.setMaxTemporal(t);
+    // Simulcast: the allocator combines it with its own temporal choice.
+    if (!this.layers.allocation.setPreferences(trackSid, { maxTemporal: t })) s.downTrack?.setMaxTemporal(t);
     return true;
   }
 
@@ -240,6 +241,7 @@ export class SubscriberSide {
       this.rtcp.add(dt);
       s.track.attach(dt, nowMs);
       this.layers.attach(s.track, dt);
+      if (s.maxTemporal !== undefined) this.layers.allocation.setPreferences(s.track.sid, { maxTemporal: s.maxTemporal });
       this.#hooks.subscribed(s.track.sid);
     }
   }
