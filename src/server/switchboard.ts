@@ -61,8 +61,11 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
         ...(engineSettings.announcedIp ? { announcedIp: engineSettings.announcedIp } : {}),
         mediaPorts: [...engine.ports, ...engine.tcpPorts], log,
         onEvent: (e) => {
-          if (e.type === 'auth-failed' || e.type === 'forbidden-peer' || e.type === 'quota' || e.type === 'error') logger.log('warn', `turn: ${e.type}`, { ...e });
-          else if (e.type === 'allocated' || e.type === 'allocation-closed') logger.log('debug', `turn: ${e.type}`, { ...e });
+          // Every client's first request is unsigned (401) and nonces go stale (438): the
+          // normal long-term-credential dance, not worth a warning.
+          const routine = e.type === 'auth-failed' && (e.code === 438 || e.reason === 'no MESSAGE-INTEGRITY');
+          if (e.type === 'listening') return;
+          logger.log(!routine && (e.type === 'auth-failed' || e.type === 'forbidden-peer' || e.type === 'quota' || e.type === 'error') ? 'warn' : 'debug', `turn: ${e.type}`, { ...e });
         },
         ...(opts.turnNow ? { now: opts.turnNow } : {}),
       });
