@@ -60,6 +60,8 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
         settings: engineSettings.turn, host: engineSettings.udpHost,
         ...(engineSettings.announcedIp ? { announcedIp: engineSettings.announcedIp } : {}),
         mediaPorts: [...engine.ports, ...engine.tcpPorts], log,
+        // As the engine: a thread of its own unless everything runs in this one (--workers 0).
+        inWorker: engine.workerCount > 0,
         onEvent: (e) => {
           // Every client's first request is unsigned (401) and nonces go stale (438): the
           // normal long-term-credential dance, not worth a warning.
@@ -98,7 +100,7 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
       ...(turn ? { iceServersFor: (p: { sid: string }) => turn!.iceServersFor(p.sid) } : {}),
     });
   } catch (e) {
-    turn?.close();
+    await turn?.close();
     await engine.close();
     await webhooks?.close(0);
     throw e;
@@ -113,7 +115,7 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
       metrics = await startMetricsServer(collector, signalOptions.host, engineSettings.metricsPort);
     } catch (e) {
       await signal.close().catch(() => undefined);
-      turn?.close();
+      await turn?.close();
       await engine.close();
       throw e;
     }
@@ -135,7 +137,7 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
     close: () => (closing ??= (async () => {
       await metrics?.close();
       await signal.close().catch(() => undefined);
-      turn?.close();
+      await turn?.close();
       await engine.close();
       await webhooks?.close(); // room_finished etc. of the shutdown get up to 2 s
     })()),

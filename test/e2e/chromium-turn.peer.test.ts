@@ -63,7 +63,7 @@ async function relayedCall(transport: 'udp' | 'tcp', pubPage: Page, subPage: Pag
   };
   await forceConfig(pubPage, only(pub));
   await forceConfig(subPage, only(sub));
-  const before = turn.server.stats()!;
+  const before = (await turn.stats())!;
   const auto = autoAnswer(sub, subPage, 'sub');
   const offer = await evalInPage<string>(pubPage, 'e2e.publish', 'pub', 20_000);
   assert.match(offer, / typ relay /, 'the publisher gathered a relay candidate');
@@ -89,7 +89,7 @@ async function relayedCall(transport: 'udp' | 'tcp', pubPage: Page, subPage: Pag
     assert.is(p!.relayProtocol, transport, `${name}: to the TURN server over ${transport}`);
     assert.ok(mediaPorts.includes(String(p!.remotePort)), `${name}: remote is the engine's UDP port (${p!.remotePort})`);
   }
-  const after = turn.server.stats()!;
+  const after = (await turn.stats())!;
   const ps = await pub.stats();
   console.log(`[turn-${transport}] subscriber: audio packets ${num(a, 'packetsReceived')} lost ${num(a, 'packetsLost')} energy ${num(a, 'totalAudioEnergy').toFixed(4)}; video packets ${statNumber(st, 'inbound-rtp', 'packetsReceived', 'video')} frames decoded ${frames}`);
   console.log(`[turn-${transport}] selected: subscriber ${subPair!.type}/${subPair!.relayProtocol} ${subPair!.url} -> :${subPair!.remotePort}; publisher ${pubPair!.type}/${pubPair!.relayProtocol} -> :${pubPair!.remotePort}`);

@@ -48,7 +48,7 @@ interface Selected { type: string | null; relayProtocol: string | null; url: str
 async function relayCall(tag: string, roomOptions: Record<string, unknown>): Promise<void> {
   const room = `turn-lk-${tag}`;
   const turn = h.sb.turn!;
-  const before = turn.server.stats()!;
+  const before = (await turn.stats())!;
   const pub: LkClient = await h.client(`pub-${tag}`, room);
   const sub: LkClient = await h.client(`sub-${tag}`, room);
   try {
@@ -71,7 +71,7 @@ async function relayCall(tag: string, roomOptions: Record<string, unknown>): Pro
     assert.is(sp.length, 2, 'publisher: audio and video senders');
     assert.ok(ss.length >= 2, 'subscriber: the receivers');
     for (const s of [...sp, ...ss]) assert.is(s.type, 'relay', JSON.stringify(s));
-    const after = turn.server.stats()!;
+    const after = (await turn.stats())!;
     console.log(`[lk-turn ${tag}] subscriber: audio rms ${r.audioRms.toFixed(3)} packets ${r.audioPackets}; video packets ${r.videoPackets} frames ${r.framesDecoded}; selected local: pub ${sp.map((s) => `${s.type}/${s.relayProtocol}`).join(',')} sub ${ss.map((s) => `${s.type}/${s.relayProtocol}`).join(',')}`);
     console.log(`[lk-turn ${tag}] TURN: allocations +${after.allocationsCreated - before.allocationsCreated}, to peers +${after.packetsToPeers - before.packetsToPeers} pkts, from peers +${after.packetsFromPeers - before.packetsFromPeers} pkts, forbidden ${after.forbiddenPeers}, auth failures ${after.authFailures - before.authFailures}`);
     assert.ok(after.packetsToPeers - before.packetsToPeers > 200, 'media relayed to the engine');

@@ -10,6 +10,9 @@ import { createToken } from '../../src/signal/index.js';
 import { SignalClient } from '../../src/client/index.js';
 import { ATTR_REQUESTED_TRANSPORT, ATTR_XOR_RELAYED_ADDRESS, METHOD_ALLOCATE, TRANSPORT_UDP, type TurnEvent } from '../../src/turn/index.js';
 import type { StunBuilder } from '../../src/stun/index.js';
+import { createSocket } from 'node:dgram';
+import { ATTR_NONCE, ATTR_REALM, CLASS_REQUEST } from '../../src/stun/index.js';
+import { messageType } from '../../src/turn/index.js';
 import { FakeLink, TestClient, parse, type Parsed } from '../turn/harness.js';
 
 const KEY = 'APIturnwire', SECRET = 'turnwire-test-secret-turnwire-test-secret';
@@ -23,7 +26,7 @@ test.before(async () => {
     argv: ['--keys', `${KEY}: ${SECRET}`, '--port', '0', '--workers', '0', '--udp-port', '0', '--turn', '--turn-port', '0'],
     env: {}, log: () => undefined, turnNow: () => nowMs,
   });
-  const core = sb.turn!.server.core!;
+  const core = sb.turn!.server!.core!;
   const prev = core.onEvent;
   core.onEvent = (e) => { events.push(e); prev(e); };
 });
@@ -45,6 +48,7 @@ async function allocate(c: TestClient): Promise<Parsed | undefined> {
 test('the JoinResponse carries a TURN ICEServer (UDP and TCP URLs) with a per-participant credential that TurnCore accepts', async () => {
   const turn = sb.turn!;
   assert.ok(turn.udpPort > 0 && turn.tcpPort > 0);
+  assert.is(turn.inWorker, false, '--workers 0: TURN runs in this thread too');
   const c = await SignalClient.connect({ url: sb.signal.url, token: await tok('alice'), timeoutMs: 5000 });
   try {
     const servers = c.join.iceServers ?? [];
@@ -56,7 +60,7 @@ test('the JoinResponse carries a TURN ICEServer (UDP and TCP URLs) with a per-pa
     assert.is(Number(expiry), Math.floor(nowMs / 1000) + 300, 'expires after the 300 s TTL');
     assert.ok(s.credential && s.credential.length === 28, 'base64 HMAC-SHA1');
 
-    const core = turn.server.core!;
+    const core = turn.server!.core!;
     const client = new TestClient({ core }, new FakeLink('127.0.0.1', 41000), s.username!, s.credential!, core.config.realm);
     const r = await allocate(client);
     assert.ok(r, 'Allocate answered');
@@ -98,6 +102,47 @@ test('each join mints its own credential; a later join is dated by the clock', a
   } finally {
     a.leave(); b.leave();
   }
+});
+
+test('with engine workers TURN runs in its own thread: a real UDP Allocate with the JoinResponse credential succeeds, stats come back', async () => {
+  const w = await startSwitchboard({ argv: ['--keys', `${KEY}: ${SECRET}`, '--port', '0', '--workers', '1', '--udp-port', '0', '--turn', '--turn-port', '0'], env: {}, log: () => undefined });
+  const sock = createSocket('udp4');
+  try {
+    const turn = w.turn!;
+    assert.is(turn.inWorker, true);
+    assert.is(turn.server, undefined, 'no TurnServer in the main thread');
+    const c = await SignalClient.connect({ url: w.signal.url, token: await tok('erin', 't9'), timeoutMs: 5000 });
+    const s = c.join.iceServers![0]!;
+    c.leave();
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+    const replies: Buffer[] = [];
+    sock.on('message', (m) => replies.push(m));
+    const ask = async (msg: Buffer): Promise<Parsed> => {
+      replies.length = 0;
+      sock.send(msg, turn.udpPort, '127.0.0.1');
+      for (let i = 0; i < 200 && !replies.length; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(replies.length, 'an answer from the TURN worker');
+      return parse(replies[0]!);
+    };
+    const cl = new TestClient({ core: undefined as never }, new FakeLink('127.0.0.1', 0), s.username!, s.credential!, 'switchboard');
+    const body = (b: StunBuilder): void => { b.u32(ATTR_REQUESTED_TRANSPORT, TRANSPORT_UDP << 24); };
+    const first = await ask(cl.build(messageType(METHOD_ALLOCATE, CLASS_REQUEST), body, { sign: false }));
+    assert.is(first.code, 401);
+    const n = first.attr(ATTR_NONCE)!, re = first.attr(ATTR_REALM)!;
+    cl.nonce = first.view.text(n.v, n.len); cl.realm = first.view.text(re.v, re.len);
+    assert.is(cl.realm, 'switchboard');
+    const ok = await ask(cl.build(messageType(METHOD_ALLOCATE, CLASS_REQUEST), body));
+    assert.is(ok.code, 0, 'Allocate 200');
+    assert.is(ok.type, 0x0103);
+    assert.ok(ok.address(ATTR_XOR_RELAYED_ADDRESS));
+    const st = (await turn.stats())!;
+    assert.is(st.allocationsCreated, 1);
+    assert.is(st.allocationsActive, 1);
+  } finally {
+    sock.close();
+    await w.close();
+  }
+  assert.is(await w.turn!.stats(), null, 'closed');
 });
 
 test('production mode without --turn: no TURN server and no ice_servers', async () => {
