@@ -104,8 +104,8 @@ test('each join mints its own credential; a later join is dated by the clock', a
   }
 });
 
-test('with engine workers TURN runs in its own thread: a real UDP Allocate with the JoinResponse credential succeeds, stats come back', async () => {
-  const w = await startSwitchboard({ argv: ['--keys', `${KEY}: ${SECRET}`, '--port', '0', '--workers', '1', '--udp-port', '0', '--turn', '--turn-port', '0'], env: {}, log: () => undefined });
+test('with engine workers TURN runs in its own thread: a real UDP Allocate with the JoinResponse credential succeeds, stats and Prometheus metrics come back', async () => {
+  const w = await startSwitchboard({ argv: ['--keys', `${KEY}: ${SECRET}`, '--port', '0', '--workers', '1', '--udp-port', '0', '--turn', '--turn-port', '0', '--metrics-port', '0'], env: {}, log: () => undefined });
   const sock = createSocket('udp4');
   try {
     const turn = w.turn!;
@@ -138,6 +138,11 @@ test('with engine workers TURN runs in its own thread: a real UDP Allocate with 
     const st = (await turn.stats())!;
     assert.is(st.allocationsCreated, 1);
     assert.is(st.allocationsActive, 1);
+    const text = await (await fetch(w.metrics!.url)).text();
+    assert.match(text, /^switchboard_turn_allocations 1$/m);
+    assert.match(text, /^switchboard_turn_events\{what="allocationsCreated"\} 1$/m);
+    assert.match(text, /^switchboard_turn_events\{what="authFailures"\} 1$/m, 'the first, unsigned Allocate');
+    assert.match(text, /^switchboard_turn_relayed_packets\{direction="to_peers"\} 0$/m);
   } finally {
     sock.close();
     await w.close();
