@@ -129,32 +129,6 @@ test('loadStartConfig: defaults, then file < env < flags, engine keys beside sig
   assert.is(c.signal.dev, true);
 });
 
-test('loadStartConfig TURN: off in production unless configured; file (LiveKit names) < env < flags; bad values named', () => {
-  const secret = 's'.repeat(32);
-  assert.is(loadStartConfig({ argv: ['--keys', `APIk: ${secret}`], env: {} }).engine.turn.enabled, false, 'production: off');
-  assert.is(loadStartConfig({ argv: ['--keys', `APIk: ${secret}`, '--turn'], env: {} }).engine.turn.enabled, true);
-  assert.is(loadStartConfig({ argv: ['--no-turn'], env: {} }).engine.turn.enabled, false, 'dev with --no-turn');
-  const file = JSON.stringify({ port: 9000, turn: { enabled: true, udp_port: 3500, tcp_port: 3501, relay_range_start: 30000, relay_range_end: 30100, domain: 'turn.example.com', ttl_seconds: 600, allow_peers: ['10.0.0.0/8'] } });
-  const f = loadStartConfig({ argv: ['--keys', `APIk: ${secret}`, '--config', 'sb.json'], env: {}, readFile: () => file }).engine.turn;
-  assert.equal(f, { enabled: true, udpPort: 3500, tcpPort: 3501, portExplicit: true, relayRangeStart: 30000, relayRangeEnd: 30100, domain: 'turn.example.com', ttlSeconds: 600, allowPeers: ['10.0.0.0/8'] });
-  const layered = loadStartConfig({
-    argv: ['--keys', `APIk: ${secret}`, '--config', 'sb.json', '--turn-port=3600', '--turn-relay-range', '40000-40010'],
-    env: { SWITCHBOARD_TURN_ENABLED: '0', SWITCHBOARD_TURN_TTL: '120', SWITCHBOARD_TURN_ALLOW_PEERS: '192.0.2.9:5000, 198.51.100.0/24' }, readFile: () => file,
-  }).engine.turn;
-  assert.is(layered.enabled, false, 'env over file');
-  assert.is(layered.udpPort, 3600, 'flag over file');
-  assert.is(layered.tcpPort, 3501, 'the file\'s explicit tcp_port stays');
-  assert.is(layered.ttlSeconds, 120);
-  assert.equal([layered.relayRangeStart, layered.relayRangeEnd], [40000, 40010]);
-  assert.equal(layered.allowPeers, ['192.0.2.9:5000', '198.51.100.0/24']);
-  assert.throws(() => loadStartConfig({ argv: ['--turn-port', 'x'], env: {} }), /flag udp port must be an integer/);
-  assert.throws(() => loadStartConfig({ argv: ['--turn-ttl', '5'], env: {} }), /ttl seconds must be an integer 60\.\.86400/);
-  assert.throws(() => loadStartConfig({ argv: ['--turn-relay-range', '5-1'], env: {} }), /not a port range/);
-  assert.throws(() => loadStartConfig({ argv: ['--turn-allow-peers', 'nonsense'], env: {} }), /TURN allow peers: .*bad allow-list entry "nonsense"/);
-  assert.throws(() => loadStartConfig({ argv: ['--config', 'x.json'], env: {}, readFile: () => JSON.stringify({ turn: { tls_port: 5349 } }) }), /turn\.tls_port is not supported yet/);
-  assert.throws(() => loadStartConfig({ argv: ['--config', 'x.json'], env: {}, readFile: () => JSON.stringify({ turn: { udpPort: 1 } }) }), /unknown key turn\.udpPort/);
-});
-
 test('loadStartConfig: API keys mean production mode unless --dev; bad values name the setting', () => {
   const secret = 's'.repeat(32);
   const prod = loadStartConfig({ argv: ['--keys', `APIk: ${secret}`], env: {} });
