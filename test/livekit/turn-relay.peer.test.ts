@@ -70,7 +70,10 @@ async function relayCall(tag: string, roomOptions: Record<string, unknown>): Pro
     const ss = await sub.eval<Selected[]>(SELECTED_LOCAL);
     assert.is(sp.length, 2, 'publisher: audio and video senders');
     assert.ok(ss.length >= 2, 'subscriber: the receivers');
-    for (const s of [...sp, ...ss]) assert.is(s.type, 'relay', JSON.stringify(s));
+    for (const s of [...sp, ...ss]) {
+      assert.is(s.type, 'relay', JSON.stringify(s));
+      assert.is(s.relayProtocol, 'udp', `TURN/UDP is the first URL and nothing blocks it: ${JSON.stringify(s)}`);
+    }
     const after = (await turn.stats())!;
     console.log(`[lk-turn ${tag}] subscriber: audio rms ${r.audioRms.toFixed(3)} packets ${r.audioPackets}; video packets ${r.videoPackets} frames ${r.framesDecoded}; selected local: pub ${sp.map((s) => `${s.type}/${s.relayProtocol}`).join(',')} sub ${ss.map((s) => `${s.type}/${s.relayProtocol}`).join(',')}`);
     console.log(`[lk-turn ${tag}] TURN: allocations +${after.allocationsCreated - before.allocationsCreated}, to peers +${after.packetsToPeers - before.packetsToPeers} pkts, from peers +${after.packetsFromPeers - before.packetsFromPeers} pkts, forbidden ${after.forbiddenPeers}, auth failures ${after.authFailures - before.authFailures}`);
