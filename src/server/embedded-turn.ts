@@ -59,6 +59,8 @@ export class EmbeddedTurn {
   /** The TurnServer itself when it runs in this thread (--workers 0), else undefined. */
   get server(): TurnServer | undefined { return this.#local; }
   get inWorker(): boolean { return this.#worker !== undefined; }
+  /** The TURN thread (metrics read its event loop utilisation), when it has one. */
+  get worker(): Worker | undefined { return this.#worker; }
 
   static async start(o: EmbeddedTurnOptions): Promise<EmbeddedTurn> {
     const wildcard = o.host === '0.0.0.0' || o.host === '::';

@@ -79,7 +79,7 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   }
   let signal: RunningSignalServer;
   let webhooks: WebhookNotifier | undefined;
-  const collector = engineSettings.metricsPort !== undefined ? new MetricsCollector({ engine, webhooks: () => webhooks?.stats, turn: () => turn?.stats() ?? Promise.resolve(null) }) : undefined;
+  const collector = engineSettings.metricsPort !== undefined ? new MetricsCollector({ engine, webhooks: () => webhooks?.stats, turn: () => turn?.stats() ?? Promise.resolve(null), turnWorker: () => turn?.worker }) : undefined;
   try {
     // The options are already resolved: hand them over as a config file so nothing is re-read.
     const { staticDir, ...rest } = signalOptions;

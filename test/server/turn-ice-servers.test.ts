@@ -143,6 +143,8 @@ test('with engine workers TURN runs in its own thread: a real UDP Allocate with 
     assert.match(text, /^switchboard_turn_events\{what="allocationsCreated"\} 1$/m);
     assert.match(text, /^switchboard_turn_events\{what="authFailures"\} 1$/m, 'the first, unsigned Allocate');
     assert.match(text, /^switchboard_turn_relayed_packets\{direction="to_peers"\} 0$/m);
+    assert.match(text, /^switchboard_event_loop_utilization\{thread="turn"\} [\d.e-]+$/m, 'the TURN thread\'s load');
+    assert.match(text, /^switchboard_event_loop_utilization\{thread="worker-0"\} /m);
   } finally {
     sock.close();
     await w.close();

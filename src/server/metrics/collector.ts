@@ -49,6 +49,8 @@ export interface MetricsSources {
   webhooks?: () => WebhookStats | undefined;
   /** The embedded TURN server's counters (asked once per refresh; null when off). */
   turn?: () => Promise<TurnStats | null>;
+  /** The TURN worker thread, for the per-thread load gauges (thread="turn"). */
+  turnWorker?: () => import('node:worker_threads').Worker | undefined;
 }
 
 export class MetricsCollector {
@@ -100,8 +102,12 @@ export class MetricsCollector {
     };
     for (const { c, labels } of Object.values(this.#counters)) c.inc(labels, 0); // present from the first scrape
     const elu = this.#elu;
+    const threads = (): [string, import('node:worker_threads').Worker][] => {
+      const t = src.turnWorker?.();
+      return [...engine.workers.map((w, i): [string, import('node:worker_threads').Worker] => [`worker-${i}`, w]), ...(t ? [['turn', t] as [string, import('node:worker_threads').Worker]] : [])];
+    };
     new Gauge({
-      name: 'switchboard_event_loop_utilization', help: 'Event loop utilisation since the previous scrape (0..1); thread = main or worker-N', labelNames: ['thread'], registers: [reg],
+      name: 'switchboard_event_loop_utilization', help: 'Event loop utilisation since the previous scrape (0..1); thread = main, worker-N or turn', labelNames: ['thread'], registers: [reg],
       collect() {
         const read = (thread: string, now: EventLoopUtilization, diff: (a: EventLoopUtilization, b: EventLoopUtilization) => EventLoopUtilization) => {
           const prev = elu.get(thread);
@@ -109,8 +115,8 @@ export class MetricsCollector {
           this.set({ thread }, prev ? diff(now, prev).utilization : now.utilization);
         };
         read('main', performance.eventLoopUtilization(), (a, b) => performance.eventLoopUtilization(a, b));
-        engine.workers.forEach((w, i) => {
-          try { read(`worker-${i}`, w.performance.eventLoopUtilization(), (a, b) => w.performance.eventLoopUtilization(a, b)); } catch { /* worker exited */ }
+        threads().forEach(([name, w]) => {
+          try { read(name, w.performance.eventLoopUtilization(), (a, b) => w.performance.eventLoopUtilization(a, b)); } catch { /* worker exited */ }
         });
       },
     });
@@ -124,7 +130,7 @@ export class MetricsCollector {
           this.inc({ thread }, Math.max(0, d) / 1000);
         };
         read('main', performance.eventLoopUtilization().active);
-        engine.workers.forEach((w, i) => { try { read(`worker-${i}`, w.performance.eventLoopUtilization().active); } catch { /* worker exited */ } });
+        threads().forEach(([name, w]) => { try { read(name, w.performance.eventLoopUtilization().active); } catch { /* worker exited */ } });
       },
     });
     this.#twirp = new Counter({ name: 'switchboard_twirp_requests_total', help: 'Twirp calls by method and Twirp code (ok on success)', labelNames: ['method', 'code'], registers: [reg] });
