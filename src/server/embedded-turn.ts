@@ -49,6 +49,8 @@ export class EmbeddedTurn {
   readonly #statsWaiters = new Map<number, (s: TurnStats | null) => void>();
   #nextId = 1;
   #closing: Promise<void> | undefined;
+  /** The worker died: joins stop being told about a TURN server that is not there. */
+  #down = false;
 
   private constructor(o: { settings: TurnSettings; urlHost: string; allowPeers: string[]; secret: string; now: () => number; udpPort: number; tcpPort: number; local?: TurnServer; worker?: Worker }) {
     this.settings = o.settings; this.urlHost = o.urlHost; this.allowPeers = o.allowPeers;
@@ -59,6 +61,8 @@ export class EmbeddedTurn {
   /** The TurnServer itself when it runs in this thread (--workers 0), else undefined. */
   get server(): TurnServer | undefined { return this.#local; }
   get inWorker(): boolean { return this.#worker !== undefined; }
+  /** False once the TURN thread died (or was closed). */
+  get up(): boolean { return !this.#down && !this.#closing; }
   /** The TURN thread (metrics read its event loop utilisation), when it has one. */
   get worker(): Worker | undefined { return this.#worker; }
 
@@ -96,13 +100,15 @@ export class EmbeddedTurn {
         if (!turn) { reject(new Error(`turn: worker exited (${code}) before listening`)); return; }
         for (const w of turn.#statsWaiters.values()) w(null);
         turn.#statsWaiters.clear();
-        if (!turn.#closing) o.log(`turn: worker exited unexpectedly (${code}); TURN is down`);
+        turn.#down = true;
+        if (!turn.#closing) o.log(`turn: worker exited unexpectedly (${code}); TURN is down, joins get no TURN servers`);
       });
     });
   }
 
   /** The ICEServer entry for one participant: a fresh credential, UDP and TCP URLs. */
   iceServersFor(participantSid: string): ICEServer[] {
+    if (this.#down) return [];
     const c = mintTurnCredential(this.#secret, participantSid, this.settings.ttlSeconds, Math.floor(this.#now() / 1000));
     const h = this.urlHost.includes(':') && !this.urlHost.startsWith('[') ? `[${this.urlHost}]` : this.urlHost;
     return [{ urls: [`turn:${h}:${this.udpPort}?transport=udp`, `turn:${h}:${this.tcpPort}?transport=tcp`], username: c.username, credential: c.password }];
@@ -131,6 +137,7 @@ export class EmbeddedTurn {
     return (this.#closing ??= (async () => {
       if (this.#local) { this.#local.close(); return; }
       const w = this.#worker!;
+      if (this.#down) return; // already exited
       const exited = new Promise<void>((r) => w.once('exit', () => r()));
       w.postMessage({ kind: 'close' } satisfies ToTurnWorker);
       const t = setTimeout(() => void w.terminate(), 2000);

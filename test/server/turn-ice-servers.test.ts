@@ -150,6 +150,26 @@ test('with engine workers TURN runs in its own thread: a real UDP Allocate with 
     await w.close();
   }
   assert.is(await w.turn!.stats(), null, 'closed');
+  assert.is(w.turn!.up, false);
+});
+
+test('a TURN thread that dies stops being advertised: later joins get no TURN servers', async () => {
+  const lines: string[] = [];
+  const w = await startSwitchboard({ argv: ['--keys', `${KEY}: ${SECRET}`, '--port', '0', '--workers', '1', '--udp-port', '0', '--turn', '--turn-port', '0'], env: {}, log: (l) => lines.push(l) });
+  try {
+    const a = await SignalClient.connect({ url: w.signal.url, token: await tok('fay', 't8'), timeoutMs: 5000 });
+    assert.is(a.join.iceServers!.length, 1);
+    a.leave();
+    await w.turn!.worker!.terminate();
+    for (let i = 0; i < 100 && w.turn!.up; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.is(w.turn!.up, false);
+    assert.ok(lines.some((l) => /turn: worker exited unexpectedly .*TURN is down/.test(l)), lines.join('\n'));
+    const b = await SignalClient.connect({ url: w.signal.url, token: await tok('gil', 't8'), timeoutMs: 5000 });
+    assert.equal(b.join.iceServers ?? [], []);
+    b.leave();
+  } finally {
+    await w.close();
+  }
 });
 
 test('production mode without --turn: no TURN server and no ice_servers', async () => {
