@@ -16,10 +16,12 @@
 // | --log-format F     | SWITCHBOARD_LOG_FORMAT     | logFormat   | text (or json)   |
 // | --log-level L      | SWITCHBOARD_LOG_LEVEL      | logLevel    | info (debug, warn, error) |
 // | --webhook-api-key K | SWITCHBOARD_WEBHOOK_API_KEY | webhookApiKey | the only API key (dev: devkey) |
+// | --turn, --turn-port N, ... | SWITCHBOARD_TURN_*   | turn: {...} | see turn-config.ts |
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadSignalConfig, type LoadSources, type SignalServerOptions } from '../signal/index.js';
+import { resolveTurnSettings, takeTurnFlags, turnFromFile, type TurnSettings } from './turn-config.js';
 
 /** The demo page folder, <package root>/public. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
@@ -40,6 +42,8 @@ export interface EngineSettings {
   /** Structured logs (logger.ts): 'text' for a terminal, 'json' one record a line. */
   logFormat?: string;
   logLevel?: string;
+  /** The embedded TURN server (turn-config.ts): on in dev mode, else off unless configured. */
+  turn: TurnSettings;
 }
 
 const ENGINE_FLAGS: Record<string, { key: keyof EngineSettings; env: string; kind: 'int' | 'string' }> = {
@@ -79,6 +83,14 @@ Media engine:
   --tcp-port N             first ICE-TCP port, worker i uses N+i (0 = any)  [udp port - 1]  SWITCHBOARD_TCP_PORT
   --udp-host H             address the UDP sockets bind                  [127.0.0.1] SWITCHBOARD_UDP_HOST
   --announced-ip IP        address put in ICE candidates                 [udp host]  SWITCHBOARD_ANNOUNCED_IP
+TURN (embedded RFC 8656 server; clients get turn: URLs and a credential in JoinResponse.ice_servers):
+  --turn / --no-turn       serve TURN on UDP and TCP         [on in dev mode, else off] SWITCHBOARD_TURN_ENABLED
+  --turn-port N            UDP and TCP port (taken default: next free) [3478]  SWITCHBOARD_TURN_PORT
+  --turn-relay-range A-B   relay ports                       [any free]    SWITCHBOARD_TURN_RELAY_RANGE
+  --turn-domain H          host in the turn: URLs            [announced ip, else udp host] SWITCHBOARD_TURN_DOMAIN
+  --turn-ttl S             credential lifetime, seconds      [300]         SWITCHBOARD_TURN_TTL
+  --turn-allow-peers L     extra relay peers (IP, CIDR, IP:port; comma-separated)
+                           beside this server's media sockets [none]       SWITCHBOARD_TURN_ALLOW_PEERS
 Webhooks (LiveKit's events, signed as livekit-server signs them):
   --webhook-url U[,U2]     POST every room/participant/track event there [none]  SWITCHBOARD_WEBHOOK_URLS
   --webhook-api-key K      API key that signs them          [the only key; dev: devkey] SWITCHBOARD_WEBHOOK_API_KEY
@@ -88,7 +100,9 @@ Operations:
   --log-level L            debug, info, warn, error                      [info] SWITCHBOARD_LOG_LEVEL
 Other:
   --config FILE            JSON file with any of the keys above (camelCase: port, apiKeys,
-                           workers, udpPort, announcedIp, ...)                   SWITCHBOARD_CONFIG
+                           workers, udpPort, announcedIp, ...; TURN as LiveKit's block:
+                           "turn": {"enabled", "udp_port", "tcp_port", "relay_range_start",
+                           "relay_range_end", "domain", "ttl_seconds", "allow_peers"})  SWITCHBOARD_CONFIG
   --help                   this text
 `;
 
@@ -109,12 +123,13 @@ function engineValue(name: string, kind: 'int' | 'string', raw: unknown): number
  * otherwise and no API keys are configured.
  */
 export function loadStartConfig(src: LoadSources = {}): { signal: SignalServerOptions; engine: EngineSettings } {
+  const turnFlags = takeTurnFlags(src.argv ?? []);
   const env = src.env ?? process.env;
   const read = src.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
-  const engine: EngineSettings = { workers: availableParallelism(), udpPort: 7882, udpHost: '127.0.0.1' };
+  const engine = { workers: availableParallelism(), udpPort: 7882, udpHost: '127.0.0.1' } as EngineSettings;
   const fromFlags: Partial<Record<keyof EngineSettings, number | string>> = {};
   const argv: string[] = [];
-  const input = src.argv ?? [];
+  const input = turnFlags.rest;
   for (let i = 0; i < input.length; i++) {
     const [flag, inline] = input[i]!.split(/=(.*)/s, 2);
     const spec = ENGINE_FLAGS[flag!];
@@ -122,11 +137,14 @@ export function loadStartConfig(src: LoadSources = {}): { signal: SignalServerOp
     fromFlags[spec.key] = engineValue(flag!, spec.kind, inline ?? input[++i]);
   }
   let fileEngine: Record<string, unknown> = {};
+  let fileTurn: unknown;
   const readFiltered = (p: string): string => {
     const obj = JSON.parse(read(p)) as unknown;
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return JSON.stringify(obj);
     const rest: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
     fileEngine = {};
+    fileTurn = rest.turn;
+    delete rest.turn;
     for (const { key } of Object.values(ENGINE_FLAGS)) if (key in rest) { fileEngine[key] = rest[key]; delete rest[key]; }
     return JSON.stringify(rest);
   };
@@ -149,6 +167,7 @@ export function loadStartConfig(src: LoadSources = {}): { signal: SignalServerOp
     if (e !== undefined && e !== '') (engine as unknown as Record<string, unknown>)[spec.key] = engineValue(spec.env, spec.kind, e);
     if (fromFlags[spec.key] !== undefined) (engine as unknown as Record<string, unknown>)[spec.key] = fromFlags[spec.key];
   }
+  engine.turn = resolveTurnSettings(turnFromFile(fileTurn), env, turnFlags.flags, signal.dev);
   if (engine.workers > 256) throw new ConfigError(`workers must be 0..256, got ${engine.workers}`);
   // A wildcard bind has no address to put in ICE candidates.
   if (!engine.announcedIp && (engine.udpHost === '0.0.0.0' || engine.udpHost === '::')) throw new ConfigError(`--udp-host ${engine.udpHost} needs --announced-ip (the address clients reach)`);

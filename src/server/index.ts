@@ -4,3 +4,5 @@ export { startSwitchboard, type StartOptions, type Switchboard } from './switchb
 export { loadStartConfig, PUBLIC_DIR, HELP, type EngineSettings } from './config.js';
 export { demoStaticHandler } from './demo-static.js';
 export { EngineRoomService } from './room-service-adapter.js';
+export { EmbeddedTurn, type EmbeddedTurnOptions } from './embedded-turn.js';
+export { TURN_DEFAULT_PORT, type TurnSettings } from './turn-config.js';

@@ -13,9 +13,12 @@ import { MetricsCollector } from './metrics/collector.js';
 import { startMetricsServer, type MetricsServer } from './metrics/http.js';
 import { Logger, type LogFormat, type LogLevel } from './logger.js';
 import { wireRoomLogs } from './room-logs.js';
+import { EmbeddedTurn } from './embedded-turn.js';
 
 export interface StartOptions extends LoadSources {
   log?: (line: string) => void;
+  /** Tests: the embedded TURN server's clock (ms), which also dates its credentials. */
+  turnNow?: () => number;
 }
 
 export interface Switchboard {
@@ -27,6 +30,8 @@ export interface Switchboard {
   logger: Logger;
   /** Prometheus endpoint, when --metrics-port is set (`metrics.url`). */
   metrics: MetricsServer | undefined;
+  /** The embedded TURN server, when enabled (dev mode, or --turn / turn.enabled). */
+  turn: EmbeddedTurn | undefined;
   /** Set when webhook URLs are configured. */
   webhooks: WebhookNotifier | undefined;
   /** http://host:port — the demo page is `${httpUrl}/?room=demo`. */
@@ -48,9 +53,33 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   log(`engine: ${engine.workerCount || 'no'} worker thread${engine.workerCount === 1 ? '' : 's'}, UDP ${engineSettings.udpHost}:${engine.ports.join(',')}` +
     (engine.tcpPorts.some((p) => p > 0) ? `, ICE-TCP ${engineSettings.udpHost}:${engine.tcpPorts.join(',')}` : '') +
     (engineSettings.announcedIp ? ` (announced as ${engineSettings.announcedIp})` : ''));
+  let turn: EmbeddedTurn | undefined;
+  if (engineSettings.turn.enabled) {
+    try {
+      turn = await EmbeddedTurn.start({
+        settings: engineSettings.turn, host: engineSettings.udpHost,
+        ...(engineSettings.announcedIp ? { announcedIp: engineSettings.announcedIp } : {}),
+        mediaPorts: [...engine.ports, ...engine.tcpPorts], log,
+        // As the engine: a thread of its own unless everything runs in this one (--workers 0).
+        inWorker: engine.workerCount > 0,
+        onEvent: (e) => {
+          // Every client's first request is unsigned (401) and nonces go stale (438): the
+          // normal long-term-credential dance, not worth a warning.
+          const routine = e.type === 'auth-failed' && (e.code === 438 || e.reason === 'no MESSAGE-INTEGRITY');
+          if (e.type === 'listening') return;
+          logger.log(!routine && (e.type === 'auth-failed' || e.type === 'forbidden-peer' || e.type === 'quota' || e.type === 'error') ? 'warn' : 'debug', `turn: ${e.type}`, { ...e });
+        },
+        ...(opts.turnNow ? { now: opts.turnNow } : {}),
+      });
+    } catch (e) {
+      await engine.close();
+      throw e;
+    }
+    log(turn.describe());
+  }
   let signal: RunningSignalServer;
   let webhooks: WebhookNotifier | undefined;
-  const collector = engineSettings.metricsPort !== undefined ? new MetricsCollector({ engine, webhooks: () => webhooks?.stats }) : undefined;
+  const collector = engineSettings.metricsPort !== undefined ? new MetricsCollector({ engine, webhooks: () => webhooks?.stats, turn: () => turn?.stats() ?? Promise.resolve(null), turnWorker: () => turn?.worker }) : undefined;
   try {
     // The options are already resolved: hand them over as a config file so nothing is re-read.
     const { staticDir, ...rest } = signalOptions;
@@ -68,8 +97,10 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
         logger.log(code === 'ok' ? 'info' : 'warn', 'twirp call', { method: path.replace(/^\/twirp\//, ''), code });
       },
       staticHandler: demoStaticHandler(staticDir ?? PUBLIC_DIR), log,
+      ...(turn ? { iceServersFor: (p: { sid: string }) => turn!.iceServersFor(p.sid) } : {}),
     });
   } catch (e) {
+    await turn?.close();
     await engine.close();
     await webhooks?.close(0);
     throw e;
@@ -84,6 +115,7 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
       metrics = await startMetricsServer(collector, signalOptions.host, engineSettings.metricsPort);
     } catch (e) {
       await signal.close().catch(() => undefined);
+      await turn?.close();
       await engine.close();
       throw e;
     }
@@ -101,10 +133,11 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   }
   let closing: Promise<void> | undefined;
   return {
-    engine, signal, signalOptions, engineSettings, httpUrl, webhooks, metrics, logger,
+    engine, signal, signalOptions, engineSettings, httpUrl, webhooks, metrics, logger, turn,
     close: () => (closing ??= (async () => {
       await metrics?.close();
       await signal.close().catch(() => undefined);
+      await turn?.close();
       await engine.close();
       await webhooks?.close(); // room_finished etc. of the shutdown get up to 2 s
     })()),

@@ -13,6 +13,8 @@ export interface StartSignalParams extends LoadSources {
   /** Twirp services (SignalServerDeps.twirp). */
   twirp?: SignalServerDeps['twirp'];
   onTwirpCall?: SignalServerDeps['onTwirpCall'];
+  /** Per-participant ICE servers (SignalServerDeps.iceServersFor). */
+  iceServersFor?: SignalServerDeps['iceServersFor'];
   log?: (line: string) => void;
 }
 
@@ -26,7 +28,7 @@ export interface RunningSignalServer {
 export async function startSignalServer(p: StartSignalParams): Promise<RunningSignalServer> {
   const options = loadSignalConfig(p);
   const staticHandler = p.staticHandler ?? (options.staticDir ? createStaticHandler(options.staticDir) : undefined);
-  const server = new SignalServer(options, { roomService: p.roomService, staticHandler, ...(p.twirp ? { twirp: p.twirp } : {}), ...(p.onTwirpCall ? { onTwirpCall: p.onTwirpCall } : {}) });
+  const server = new SignalServer(options, { roomService: p.roomService, staticHandler, ...(p.twirp ? { twirp: p.twirp } : {}), ...(p.onTwirpCall ? { onTwirpCall: p.onTwirpCall } : {}), ...(p.iceServersFor ? { iceServersFor: p.iceServersFor } : {}) });
   const addr = await server.listen();
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `ws://${host}:${addr.port}`;

@@ -21,7 +21,7 @@ import { PROTO_DIR } from './proto.js';
 import { roomServiceProtoRoot, TwirpServer, type TwirpMethod } from './twirp/server.js';
 import { DEV_KEY_PAIR, handleDevTokenRequest, type DevKeyPair, type StaticHandler } from './dev.js';
 import { RequestRejectedError, TokenError } from './errors.js';
-import { DisconnectReason, LeaveAction, RequestReason, type JoinResponse, type ReconnectResponse } from './messages.js';
+import { DisconnectReason, LeaveAction, RequestReason, type ICEServer, type JoinResponse, type ReconnectResponse } from './messages.js';
 import { encodeSignalResponse } from './proto.js';
 import type { ClientInfo, RoomService } from './room-service.js';
 import { SignalSession, type SessionTransport } from './session.js';
@@ -61,6 +61,12 @@ export interface SignalServerDeps {
   /** The key pair /token signs with in dev mode (default: the first configured key, else
    *  devkey / secret, added to apiKeys, as livekit-server --dev). */
   devKey?: DevKeyPair;
+  /**
+   * ICE servers for one participant, appended to options.iceServers in its JoinResponse
+   * and every ReconnectResponse (a fresh credential each time, as LiveKit mints TURN
+   * credentials per participant). The server layer passes its embedded TURN server's.
+   */
+  iceServersFor?: (participant: { sid: string; identity: string }) => ICEServer[];
 }
 
 interface Entry {
@@ -226,7 +232,7 @@ export class SignalServer {
     }
     const join: JoinResponse = {
       room: result.room, participant: result.participant, otherParticipants: result.otherParticipants,
-      serverVersion: this.options.serverVersion, iceServers: result.iceServers ?? this.options.iceServers,
+      serverVersion: this.options.serverVersion, iceServers: result.iceServers ?? this.#iceServers(sid, v.identity),
       // One peer connection: the client's publisher PC is the only (and primary) one.
       subscriberPrimary: cr.singlePeerConnection ? false : (result.subscriberPrimary ?? v.permission.canSubscribe),
       clientConfiguration: { resumeConnection: 2 /* ENABLED: we resume within the grace period */ },
@@ -300,7 +306,7 @@ export class SignalServer {
       this.#startGrace(entry);
       this.#deps.roomService.signalDisconnected?.(s.sid);
     });
-    if (resume) s.resume(transport, this.#reconnectResponse());
+    if (resume) s.resume(transport, this.#reconnectResponse(s.sid, entry.token.identity));
     else s.attach(transport);
   }
 
@@ -341,8 +347,13 @@ export class SignalServer {
     return { edition: 0, version: this.options.serverVersion, protocol: SERVER_PROTOCOL, nodeId: this.options.nodeId, region: this.options.region };
   }
 
-  #reconnectResponse(): ReconnectResponse {
-    return { iceServers: this.options.iceServers, clientConfiguration: { resumeConnection: 2 }, serverInfo: this.#serverInfo() };
+  #iceServers(sid: string, identity: string): ICEServer[] {
+    const own = this.#deps.iceServersFor?.({ sid, identity });
+    return own?.length ? [...this.options.iceServers, ...own] : this.options.iceServers;
+  }
+
+  #reconnectResponse(sid: string, identity: string): ReconnectResponse {
+    return { iceServers: this.#iceServers(sid, identity), clientConfiguration: { resumeConnection: 2 }, serverInfo: this.#serverInfo() };
   }
 }
 

@@ -1,7 +1,7 @@
 // The long-term credential check every authenticated TURN request goes through, in the
 // order RFC 8489 §9.2.4 gives: no MESSAGE-INTEGRITY -> 401; USERNAME/REALM/NONCE missing
-// -> 400; nonce invalid or stale -> 438; unknown or expired username -> 401; integrity
-// mismatch -> 401. 401 and 438 carry REALM and a fresh NONCE and no MESSAGE-INTEGRITY.
+// -> 400; nonce invalid or stale -> 438; unknown or expired username -> 401 (expiry only
+// for a request not on that username's own allocation); integrity mismatch -> 401. 401 and 438 carry REALM and a fresh NONCE and no MESSAGE-INTEGRITY.
 import { HmacSha1, type StunMessageView } from '../stun/index.js';
 import { ERR_BAD_REQUEST, ERR_STALE_NONCE, ERR_UNAUTHENTICATED } from './constants.js';
 import { longTermKey, restApiExpiry, restApiPassword } from './credentials.js';
@@ -46,8 +46,12 @@ export class Authenticator {
     if (v.text(v.realm, v.realmLength) !== this.realm) { this.reason = 'wrong realm'; return ERR_UNAUTHENTICATED; }
     const expiry = restApiExpiry(username);
     if (expiry < 0) { this.reason = 'username without an expiry'; return ERR_UNAUTHENTICATED; }
-    if (expiry * 1000 <= nowMs) { this.reason = 'credential expired'; return ERR_UNAUTHENTICATED; }
-    const key = known && known.username === username
+    // The expiry gates new allocations only: Refresh, CreatePermission and ChannelBind on
+    // the allocation this username made keep working past it, or every call would lose its
+    // relay a lifetime after the credential's TTL (livekit-server skips the check the same way).
+    const own = known !== null && known.username === username;
+    if (!own && expiry * 1000 <= nowMs) { this.reason = 'credential expired'; return ERR_UNAUTHENTICATED; }
+    const key = own
       ? known.key
       : new HmacSha1(longTermKey(username, this.realm, restApiPassword(this.#secret, username)));
     if (!v.verifyIntegrity(key)) { this.reason = 'MESSAGE-INTEGRITY mismatch'; return ERR_UNAUTHENTICATED; }

@@ -56,6 +56,16 @@ export class StreamFramer {
     return true;
   }
 
+  /** Bytes of a split frame held until the rest arrives. */
+  get pendingBytes(): number { return this.#have; }
+
+  /** Back to a fresh stream (a reused connection slot, tests); keeps the stash buffer. */
+  reset(): void {
+    this.#have = 0;
+    this.broken = false;
+    this.frames = 0;
+  }
+
   #stash(chunk: Buffer, from: number, to: number): void {
     this.#pending ??= Buffer.allocUnsafe(MAX_FRAME);
     chunk.copy(this.#pending, 0, from, to);

@@ -1,6 +1,6 @@
 // Shared setup for the WebSocket server tests: a server on 127.0.0.1 with a fake
 // RoomService and fake timers, and token helpers.
-import { SignalServer } from '../../src/signal/server.js';
+import { SignalServer, type SignalServerDeps } from '../../src/signal/server.js';
 import { createToken, type VideoGrant } from '../../src/signal/token.js';
 import { FakeRoomService, FakeTimers, TestClient } from './fakes.js';
 
@@ -19,12 +19,12 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(opts: { dev?: boolean; graceMs?: number; pingTimeoutSec?: number; tokenRefreshSec?: number } = {}): Promise<Harness> {
+export async function startHarness(opts: { dev?: boolean; graceMs?: number; pingTimeoutSec?: number; tokenRefreshSec?: number; iceServersFor?: SignalServerDeps['iceServersFor'] } = {}): Promise<Harness> {
   const rooms = new FakeRoomService();
   const timers = new FakeTimers();
   const server = new SignalServer({ port: 0, apiKeys: { [KEY]: SECRET }, reconnectGraceMs: opts.graceMs ?? 10_000, dev: opts.dev ?? false, maxMessageBytes: 4096,
     pingTimeoutSec: opts.pingTimeoutSec ?? 0 /* most tests advance the fake clock freely */, tokenRefreshSec: opts.tokenRefreshSec ?? 0 },
-    { roomService: rooms, timers, nowMs: () => 1_700_000_000_000 + timers.now });
+    { roomService: rooms, timers, nowMs: () => 1_700_000_000_000 + timers.now, ...(opts.iceServersFor ? { iceServersFor: opts.iceServersFor } : {}) });
   const addr = await server.listen();
   const h: Harness = {
     server, rooms, timers, clients: [],

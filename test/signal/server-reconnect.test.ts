@@ -45,6 +45,27 @@ test('reconnect within the grace period resumes: reconnect response, buffered ev
   await c2.nextCase('pong');
 });
 
+test('iceServersFor: the join and every reconnect response carry the per-participant ICE servers, minted afresh each time', async () => {
+  let minted = 0;
+  const asked: { sid: string; identity: string }[] = [];
+  const h2 = await startHarness({ graceMs: 10_000, iceServersFor: (p) => { asked.push(p); minted++; return [{ urls: ['turn:127.0.0.1:3478?transport=udp'], username: `${minted}:${p.sid}`, credential: `c${minted}` }]; } });
+  try {
+    const { c, sid, join } = await h2.connect('erin');
+    assert.equal(join.iceServers, [{ urls: ['turn:127.0.0.1:3478?transport=udp'], username: `1:${sid}`, credential: 'c1' }]);
+    assert.equal(asked, [{ sid, identity: 'erin' }]);
+    c.terminate();
+    await waitFor(() => h2.rooms.methods().includes('signalDisconnected'), 'signalDisconnected');
+    const c2 = new TestClient(`${h2.base}/rtc?access_token=${await h2.token('erin')}&reconnect=1&sid=${sid}`);
+    h2.clients.push(c2);
+    await c2.opened();
+    const r = await c2.next();
+    assert.is(r.message, 'reconnect');
+    assert.equal(r.reconnect!.iceServers, [{ urls: ['turn:127.0.0.1:3478?transport=udp'], username: `2:${sid}`, credential: 'c2' }], 'a fresh credential on resume');
+  } finally {
+    await h2.stop();
+  }
+});
+
 test('after the grace period RoomService.leave(SIGNAL_CLOSE) is called; a late reconnect is told to rejoin', async () => {
   const { c, sid } = await h.connect('bob');
   c.terminate();

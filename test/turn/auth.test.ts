@@ -1,6 +1,6 @@
 // Long-term credential checks on every authenticated request (RFC 8489 §9.2.4) with
 // TURN REST API usernames: 401 without MESSAGE-INTEGRITY, with a wrong password, with an
-// expired username; 438 for a stale or foreign nonce; 400 when USERNAME is missing.
+// expired username (for new allocations; its own allocation still refreshes); 438 for a stale or foreign nonce; 400 when USERNAME is missing.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ATTR_NONCE, ATTR_REALM, ATTR_MESSAGE_INTEGRITY, ATTR_SOFTWARE, HmacSha1 } from '../../src/stun/index.js';
@@ -61,6 +61,22 @@ test('an expired username gets 401 even with its correct password', async () => 
   c.setCredential(expired.username, expired.password);
   const r = (await c.allocate())!;
   assert.is(r.code, 401);
+  assert.ok(bench.events.some((e) => e.type === 'auth-failed' && e.reason === 'credential expired'));
+});
+
+test('past its expiry a credential still refreshes its own allocation, but allocates nothing new (as livekit-server)', async () => {
+  const bench = new Bench();
+  const short = mintTurnCredential(SECRET, 'alice', 60, Math.floor(bench.now / 1000));
+  const c = bench.client();
+  c.setCredential(short.username, short.password);
+  assert.is((await c.allocate())!.code, 0);
+  bench.advance(120_000); // the credential expired 60 s ago; the allocation (600 s) lives
+  const r = c.refresh(600)!;
+  assert.is(r.code, 0, 'Refresh on the own allocation');
+  assert.is(c.permit(['203.0.113.5'])!.code, 0, 'CreatePermission on the own allocation');
+  const d = bench.client('alice', '192.0.2.11', 40001);
+  d.setCredential(short.username, short.password);
+  assert.is((await d.allocate())!.code, 401, 'a new allocation with the expired credential');
   assert.ok(bench.events.some((e) => e.type === 'auth-failed' && e.reason === 'credential expired'));
 });
 

@@ -115,13 +115,14 @@ export class TestClient {
   realm = '';
   key: HmacSha1;
   relay?: { address: string; port: number };
-  constructor(readonly bench: Bench, readonly link: FakeLink, public username: string, public password: string) {
-    this.key = new HmacSha1(longTermKey(username, REALM, password));
+  /** `bench` needs only `core`: a TurnCore built elsewhere (with its own realm) works too. */
+  constructor(readonly bench: Pick<Bench, 'core'>, readonly link: FakeLink, public username: string, public password: string, readonly credentialRealm = REALM) {
+    this.key = new HmacSha1(longTermKey(username, credentialRealm, password));
   }
 
   setCredential(username: string, password: string): void {
     this.username = username; this.password = password;
-    this.key = new HmacSha1(longTermKey(username, REALM, password));
+    this.key = new HmacSha1(longTermKey(username, this.credentialRealm, password));
   }
 
   /** Builds and sends a request; returns the response the core wrote (synchronously). */
@@ -145,7 +146,7 @@ export class TestClient {
     add(b);
     const sign = o.sign ?? (this.nonce !== '' && (type & 0x0110) === CLASS_REQUEST);
     if (sign) {
-      b.text(ATTR_USERNAME, o.username ?? this.username).text(ATTR_REALM, o.realm ?? (this.realm || REALM)).text(ATTR_NONCE, o.nonce ?? this.nonce);
+      b.text(ATTR_USERNAME, o.username ?? this.username).text(ATTR_REALM, o.realm ?? (this.realm || this.credentialRealm)).text(ATTR_NONCE, o.nonce ?? this.nonce);
       b.integrity(this.key);
     }
     if (o.fingerprint) b.fingerprint();

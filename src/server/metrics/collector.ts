@@ -13,6 +13,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Engine } from '../../engine/engine.js';
 import type { ParticipantStats } from '../../engine/protocol.js';
 import type { WebhookStats } from '../webhooks/notifier.js';
+import type { TurnStats } from '../../turn/index.js';
 
 /** The counters taken from ParticipantStats. */
 export interface MediaTotals {
@@ -37,9 +38,19 @@ function add(a: MediaTotals, b: MediaTotals): void {
   for (const k of Object.keys(a) as (keyof MediaTotals)[]) a[k] += b[k];
 }
 
+const TURN_COUNTS = [
+  'allocationsCreated', 'allocationsExpired', 'allocationsDeleted', 'requests', 'authFailures', 'staleNonces', 'forbiddenPeers',
+  'quotaRejections', 'malformed', 'droppedNoPermission', 'droppedForbidden', 'droppedTooBig', 'droppedBackpressure',
+  'relayBindFailures', 'tcpConnections', 'tcpFramingErrors',
+] as const satisfies readonly (keyof TurnStats)[];
+
 export interface MetricsSources {
   engine: Engine;
   webhooks?: () => WebhookStats | undefined;
+  /** The embedded TURN server's counters (asked once per refresh; null when off). */
+  turn?: () => Promise<TurnStats | null>;
+  /** The TURN worker thread, for the per-thread load gauges (thread="turn"). */
+  turnWorker?: () => import('node:worker_threads').Worker | undefined;
 }
 
 export class MetricsCollector {
@@ -51,6 +62,7 @@ export class MetricsCollector {
   readonly #counters: Record<keyof MediaTotals, { c: Counter; labels: Record<string, string> }>;
   readonly #elu = new Map<string, EventLoopUtilization>();
   readonly #twirp: Counter;
+  #turn: TurnStats | null = null;
   #refreshing: Promise<void> | undefined;
   #lastRefreshMs = 0;
 
@@ -90,8 +102,12 @@ export class MetricsCollector {
     };
     for (const { c, labels } of Object.values(this.#counters)) c.inc(labels, 0); // present from the first scrape
     const elu = this.#elu;
+    const threads = (): [string, import('node:worker_threads').Worker][] => {
+      const t = src.turnWorker?.();
+      return [...engine.workers.map((w, i): [string, import('node:worker_threads').Worker] => [`worker-${i}`, w]), ...(t ? [['turn', t] as [string, import('node:worker_threads').Worker]] : [])];
+    };
     new Gauge({
-      name: 'switchboard_event_loop_utilization', help: 'Event loop utilisation since the previous scrape (0..1); thread = main or worker-N', labelNames: ['thread'], registers: [reg],
+      name: 'switchboard_event_loop_utilization', help: 'Event loop utilisation since the previous scrape (0..1); thread = main, worker-N or turn', labelNames: ['thread'], registers: [reg],
       collect() {
         const read = (thread: string, now: EventLoopUtilization, diff: (a: EventLoopUtilization, b: EventLoopUtilization) => EventLoopUtilization) => {
           const prev = elu.get(thread);
@@ -99,8 +115,8 @@ export class MetricsCollector {
           this.set({ thread }, prev ? diff(now, prev).utilization : now.utilization);
         };
         read('main', performance.eventLoopUtilization(), (a, b) => performance.eventLoopUtilization(a, b));
-        engine.workers.forEach((w, i) => {
-          try { read(`worker-${i}`, w.performance.eventLoopUtilization(), (a, b) => w.performance.eventLoopUtilization(a, b)); } catch { /* worker exited */ }
+        threads().forEach(([name, w]) => {
+          try { read(name, w.performance.eventLoopUtilization(), (a, b) => w.performance.eventLoopUtilization(a, b)); } catch { /* worker exited */ }
         });
       },
     });
@@ -114,7 +130,7 @@ export class MetricsCollector {
           this.inc({ thread }, Math.max(0, d) / 1000);
         };
         read('main', performance.eventLoopUtilization().active);
-        engine.workers.forEach((w, i) => { try { read(`worker-${i}`, w.performance.eventLoopUtilization().active); } catch { /* worker exited */ } });
+        threads().forEach(([name, w]) => { try { read(name, w.performance.eventLoopUtilization().active); } catch { /* worker exited */ } });
       },
     });
     this.#twirp = new Counter({ name: 'switchboard_twirp_requests_total', help: 'Twirp calls by method and Twirp code (ok on success)', labelNames: ['method', 'code'], registers: [reg] });
@@ -122,6 +138,25 @@ export class MetricsCollector {
     new Gauge({
       name: 'switchboard_webhook_events', help: 'Webhook events since start by outcome (queued, delivered, failed, dropped, retries)', labelNames: ['outcome'], registers: [reg],
       collect() { const s = hooks?.(); if (s) for (const [k, v] of Object.entries(s)) this.set({ outcome: k }, v); },
+    });
+    // TURN (embedded server, src/turn): read from the snapshot the last refresh took.
+    const turn = (): TurnStats | null => this.#turn;
+    new Gauge({ name: 'switchboard_turn_allocations', help: 'Active TURN allocations', registers: [reg], collect() { const t = turn(); if (t) this.set(t.allocationsActive); } });
+    new Gauge({
+      name: 'switchboard_turn_relayed_packets', help: 'Packets the TURN relays carried since start: to_peers (client -> media server), from_peers', labelNames: ['direction'], registers: [reg],
+      collect() { const t = turn(); if (t) { this.set({ direction: 'to_peers' }, t.packetsToPeers); this.set({ direction: 'from_peers' }, t.packetsFromPeers); } },
+    });
+    new Gauge({
+      name: 'switchboard_turn_relayed_bytes', help: 'Bytes the TURN relays carried since start', labelNames: ['direction'], registers: [reg],
+      collect() { const t = turn(); if (t) { this.set({ direction: 'to_peers' }, t.bytesToPeers); this.set({ direction: 'from_peers' }, t.bytesFromPeers); } },
+    });
+    new Gauge({
+      name: 'switchboard_turn_events', help: 'TURN counts since start (allocations created/expired, auth failures, forbidden peers, quota, malformed input, drops, TCP connections)', labelNames: ['what'], registers: [reg],
+      collect() {
+        const t = turn();
+        if (!t) return;
+        for (const k of TURN_COUNTS) this.set({ what: k }, t[k]);
+      },
     });
   }
 
@@ -142,10 +177,12 @@ export class MetricsCollector {
   async #refresh(): Promise<void> {
     const parts = [...this.#src.engine.rooms.values()].flatMap((r) => [...r.participants.values()]);
     const seen = new Set<string>();
+    const turn = this.#src.turn?.().then((t) => { this.#turn = t; }, () => undefined);
     await Promise.all(parts.map(async (p) => {
       seen.add(p.sid);
       try { this.#last.set(p.sid, mediaTotals(await p.stats())); } catch { /* left meanwhile: keep its last counts */ }
     }));
+    await turn;
     for (const [sid, t] of this.#last) if (!seen.has(sid)) { add(this.#retired, t); this.#last.delete(sid); }
     const total = ZERO();
     add(total, this.#retired);
