@@ -18,6 +18,7 @@ const needed = {
   unshare: 'util-linux',
   ip: 'iproute2',
   turnutils_uclient: 'coturn',
+  nft: 'nftables', // the ICE-TCP / TURN-TCP tests drop UDP inside their namespace
 };
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
