@@ -29,6 +29,8 @@ export function trackInfo(t: Track, announced?: AddTrackRequest): LkTrackInfo {
   if (r.disableDtx !== undefined) info.disableDtx = r.disableDtx;
   if (r.stereo !== undefined) info.stereo = r.stereo;
   if (r.disableRed !== undefined) info.disableRed = r.disableRed;
+  // E2EE: passed through so subscribers set up their decryptor; the payload stays opaque to us.
+  if (r.encryption !== undefined && r.encryption !== 0) info.encryption = r.encryption;
   return info;
 }
 

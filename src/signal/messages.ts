@@ -12,6 +12,10 @@ export type TrackType = (typeof TrackType)[keyof typeof TrackType];
 export const TrackSource = { UNKNOWN: 0, CAMERA: 1, MICROPHONE: 2, SCREEN_SHARE: 3, SCREEN_SHARE_AUDIO: 4 } as const;
 export type TrackSource = (typeof TrackSource)[keyof typeof TrackSource];
 
+/** livekit.Encryption.Type: what a publisher's end-to-end encryption is (the server never reads it). */
+export const EncryptionType = { NONE: 0, GCM: 1, CUSTOM: 2 } as const;
+export type EncryptionType = (typeof EncryptionType)[keyof typeof EncryptionType];
+
 export const VideoQuality = { LOW: 0, MEDIUM: 1, HIGH: 2, OFF: 3 } as const;
 export type VideoQuality = (typeof VideoQuality)[keyof typeof VideoQuality];
 
@@ -47,7 +51,7 @@ export interface SimulcastCodec { codec?: string; cid?: string; layers?: VideoLa
 export interface AddTrackRequest {
   cid?: string; name?: string; type?: TrackType; width?: number; height?: number; muted?: boolean;
   disableDtx?: boolean; source?: TrackSource; layers?: VideoLayer[]; simulcastCodecs?: SimulcastCodec[];
-  sid?: string; stereo?: boolean; disableRed?: boolean; stream?: string;
+  sid?: string; stereo?: boolean; disableRed?: boolean; stream?: string; encryption?: EncryptionType;
 }
 export interface MuteTrackRequest { sid?: string; muted?: boolean }
 export interface ParticipantTracks { participantSid?: string; trackSids?: string[] }
@@ -120,7 +124,7 @@ export interface TrackInfo {
   sid?: string; type?: TrackType; name?: string; muted?: boolean; width?: number; height?: number;
   simulcast?: boolean; disableDtx?: boolean; source?: TrackSource; layers?: VideoLayer[]; mimeType?: string;
   mid?: string; codecs?: SimulcastCodecInfo[]; stereo?: boolean; disableRed?: boolean; stream?: string;
-  version?: TimedVersion; audioFeatures?: AudioTrackFeature[];
+  version?: TimedVersion; audioFeatures?: AudioTrackFeature[]; encryption?: EncryptionType;
 }
 export interface ParticipantInfo {
   sid?: string; identity?: string; state?: ParticipantState; tracks?: TrackInfo[]; metadata?: string;

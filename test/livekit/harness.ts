@@ -78,6 +78,7 @@ const APP_HTML = '<!doctype html><meta charset="utf-8"><title>lk app</title><scr
 export async function startLkHarness(opts: HarnessOptions = {}): Promise<LkHarness> {
   assertInsideNetns();
   const lkUmd = readFileSync(`${REPO_ROOT}/node_modules/livekit-client/dist/livekit-client.umd.js`);
+  const lkE2ee = readFileSync(`${REPO_ROOT}/node_modules/livekit-client/dist/livekit-client.e2ee.worker.mjs`);
   const sb = await startSwitchboard({
     argv: ['--port', '0', '--udp-port', '0', '--keys', `${LK_KEY}: ${LK_SECRET}`, ...(opts.argv ?? [])],
     env: opts.env ?? {}, log: () => undefined,
@@ -85,7 +86,7 @@ export async function startLkHarness(opts: HarnessOptions = {}): Promise<LkHarne
   let pages: StaticServer | undefined;
   let browser: ChromiumPeer | undefined;
   try {
-    pages = await startStaticServer({ routes: { '/lk.js': lkUmd, '/lkt.js': LK_PAGE_JS, '/app.html': APP_HTML } });
+    pages = await startStaticServer({ routes: { '/lk.js': lkUmd, '/lkt.js': LK_PAGE_JS, '/app.html': APP_HTML, '/lk-e2ee-worker.mjs': lkE2ee } });
     if (new URL(pages.origin).origin === new URL(sb.httpUrl).origin) throw new Error('the app page must be on another origin than the server');
     browser = await launchChromium({ logConsole: opts.logConsole ?? !!process.env.LK_CONSOLE });
   } catch (e) {

@@ -51,7 +51,17 @@ export const LK_PAGE_JS = String.raw`
   }
 
   lkt.connect = async ([url, token, roomOptions, connectOptions]) => {
-    const room = new L.Room(roomOptions || {});
+    // roomOptions.e2eeKey: end-to-end encryption with that shared key (livekit-client's
+    // ExternalE2EEKeyProvider and its E2EE worker, served as /lk-e2ee-worker.mjs).
+    const opts = Object.assign({}, roomOptions || {});
+    const e2eeKey = opts.e2eeKey;
+    delete opts.e2eeKey;
+    if (e2eeKey !== undefined) {
+      const keyProvider = new L.ExternalE2EEKeyProvider();
+      await keyProvider.setKey(e2eeKey);
+      opts.e2ee = { keyProvider, worker: new Worker('/lk-e2ee-worker.mjs', { type: 'module' }) };
+    }
+    const room = new L.Room(opts);
     lkt.room = room;
     lkt.data = [];
     const E = L.RoomEvent;
@@ -92,6 +102,7 @@ export const LK_PAGE_JS = String.raw`
     lkt.connectToken = token;
     lkt.t0 = performance.now();
     await room.connect(url, token, connectOptions || {});
+    if (e2eeKey !== undefined) await room.setE2EEEnabled(true);
     return { sid: room.localParticipant.sid, identity: room.localParticipant.identity, ms: now() };
   };
 
