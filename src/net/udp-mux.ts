@@ -10,6 +10,8 @@ import { TupleTable } from './tuple-table.js';
 import { SendQueue, type SendQueueOptions } from './send-queue.js';
 import { NetError } from './errors.js';
 import type { SendPath } from './send-path.js';
+import { createSendTarget } from './native-send-target.js';
+import type { SendBackend } from './native/udp-send-addon.js';
 
 /**
  * What a peer on the socket implements. Buffers are only valid during the call. `path`
@@ -57,6 +59,12 @@ export interface UdpMuxOptions {
   recvBufferSize?: number;
   sendBufferSize?: number;
   sendQueue?: SendQueueOptions;
+  /**
+   * 'native': sendmmsg through the udp_send addon (falls back to dgram, with a warning,
+   * when it is not built); 'dgram': one node:dgram send per packet. Default: env
+   * SWITCHBOARD_NET_BACKEND, else native.
+   */
+  sendBackend?: SendBackend;
   /** Clock in ms; default performance.now. Read once per datagram. */
   now?: () => number;
 }
@@ -66,6 +74,8 @@ const DEFAULT_SOCKET_BUFFER = 4 * 1024 * 1024;
 export class UdpMux {
   readonly socket: Socket;
   readonly sendQueue: SendQueue;
+  /** The backend the send queue ended up with. */
+  readonly sendBackend: SendBackend;
   readonly stats: UdpMuxStats = { received: 0, stun: 0, dtls: 0, rtp: 0, rtcp: 0, malformed: 0, unknownAddress: 0, claimed: 0, handlerErrors: 0 };
   readonly #peers = new TupleTable<MuxPeer>();
   readonly #now: () => number;
@@ -79,7 +89,9 @@ export class UdpMux {
     this.#opts = opts;
     this.#now = opts.now ?? (() => performance.now());
     this.socket = createSocket({ type: opts.type ?? 'udp4' });
-    this.sendQueue = new SendQueue(this.socket, opts.sendQueue);
+    const { target, backend } = createSendTarget(this.socket, opts.sendBackend);
+    this.sendBackend = backend;
+    this.sendQueue = new SendQueue(target, opts.sendQueue);
     this.socket.on('message', this.#onMessage);
     // A UDP socket reports ICMP errors and the like here; they must not kill the worker.
     this.socket.on('error', () => { this.stats.handlerErrors++; });
