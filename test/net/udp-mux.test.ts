@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSocket, type Socket } from 'node:dgram';
-import { UdpMux, type MuxPeer } from '../../src/net/index.js';
+import { UdpMux, loadUdpSendAddon, type MuxPeer } from '../../src/net/index.js';
 
 class RecordingPeer implements MuxPeer {
   log: string[] = [];
@@ -143,6 +143,16 @@ test('send queue delivers to the remote address at the end of the turn', async (
     assert.is(mux.sendQueue.stats.sent, 50);
   } finally {
     c.close();
+    mux.close();
+  }
+});
+
+test('the send backend is the one asked for (udp-mux.dgram.test.ts runs this file on dgram)', () => {
+  const mux = new UdpMux();
+  try {
+    const want = process.env.SWITCHBOARD_NET_BACKEND === 'dgram' || !loadUdpSendAddon() ? 'dgram' : 'native';
+    assert.is(mux.sendBackend, want);
+  } finally {
     mux.close();
   }
 });
