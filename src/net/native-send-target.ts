@@ -47,6 +47,11 @@ export class NativeSendTarget implements BatchSendTarget {
     return this.#fd >= 0;
   }
 
+  /** The fd `ready()` last read; -1 when the socket had none. */
+  get fd(): number {
+    return this.#fd;
+  }
+
   writeAddress(out: Buffer, offset: number, address: string, port: number): boolean {
     let packed = this.#cache.get(address);
     if (packed === undefined) {
