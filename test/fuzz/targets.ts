@@ -23,6 +23,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./twirp.fuzz.js'),
     import('./data.fuzz.js'),
     import('./ice-tcp.fuzz.js'),
+    import('./net-native.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);
   return mods.flatMap((m) => m.targets);
 }
