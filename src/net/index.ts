@@ -1,6 +1,7 @@
 // src/net: one UDP socket per worker, RFC 7983 demux, remote-address routing, the
-// batched send queue every packet leaves through, and the ICE-TCP listener (RFC 6544
-// passive, RFC 4571 framing) feeding the same handlers.
+// batched send queue every packet leaves through (sendmmsg via native/udp_send.c, or
+// node:dgram), and the ICE-TCP listener (RFC 6544 passive, RFC 4571 framing) feeding
+// the same handlers.
 export { PacketKind, classify } from './demux.js';
 export { TupleTable } from './tuple-table.js';
 export { SendQueue, type SendQueueOptions, type SendQueueStats, type SendTarget, type BatchSendTarget } from './send-queue.js';
