@@ -6,6 +6,7 @@ export { PacketKind, classify } from './demux.js';
 export { TupleTable } from './tuple-table.js';
 export { SendQueue, type SendQueueOptions, type SendQueueStats, type SendTarget, type BatchSendTarget } from './send-queue.js';
 export { NativeSendTarget, createSendTarget } from './native-send-target.js';
+export { NativeReceiver, type NativeReceiverStats, type DatagramSink } from './native-receiver.js';
 export { loadUdpSendAddon, selectSendBackend, addonLoadError, type UdpSendAddon, type SendBackend } from './native/udp-send-addon.js';
 export { UdpMux, type MuxPeer, type ClaimHandler, type UdpMuxOptions, type UdpMuxStats } from './udp-mux.js';
 export type { SendPath } from './send-path.js';

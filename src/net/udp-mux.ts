@@ -11,7 +11,8 @@ import { SendQueue, type SendQueueOptions } from './send-queue.js';
 import { NetError } from './errors.js';
 import type { SendPath } from './send-path.js';
 import { createSendTarget } from './native-send-target.js';
-import type { SendBackend } from './native/udp-send-addon.js';
+import { loadUdpSendAddon, type SendBackend } from './native/udp-send-addon.js';
+import { NativeReceiver } from './native-receiver.js';
 
 /**
  * What a peer on the socket implements. Buffers are only valid during the call. `path`
@@ -65,6 +66,12 @@ export interface UdpMuxOptions {
    * SWITCHBOARD_NET_BACKEND, else native.
    */
   sendBackend?: SendBackend;
+  /**
+   * 'native': recvmmsg through the udp_recv addon, one JavaScript call per batch;
+   * 'dgram': one 'message' event per datagram. Default: 'native' only when env
+   * SWITCHBOARD_NET_RECV=native (opt-in while it is new); falls back to dgram.
+   */
+  recvBackend?: SendBackend;
   /** Clock in ms; default performance.now. Read once per datagram. */
   now?: () => number;
 }
@@ -81,6 +88,7 @@ export class UdpMux {
   readonly #now: () => number;
   readonly #opts: UdpMuxOptions;
   #claim: ClaimHandler = () => undefined;
+  #receiver: NativeReceiver | undefined;
   #closed = false;
   /** Last error thrown by a handler, for diagnostics. */
   lastHandlerError: unknown;
@@ -105,10 +113,40 @@ export class UdpMux {
       this.socket.bind(this.#opts.port ?? 0, this.#opts.host ?? '127.0.0.1', () => {
         this.socket.off('error', onError);
         this.#setBuffers();
+        this.#startNativeReceive();
         resolve(this.socket.address().port);
       });
     });
   }
+
+  /** The receive backend in use (dgram until listen() started the native one). */
+  get recvBackend(): SendBackend {
+    return this.#receiver ? 'native' : 'dgram';
+  }
+
+  /** Datagrams, batches and truncated drops of the native receiver; undefined on dgram. */
+  get nativeRecvStats(): NativeReceiver['stats'] | undefined {
+    return this.#receiver?.stats;
+  }
+
+  #startNativeReceive(): void {
+    const want = this.#opts.recvBackend ?? (process.env.SWITCHBOARD_NET_RECV === 'native' ? 'native' : 'dgram');
+    if (want !== 'native') return;
+    const addon = loadUdpSendAddon();
+    if (!NativeReceiver.supported(addon)) {
+      console.warn('[switchboard] native UDP receive unavailable (addon not built or too old), using node:dgram');
+      return;
+    }
+    try {
+      this.#receiver = new NativeReceiver(addon!, this.socket, this.#onNative, this.#now);
+    } catch (err) {
+      console.warn(`[switchboard] native UDP receive failed to start, using node:dgram: ${(err as Error).message}`);
+    }
+  }
+
+  readonly #onNative = (msg: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number): void => {
+    this.receive(msg, len, address, port, family, nowMs);
+  };
 
   get port(): number {
     return this.socket.address().port;
@@ -216,6 +254,7 @@ export class UdpMux {
     this.#closed = true;
     this.sendQueue.flush();
     this.sendQueue.close();
+    this.#receiver?.stop(); // closes its dup of the fd, so the port is really released
     this.#peers.clear();
     this.socket.off('message', this.#onMessage);
     try {

@@ -1,5 +1,5 @@
-// Loads the sendmmsg addon (udp_send.c, built by scripts/build-native.mjs) and decides
-// which send backend a socket gets. The addon is optional: when it did not build or
+// Loads the sendmmsg/recvmmsg addon (udp_send.c + udp_recv.c, built by
+// scripts/build-native.mjs) and decides which send backend a socket gets. The addon is optional: when it did not build or
 // load, or SWITCHBOARD_NET_BACKEND=dgram, sends go through node:dgram (one warning).
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -10,6 +10,13 @@ export interface UdpSendAddon {
   sendBatch(fd: number, slab: Uint8Array, offsets: Int32Array, lens: Int32Array, addrs: Uint8Array, first: number, count: number): number;
   /** Writes `address` as a port-0 sockaddr at out[offset..+SOCKADDR_SIZE); false if unsendable. */
   packAddress(out: Uint8Array, offset: number, address: string, v6Socket: boolean): boolean;
+  /** Polls a dup of fd; each recvmmsg batch calls callback(count) (udp_recv.c). */
+  recvStart?(fd: number, slab: Uint8Array, slotSize: number, lens: Int32Array, addrs: Uint8Array, callback: (count: number) => void): unknown;
+  recvStop?(handle: unknown): void;
+  /** The text of one 20-byte address record (inet_ntop), or undefined. */
+  addressName?(records: Uint8Array, offset: number): string | undefined;
+  readonly RECV_MAX_BATCH?: number;
+  readonly ADDR_RECORD?: number;
   readonly MAX_BATCH: number;
   readonly SOCKADDR_SIZE: number;
   readonly EAGAIN: number;

@@ -225,6 +225,8 @@ static napi_value pack_address(napi_env env, napi_callback_info info) {
   return result;
 }
 
+void udp_recv_init(napi_env env, napi_value exports); // udp_recv.c
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "sendBatch", NULL, send_batch, NULL, NULL, NULL, napi_enumerable, NULL },
@@ -244,6 +246,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "ENOBUFS", v);
   napi_create_int32(env, EAFNOSUPPORT, &v);
   napi_set_named_property(env, exports, "EAFNOSUPPORT", v);
+  udp_recv_init(env, exports);
   return exports;
 }
 
