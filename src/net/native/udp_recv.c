@@ -127,7 +127,8 @@ static void *typed(napi_env env, napi_value v, napi_typedarray_type want, size_t
   napi_typedarray_type t;
   void *data = NULL;
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is || napi_get_typedarray_info(env, v, &t, len, &data, NULL, NULL) != napi_ok || t != want) return NULL;
-  return data;
+  if (data == NULL) *len = 0; // empty or detached: a valid type with nothing in it
+  return data == NULL ? (void *)"" : data;
 }
 
 static void finalize_external(napi_env env, void *data, void *hint) {
