@@ -2,9 +2,11 @@
 // backend (one sendmmsg) against the same queue on node:dgram (32 libuv sends, awaited
 // until their callbacks ran), in the same run. ns per packet = ns / 32. The sink does
 // not read (its handle's recvStop), so receiving costs neither side anything.
+// UDP receive: 32 datagrams sent with sendmmsg, awaited until all 32 reached JavaScript,
+// through NativeReceiver (recvmmsg) or dgram's 'message'; both include the same send.
 import { createSocket, type Socket } from 'node:dgram';
 import type { MicroCase } from './case.js';
-import { NativeSendTarget, SendQueue, loadUdpSendAddon, type SendTarget } from '../../src/net/index.js';
+import { NativeReceiver, NativeSendTarget, SendQueue, loadUdpSendAddon, type SendTarget } from '../../src/net/index.js';
 
 const BATCH = 32;
 const SIZE = 200;
@@ -58,6 +60,26 @@ async function makeCases(): Promise<MicroCase[]> {
   const dgram = new AwaitedDgram(await bound());
   const dgramQ = new SendQueue(dgram, { slots: 1024, slotSize: 1500, ...manual });
 
+  // Receive: one sender, two sinks (native, dgram), a promise per batch of 32.
+  const recvQ = new SendQueue(new NativeSendTarget(await bound(), addon), { slots: 1024, slotSize: 1500, ...manual });
+  let left = 0;
+  let done: () => void = () => {};
+  const one = () => { if (--left === 0) done(); };
+  const nativeSink = await bound();
+  nativeSink.setRecvBufferSize(4 * 1024 * 1024);
+  new NativeReceiver(addon, nativeSink, one, () => 0); // lives as long as the bench
+  const dgramSink = await bound();
+  dgramSink.setRecvBufferSize(4 * 1024 * 1024);
+  dgramSink.on('message', one);
+  const receive = (to: number) => {
+    left = BATCH;
+    const p = new Promise<void>((r) => { done = r; });
+    for (let i = 0; i < BATCH; i++) recvQ.enqueue(payload, 0, SIZE, to, '127.0.0.1');
+    recvQ.flush();
+    return p;
+  };
+  const nativePort = nativeSink.address().port, dgramPort = dgramSink.address().port;
+
   const fill = (q: SendQueue) => { for (let i = 0; i < BATCH; i++) q.enqueue(payload, 0, SIZE, port, '127.0.0.1'); };
   return [
     {
@@ -73,6 +95,12 @@ async function makeCases(): Promise<MicroCase[]> {
       name: `udp send ${BATCH} x ${SIZE} B: SendQueue native, awaited like dgram`,
       async: true,
       fn: async () => { fill(nativeQ); nativeQ.flush(); },
+    },
+    {
+      name: `udp receive ${BATCH} x ${SIZE} B: NativeReceiver (recvmmsg), sent by sendmmsg`,
+      async: true,
+      fn: () => receive(nativePort),
+      baseline: { name: `dgram 'message' x ${BATCH}, sent by sendmmsg`, async: true, fn: () => receive(dgramPort) },
     },
   ];
 }
