@@ -59,4 +59,7 @@ if (!existsSync(speech)) {
   }
   console.log('[test-setup] made fixtures/audio/speech16k.wav');
 }
+// The sendmmsg addon (npm install builds it; a checkout that skipped scripts has none).
+// build-native never fails: without it the native-send tests fail and say why.
+spawnSync(process.execPath, [join(root, 'scripts', 'build-native.mjs'), '--if-missing'], { stdio: 'inherit' });
 console.log('[test-setup] ready');

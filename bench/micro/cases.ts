@@ -20,6 +20,7 @@ export async function loadCases(): Promise<MicroCase[]> {
     import('./client.bench.js'),
     import('./sctp.bench.js'),
     import('./data.bench.js'),
+    import('./net-send.bench.js'),
   ] as Promise<{ cases: MicroCase[] }>[]);
   return mods.flatMap((m) => m.cases);
 }

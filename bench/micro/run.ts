@@ -8,9 +8,9 @@ const filter = process.argv[2];
 const cases = (await loadCases()).filter((c) => !filter || c.name.includes(filter));
 const time = Number(process.env.BENCH_TIME_MS ?? 400);
 
-async function medianNs(name: string, fn: () => void): Promise<number> {
+async function medianNs(name: string, fn: () => void, async = false): Promise<number> {
   const bench = new Bench({ time, warmupTime: 100 });
-  bench.add(name, fn);
+  bench.add(name, fn, async ? { async: true } : {});
   await bench.run();
   const r = bench.tasks[0].result as unknown as { latency?: { p50?: number }; p50?: number; state?: string };
   const ms = r.latency?.p50 ?? r.p50;
@@ -20,12 +20,12 @@ async function medianNs(name: string, fn: () => void): Promise<number> {
 
 const results: { name: string; ns: number; baseline?: string; baseline_ns?: number; ratio?: number; bytes_per_op: number }[] = [];
 for (const c of cases) {
-  const ns = await medianNs(c.name, c.fn);
-  const bytes = bytesPerCall(c.fn);
+  const ns = await medianNs(c.name, c.fn, c.async);
+  const bytes = c.async ? NaN : bytesPerCall(c.fn);
   const row: (typeof results)[number] = { name: c.name, ns: Math.round(ns), bytes_per_op: Math.round(bytes * 10) / 10 };
   if (c.baseline) {
     row.baseline = c.baseline.name;
-    row.baseline_ns = Math.round(await medianNs(c.baseline.name, c.baseline.fn));
+    row.baseline_ns = Math.round(await medianNs(c.baseline.name, c.baseline.fn, c.baseline.async));
     row.ratio = Math.round((ns / row.baseline_ns) * 100) / 100;
   }
   results.push(row);

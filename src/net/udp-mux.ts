@@ -10,6 +10,9 @@ import { TupleTable } from './tuple-table.js';
 import { SendQueue, type SendQueueOptions } from './send-queue.js';
 import { NetError } from './errors.js';
 import type { SendPath } from './send-path.js';
+import { createSendTarget } from './native-send-target.js';
+import { loadUdpSendAddon, type SendBackend } from './native/udp-send-addon.js';
+import { NativeReceiver } from './native-receiver.js';
 
 /**
  * What a peer on the socket implements. Buffers are only valid during the call. `path`
@@ -57,6 +60,18 @@ export interface UdpMuxOptions {
   recvBufferSize?: number;
   sendBufferSize?: number;
   sendQueue?: SendQueueOptions;
+  /**
+   * 'native': sendmmsg through the udp_send addon (falls back to dgram, with a warning,
+   * when it is not built); 'dgram': one node:dgram send per packet. Default: env
+   * SWITCHBOARD_NET_BACKEND, else native.
+   */
+  sendBackend?: SendBackend;
+  /**
+   * 'native': recvmmsg through the udp_recv addon, one JavaScript call per batch;
+   * 'dgram': one 'message' event per datagram. Default: 'native' only when env
+   * SWITCHBOARD_NET_RECV=native (opt-in while it is new); falls back to dgram.
+   */
+  recvBackend?: SendBackend;
   /** Clock in ms; default performance.now. Read once per datagram. */
   now?: () => number;
 }
@@ -66,11 +81,14 @@ const DEFAULT_SOCKET_BUFFER = 4 * 1024 * 1024;
 export class UdpMux {
   readonly socket: Socket;
   readonly sendQueue: SendQueue;
+  /** The backend the send queue ended up with. */
+  readonly sendBackend: SendBackend;
   readonly stats: UdpMuxStats = { received: 0, stun: 0, dtls: 0, rtp: 0, rtcp: 0, malformed: 0, unknownAddress: 0, claimed: 0, handlerErrors: 0 };
   readonly #peers = new TupleTable<MuxPeer>();
   readonly #now: () => number;
   readonly #opts: UdpMuxOptions;
   #claim: ClaimHandler = () => undefined;
+  #receiver: NativeReceiver | undefined;
   #closed = false;
   /** Last error thrown by a handler, for diagnostics. */
   lastHandlerError: unknown;
@@ -79,7 +97,9 @@ export class UdpMux {
     this.#opts = opts;
     this.#now = opts.now ?? (() => performance.now());
     this.socket = createSocket({ type: opts.type ?? 'udp4' });
-    this.sendQueue = new SendQueue(this.socket, opts.sendQueue);
+    const { target, backend } = createSendTarget(this.socket, opts.sendBackend);
+    this.sendBackend = backend;
+    this.sendQueue = new SendQueue(target, opts.sendQueue);
     this.socket.on('message', this.#onMessage);
     // A UDP socket reports ICMP errors and the like here; they must not kill the worker.
     this.socket.on('error', () => { this.stats.handlerErrors++; });
@@ -93,10 +113,40 @@ export class UdpMux {
       this.socket.bind(this.#opts.port ?? 0, this.#opts.host ?? '127.0.0.1', () => {
         this.socket.off('error', onError);
         this.#setBuffers();
+        this.#startNativeReceive();
         resolve(this.socket.address().port);
       });
     });
   }
+
+  /** The receive backend in use (dgram until listen() started the native one). */
+  get recvBackend(): SendBackend {
+    return this.#receiver ? 'native' : 'dgram';
+  }
+
+  /** Datagrams, batches and truncated drops of the native receiver; undefined on dgram. */
+  get nativeRecvStats(): NativeReceiver['stats'] | undefined {
+    return this.#receiver?.stats;
+  }
+
+  #startNativeReceive(): void {
+    const want = this.#opts.recvBackend ?? (process.env.SWITCHBOARD_NET_RECV === 'native' ? 'native' : 'dgram');
+    if (want !== 'native') return;
+    const addon = loadUdpSendAddon();
+    if (!NativeReceiver.supported(addon)) {
+      console.warn('[switchboard] native UDP receive unavailable (addon not built or too old), using node:dgram');
+      return;
+    }
+    try {
+      this.#receiver = new NativeReceiver(addon!, this.socket, this.#onNative, this.#now);
+    } catch (err) {
+      console.warn(`[switchboard] native UDP receive failed to start, using node:dgram: ${(err as Error).message}`);
+    }
+  }
+
+  readonly #onNative = (msg: Buffer, len: number, address: string, port: number, family: 4 | 6, nowMs: number): void => {
+    this.receive(msg, len, address, port, family, nowMs);
+  };
 
   get port(): number {
     return this.socket.address().port;
@@ -209,6 +259,7 @@ export class UdpMux {
     this.#closed = true;
     this.sendQueue.flush();
     this.sendQueue.close();
+    this.#receiver?.stop(); // closes its dup of the fd, so the port is really released
     this.#peers.clear();
     this.socket.off('message', this.#onMessage);
     try {

@@ -24,6 +24,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./data.fuzz.js'),
     import('./ice-tcp.fuzz.js'),
     import('./turn.fuzz.js'),
+    import('./net-native.fuzz.js'),
   ] as Promise<{ targets: FuzzTarget[] }>[]);
   return mods.flatMap((m) => m.targets);
 }

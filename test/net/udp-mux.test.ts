@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSocket, type Socket } from 'node:dgram';
-import { UdpMux, type MuxPeer } from '../../src/net/index.js';
+import { NativeReceiver, UdpMux, loadUdpSendAddon, type MuxPeer } from '../../src/net/index.js';
 
 class RecordingPeer implements MuxPeer {
   log: string[] = [];
@@ -143,6 +143,19 @@ test('send queue delivers to the remote address at the end of the turn', async (
     assert.is(mux.sendQueue.stats.sent, 50);
   } finally {
     c.close();
+    mux.close();
+  }
+});
+
+test('the backends are the ones asked for (udp-mux.dgram / .native-recv run this file again)', async () => {
+  const mux = new UdpMux();
+  try {
+    const want = process.env.SWITCHBOARD_NET_BACKEND === 'dgram' || !loadUdpSendAddon() ? 'dgram' : 'native';
+    assert.is(mux.sendBackend, want);
+    await mux.listen();
+    const recv = process.env.SWITCHBOARD_NET_RECV === 'native' && NativeReceiver.supported(loadUdpSendAddon()) ? 'native' : 'dgram';
+    assert.is(mux.recvBackend, recv);
+  } finally {
     mux.close();
   }
 });

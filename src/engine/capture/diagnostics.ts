@@ -32,8 +32,10 @@ export interface ThreadDiagnostics {
 
 export interface HostDiagnostics extends ThreadDiagnostics {
   udpPort: number;
-  mux: { received: number; rtp: number; rtcp: number; unknownAddress: number; handlerErrors: number };
-  sendQueue: { queued: number; sent: number; dropped: number; sendErrors: number };
+  /** recvBackend: 'native' (recvmmsg) or 'dgram'. */
+  mux: { recvBackend: 'native' | 'dgram'; received: number; rtp: number; rtcp: number; unknownAddress: number; handlerErrors: number };
+  /** backend: 'native' (sendmmsg) or 'dgram'; blocked: flushes stopped by a full socket buffer. */
+  sendQueue: { backend: 'native' | 'dgram'; queued: number; sent: number; dropped: number; sendErrors: number; blocked: number };
   transports: number;
   stages: StageTimes;
 }
@@ -84,8 +86,8 @@ export function hostDiagnostics(host: MediaHost): HostDiagnostics {
   return {
     ...threadDiagnostics(),
     udpPort: host.server.port,
-    mux: { received: m.stats.received, rtp: m.stats.rtp, rtcp: m.stats.rtcp, unknownAddress: m.stats.unknownAddress, handlerErrors: m.stats.handlerErrors },
-    sendQueue: { queued: q.queued, sent: q.sent, dropped: q.dropped, sendErrors: q.sendErrors },
+    mux: { recvBackend: m.recvBackend, received: m.stats.received, rtp: m.stats.rtp, rtcp: m.stats.rtcp, unknownAddress: m.stats.unknownAddress, handlerErrors: m.stats.handlerErrors },
+    sendQueue: { backend: m.sendBackend, queued: q.queued, sent: q.sent, dropped: q.dropped, sendErrors: q.sendErrors, blocked: q.blocked },
     transports: host.server.transportCount,
     stages: stageTimes(),
   };
