@@ -3,12 +3,11 @@
 // ids, one reply each, typed errors rebuilt here; pending requests reject with
 // 'worker-died' / 'closed' when the worker goes away).
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { DtlsCertificate } from '../dtls/index.js';
 import type { Capabilities } from '../sdp/index.js';
 import { EngineError, deserializeError, serializeError } from './errors.js';
 import { MediaHost } from './core/media-host.js';
+import { spawnWorker } from './worker-spawn.js';
 import type { EngineEvent, FromHost, Request } from './protocol.js';
 
 export interface HostChannel {
@@ -62,21 +61,6 @@ export class LocalChannel implements HostChannel {
   async close(): Promise<void> { this.host.close(); }
 }
 
-/**
- * The worker entry: the compiled worker-main.js next to us, or — when running from
- * TypeScript sources under tsx — a bootstrap that registers tsx's loader inside the
- * worker and then imports worker-main.ts (Node 20 does not apply `--import tsx` from a
- * Worker's execArgv to its entry module).
- */
-function newWorker(workerData: unknown): Worker {
-  const ts = new URL('./worker-main.ts', import.meta.url);
-  if (import.meta.url.endsWith('.ts') && existsSync(fileURLToPath(ts))) {
-    const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); })`
-      + `.catch((e) => { console.error('media worker failed to start', e); process.exit(1); });`;
-    return new Worker(boot, { eval: true, workerData });
-  }
-  return new Worker(new URL('./worker-main.js', import.meta.url), { workerData });
-}
 
 export class WorkerChannel implements HostChannel {
   readonly worker: Worker;
@@ -117,7 +101,7 @@ export class WorkerChannel implements HostChannel {
       host: s.host, port: s.port, tcpPort: s.tcpPort, announcedAddress: s.announcedAddress, capabilities: s.capabilities,
     };
     return new Promise((resolve, reject) => {
-      const worker = newWorker(workerData);
+      const worker = spawnWorker(import.meta.url, 'worker-main', workerData, 'media worker');
       const ch: WorkerChannel = new WorkerChannel(worker, onEvent, (port, tcpPort) => { ch.port = port; ch.tcpPort = tcpPort; resolve(ch); }, reject);
     });
   }

@@ -9,12 +9,11 @@
 // (relayed media never touches the main thread, which owns signaling), in the main
 // thread with --workers 0 (tests reach its TurnCore directly there).
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ICEServer } from '../signal/index.js';
 import { mintTurnCredential, type TurnEvent, type TurnServer, type TurnStats } from '../turn/index.js';
 import type { TurnSettings } from './turn-config.js';
+import { spawnWorker } from '../engine/worker-spawn.js';
 import { listenTurn, type TurnListenOptions } from './turn-listen.js';
 import type { FromTurnWorker, ToTurnWorker } from './turn-worker-main.js';
 
@@ -85,7 +84,7 @@ export class EmbeddedTurn {
       return new EmbeddedTurn({ ...base, udpPort: local.udpPort, tcpPort: local.tcpPort, local });
     }
     if (o.now) throw new Error('EmbeddedTurn: an injected clock needs inWorker: false');
-    const worker = newTurnWorker(listen);
+    const worker = spawnWorker(import.meta.url, 'turn-worker-main', listen, 'turn worker');
     let turn: EmbeddedTurn | undefined;
     return new Promise<EmbeddedTurn>((resolve, reject) => {
       worker.on('message', (m: FromTurnWorker) => {
@@ -147,16 +146,3 @@ export class EmbeddedTurn {
   }
 }
 
-/**
- * The worker entry: the compiled turn-worker-main.js next to us, or — under tsx — a
- * bootstrap that registers tsx's loader in the worker first (as src/engine/channel.ts).
- */
-function newTurnWorker(workerData: TurnListenOptions): Worker {
-  const ts = new URL('./turn-worker-main.ts', import.meta.url);
-  if (import.meta.url.endsWith('.ts') && existsSync(fileURLToPath(ts))) {
-    const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); })`
-      + `.catch((e) => { console.error('turn worker failed to start', e); process.exit(1); });`;
-    return new Worker(boot, { eval: true, workerData });
-  }
-  return new Worker(new URL('./turn-worker-main.js', import.meta.url), { workerData });
-}

@@ -233,19 +233,15 @@ static napi_value init(napi_env env, napi_value exports) {
     { "packAddress", NULL, pack_address, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
-  napi_value v;
-  napi_create_int32(env, MAX_BATCH, &v);
-  napi_set_named_property(env, exports, "MAX_BATCH", v);
-  napi_create_int32(env, SOCKADDR_SIZE, &v);
-  napi_set_named_property(env, exports, "SOCKADDR_SIZE", v);
-  napi_create_int32(env, EAGAIN, &v);
-  napi_set_named_property(env, exports, "EAGAIN", v);
-  napi_create_int32(env, EWOULDBLOCK, &v);
-  napi_set_named_property(env, exports, "EWOULDBLOCK", v);
-  napi_create_int32(env, ENOBUFS, &v);
-  napi_set_named_property(env, exports, "ENOBUFS", v);
-  napi_create_int32(env, EAFNOSUPPORT, &v);
-  napi_set_named_property(env, exports, "EAFNOSUPPORT", v);
+  static const struct { const char *name; int32_t value; } consts[] = {
+    { "MAX_BATCH", MAX_BATCH }, { "SOCKADDR_SIZE", SOCKADDR_SIZE }, { "EAGAIN", EAGAIN },
+    { "EWOULDBLOCK", EWOULDBLOCK }, { "ENOBUFS", ENOBUFS }, { "EAFNOSUPPORT", EAFNOSUPPORT },
+  };
+  for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
+    napi_value v;
+    napi_create_int32(env, consts[i].value, &v);
+    napi_set_named_property(env, exports, consts[i].name, v);
+  }
   udp_recv_init(env, exports);
   return exports;
 }
