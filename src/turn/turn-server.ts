@@ -8,7 +8,7 @@
 //   turn.stats(); turn.close();
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
-import { SendQueue } from '../net/index.js';
+import { SendQueue, createSendTarget } from '../net/index.js';
 import { parseIp } from '../stun/index.js';
 import { TcpClientLink, UdpClientLink } from './client-links.js';
 import { TurnError } from './errors.js';
@@ -110,7 +110,8 @@ export class TurnServer {
       s.bind({ port, address: host, exclusive: true }, () => { s.off('error', reject); resolve(); });
     });
     s.on('error', (e) => core.onEvent({ type: 'error', message: `udp: ${e.message}` }));
-    const queue = new SendQueue(s, { slots, slotSize });
+    // Batched sends (sendmmsg) where the addon is built, as the media sockets.
+    const queue = new SendQueue(createSendTarget(s).target, { slots, slotSize });
     const link = new UdpClientLink(queue, '', 0, family);
     s.on('message', (msg, rinfo) => {
       link.address = rinfo.address; link.port = rinfo.port;

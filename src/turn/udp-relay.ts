@@ -2,7 +2,7 @@
 // a configured range (0-0 = any ephemeral port). Sends go through src/net's SendQueue
 // (flushed once per event-loop turn, slots reused only after dgram is done with them).
 import { createSocket, type Socket } from 'node:dgram';
-import { SendQueue } from '../net/index.js';
+import { SendQueue, createSendTarget } from '../net/index.js';
 import type { PeerPacketHandler, RelayFactory, RelayHandle } from './links.js';
 
 export interface UdpRelayOptions {
@@ -74,7 +74,7 @@ export class UdpRelayFactory implements RelayFactory {
       if (!socket) continue;
       const bound = socket.address().port;
       if (evenPort && bound & 1) { socket.close(); continue; }
-      const queue = new SendQueue(socket, { slots: o.sendSlots, slotSize: o.slotSize });
+      const queue = new SendQueue(createSendTarget(socket).target, { slots: o.sendSlots, slotSize: o.slotSize });
       const relay = new UdpRelay(socket, queue, announced, bound, family);
       socket.on('message', (msg, rinfo) => onPacket(msg, msg.length, rinfo.address, rinfo.port));
       socket.on('error', () => relay.close());
