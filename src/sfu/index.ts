@@ -2,6 +2,7 @@
 // subscriber per track), seq/ts munging, receive statistics and RTCP routing.
 export { RtpMunger, MungeResult, seqDiff } from './rtp-munger.js';
 export { Vp8Munger, Vp8Source, fanoutVp8 } from './vp8-munger.js';
+export { PublisherDemux } from './publisher-demux.js';
 export { TemporalFilter, ALL_TEMPORAL, temporalForFps, type TemporalCounters } from './temporal-filter.js';
 export { Receiver, type ReceiverOptions, type ReceiverCodec, type ReceiverCounters, type RtcpSink } from './receiver.js';
 export { DownTrack, type DownTrackOptions, type DownTrackCounters, type RtpSink } from './down-track.js';

@@ -3,7 +3,7 @@
 // extension-block restore must never throw or write outside the packet).
 import type { FuzzTarget } from './harness.js';
 import * as R from '../../src/rtp/index.js';
-import { DownTrack, PublisherRtcp, Receiver, SubscriberRtcp } from '../../src/sfu/index.js';
+import { DownTrack, PublisherDemux, PublisherRtcp, Receiver, SimulcastDemux, SimulcastReceiver, SubscriberRtcp } from '../../src/sfu/index.js';
 
 const sink = { n: 0, sendRtp(_b: Buffer, _o: number, len: number): boolean { this.n += len; return true; }, sendRtcp(_b: Buffer, _o: number, len: number): boolean { this.n += len; return true; } };
 const SRC = 0x11223344;
@@ -15,7 +15,8 @@ function setup(kind: 'audio' | 'video'): { r: Receiver; sub: SubscriberRtcp; pub
   const pub = new PublisherRtcp(9);
   pub.add(r);
   const maps = [new Uint8Array(256).map((_, i) => (i * 3) & 0xff), new Uint8Array(16), new Uint8Array(256).fill(15)];
-  maps.forEach((m, i) => { const d = new DownTrack({ receiver: r, transport: sink, ssrc: 100 + i, payloadType: codec.payloadType, extMap: m, cname: 'c' }); d.start(0); sub.add(d); });
+  // Video: the three DownTracks forward temporal layers <= 0, <= 1 and all (VP8 TID filter + munger).
+  maps.forEach((m, i) => { const d = new DownTrack({ receiver: r, transport: sink, ssrc: 100 + i, payloadType: codec.payloadType, extMap: m, cname: 'c' }); d.setMaxTemporal(i === 2 ? 3 : i); d.start(0); sub.add(d); });
   return { r, sub, pub };
 }
 
@@ -78,4 +79,34 @@ function rtcpTarget(): FuzzTarget {
   };
 }
 
-export const targets: FuzzTarget[] = [rtcpTarget(), rtpTarget('audio'), rtpTarget('video')];
+/** A publisher's RTP through PublisherDemux: plain SSRC, RTX, simulcast layers named by mid/rid/repaired-rid. */
+function demuxTarget(): FuzzTarget {
+  const codec = { name: 'VP8', clockRate: 90000, payloadType: 96 };
+  const pub = new PublisherRtcp(9);
+  pub.add(new Receiver({ trackId: 'TR', kind: 'video', ssrc: SRC, codec, upstream: sink, rtcpSsrc: 9, rtx: { ssrc: SRC + 1, payloadType: 97 } }));
+  const sim = new SimulcastReceiver({ trackId: 'TR_s', codec, rids: ['q', 'h', 'f'], factory: (_s, _r, ssrc) => new Receiver({ trackId: 'TR_s', kind: 'video', ssrc, codec, upstream: sink, rtcpSsrc: 9, nack: true }) });
+  const sd = new SimulcastDemux();
+  sd.add('1', sim, { mid: 4, rid: 5, repairedRid: 6, rtxPt: 97 });
+  const dt = new DownTrack({ receiver: sim, transport: sink, ssrc: 200, payloadType: 96, extMap: new Uint8Array(256), cname: 'c' });
+  dt.start(0);
+  const d = new PublisherDemux(pub, sd);
+  let now = 0;
+  const b = Buffer.alloc(300);
+  return {
+    name: 'sfu/publisher-demux',
+    seeds: (): Buffer[] => [...['q', 'h', 'f'].map((rid, i): Buffer => {
+      const n = R.writeRtpPacket(b, 0, { payloadType: i === 2 ? 97 : 96, sequenceNumber: i, timestamp: 0, ssrc: 0x500 + i,
+        extensions: [{ id: 4, value: Buffer.from('1') }, { id: i === 2 ? 6 : 5, value: Buffer.from(rid) }] }, Buffer.from('90e08001020010029d012a', 'hex'));
+      return Buffer.from(b.subarray(0, n));
+    }), ...rtpSeeds(96)],
+    run(input) {
+      const len = Math.min(input.length, work.length);
+      input.copy(work, 0, 0, len);
+      now += 5;
+      if (view.reset(work, 0, len) !== R.RtpStatus.OK) return;
+      d.onRtp(work, view, now);
+    },
+  };
+}
+
+export const targets: FuzzTarget[] = [rtcpTarget(), rtpTarget('audio'), rtpTarget('video'), demuxTarget()];

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RtpPacket, RtcpPacketConverter, RtcpPayloadSpecificFeedback, PictureLossIndication } from 'werift-rtp';
 import { RtpView, writeNack, writeReceiverReport, writeRtpPacket } from '../../src/rtp/index.js';
-import { DownTrack, Forwarder, FwdDecision, PublisherRtcp, Receiver, SimulcastDemux, SimulcastReceiver, SubscriberRtcp, spatialOfRid } from '../../src/sfu/index.js';
+import { DownTrack, Forwarder, FwdDecision, PublisherDemux, PublisherRtcp, Receiver, SimulcastDemux, SimulcastReceiver, SubscriberRtcp, spatialOfRid } from '../../src/sfu/index.js';
 import { FakeTransport } from './fake-transport.js';
 import { writeRtx } from '../../src/sfu/nack/index.js';
 import { RtcpTransportLayerFeedback, GenericNack } from 'werift-rtp';
@@ -194,15 +194,11 @@ test('layer RTX (repaired-rid) is mapped to its layer on first sight: upstream N
   demux.add('1', sim, { mid: MID_ID, rid: RID_ID, repairedRid: RRID_ID, rtxPt: 97 });
   const dt = new DownTrack({ receiver: sim, transport: out, ssrc: 0xabcdef, payloadType: 100, extMap: new Uint8Array(256), cname: 'c', initialSeq: 500, initialTs: 1000 });
   dt.start(0);
-  // As PublisherSide's onRtp: media SSRC, known RTX SSRC, else the demux (a new layer or a layer's RTX stream).
+  // The publisher's path (PublisherDemux): media SSRC, known RTX SSRC, else the simulcast demux.
+  const pd = new PublisherDemux(rtcp, demux);
   const route = (p: Buffer, now: number): void => {
     assert.is(view.reset(p, 0, p.length), 0);
-    const r = rtcp.get(view.ssrc);
-    if (r) { r.onRtp(p, view, now); return; }
-    const rx = rtcp.getByRtxSsrc(view.ssrc);
-    if (rx) { rx.onRtxRtp(p, view, now); return; }
-    const lr = demux.route(p, view);
-    if (lr && lr.rtxSsrc === view.ssrc) { rtcp.add(lr); lr.onRtxRtp(p, view, now); } else if (lr) lr.onRtp(p, view, now);
+    pd.onRtp(p, view, now);
   };
   const rrid = (r: string) => [{ id: MID_ID, value: [0x31] }, { id: RRID_ID, value: [...Buffer.from(r)] }];
   /** The RTX packet (RFC 4588) of layer s's packet i, on rtxSsrc, with the given extensions. */

@@ -7,7 +7,7 @@
 import { EXT, answerOffer, parseSdp, sectionTransport, type LocalCandidate, type NegotiatedMedia, type NegotiatedSession, type SessionDescription, type SubscriberTrack } from '../../sdp/index.js';
 import { randomBytes } from 'node:crypto';
 import { RtpView, RtpStatus } from '../../rtp/index.js';
-import { PublisherRtcp, PublisherTwcc, Receiver, SimulcastDemux, SimulcastReceiver } from '../../sfu/index.js';
+import { PublisherDemux, PublisherRtcp, PublisherTwcc, Receiver, SimulcastDemux, SimulcastReceiver } from '../../sfu/index.js';
 import { createSimulcastReceiver, isRidSimulcast, removeSimulcastReceiver } from './simulcast-publish.js';
 import { mediaCodecOf } from './red-codecs.js';
 import type { WebRtcTransport } from '../../transport/index.js';
@@ -58,9 +58,11 @@ export class PublisherSide {
   readonly #sessionId = (randomBytes(8).readBigUInt64BE(0) >> 2n).toString();
   #version = 0;
   #lastReportMs = 0;
-  unknownSsrcPackets = 0;
+  /** Packets of an SSRC nothing claims. */
+  get unknownSsrcPackets(): number { return this.demux.unknownSsrc; }
   /** rid simulcast: new SSRCs -> layer Receivers (simulcast-publish.ts). */
   readonly simulcast = new SimulcastDemux();
+  readonly demux: PublisherDemux;
   #closed = false;
   /** `${mid}:${ssrc}` of streams the server unpublished: not published again by re-offers. */
   readonly #refused = new Set<string>();
@@ -73,6 +75,7 @@ export class PublisherSide {
     this.#participantSid = participantSid;
     this.#hooks = hooks;
     this.rtcp = new PublisherRtcp(randomSsrc(new Set()));
+    this.demux = new PublisherDemux(this.rtcp, this.simulcast);
   }
 
   /** Single peer connection: the subscriber side sends on this transport too. */
@@ -86,14 +89,7 @@ export class PublisherSide {
     t.events.onRtp = (buf, len, nowMs) => {
       if (view.reset(buf, 0, len) !== RtpStatus.OK) return;
       if (tw.extId > 0) tw.record(view, nowMs);
-      const r = this.rtcp.get(view.ssrc);
-      if (r !== undefined) { r.onRtp(buf, view, nowMs); return; }
-      const rx = this.rtcp.getByRtxSsrc(view.ssrc);
-      if (rx !== undefined) { rx.onRtxRtp(buf, view, nowMs); return; }
-      const lr = this.simulcast.route(buf, view);
-      if (lr === null) this.unknownSsrcPackets++;
-      else if (lr.rtxSsrc === view.ssrc) { this.rtcp.add(lr); lr.onRtxRtp(buf, view, nowMs); } // a layer's RTX stream, just mapped
-      else lr.onRtp(buf, view, nowMs);
+      this.demux.onRtp(buf, view, nowMs);
     };
     t.events.onRtcp = (buf, len, nowMs) => { this.rtcp.handle(buf, len, nowMs); this.#shared?.rtcp.handle(buf, len, nowMs); };
     t.events.onStateChange = (s) => { this.#hooks.state(s); this.#shared?.state(s); };
