@@ -29,8 +29,9 @@ export async function listenTurn(o: TurnListenOptions, log: (line: string) => vo
         udpPort, tcpPort, host: o.host, realm: TURN_REALM, secret: o.secret, allowPeers: o.allowPeers,
         ...(o.announcedIp && o.announcedIp !== o.host ? { relayAnnouncedAddress: o.announcedIp } : {}),
         relayPortMin: s.relayRangeStart, relayPortMax: s.relayRangeEnd,
-        // LiveKit's per-participant cap: a browser makes one allocation per TURN URL per PC.
-        maxAllocationsPerUsername: 12,
+        // LiveKit's per-participant cap: a browser makes one allocation per TURN URL per PC
+        // (two PCs x UDP, TCP and TLS URLs = 6), reconnects a few more while old ones expire.
+        maxAllocationsPerParticipant: 12,
         ...(now ? { now } : {}),
       });
       return server;
