@@ -31,7 +31,7 @@ export type TurnEvent =
   | { type: 'auth-failed'; code: number; reason: string; client: string }
   | { type: 'forbidden-peer'; username: string; peer: string }
   | { type: 'quota'; username: string; what: string }
-  | { type: 'listening'; transport: 'udp' | 'tcp'; address: string; port: number }
+  | { type: 'listening'; transport: 'udp' | 'tcp' | 'tls'; address: string; port: number }
   | { type: 'error'; message: string };
 
 export interface TurnCoreConfig {
