@@ -152,6 +152,8 @@ export class TurnServer {
     // No ALPN: RFC 8656 §3.1 names none for TURN over TLS, and browsers send none.
     const server = createTlsServer({ cert: tls.cert, key: tls.key, handshakeTimeout: handshakeMs, noDelay: true });
     this.#tls = server;
+    // Bounds connections still in their handshake too (#accept bounds the finished ones).
+    server.maxConnections = limits.maxConnections;
     server.on('secureConnection', (sock) => { core.stats.tlsConnections++; this.#accept(core, sock, family, limits); });
     server.on('tlsClientError', () => { core.stats.tlsHandshakeFailures++; });
     this.tlsPort = await listen(server, port, host);
