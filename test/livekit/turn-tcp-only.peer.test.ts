@@ -4,10 +4,11 @@
 // allocations and any direct UDP die. With rtcConfig { iceTransportPolicy: 'relay' } and
 // NO ICE servers of their own, a publisher and a subscriber must connect with the
 // JoinResponse's ice_servers only:
-//   1. over TURN/TCP (turn:DOMAIN:PORT?transport=tcp): selected local candidate relay/tcp;
+//   1. over TURN/TCP (turn:HOST:PORT?transport=tcp): selected local candidate relay/tcp;
 //   2. with the plain TCP TURN port dropped too, over TURN/TLS (turns:DOMAIN:PORT?transport=tcp):
 //      selected local candidate relay/tls.
-// The subscriber decodes the audio (energy) and video (frames) in both.
+// The subscriber decodes the audio (energy) and video (frames) in both, with one peer
+// connection (/rtc/v1) and with two (/rtc).
 //
 // Each case has its own server and browser. Case 1 serves no TLS and names 127.0.0.1 in
 // its URLs (as a dev server does), so Chromium does try TURN/UDP and the rule's counter
@@ -144,15 +145,19 @@ async function call(tag: string, want: 'tcp' | 'tls', roomOptions: Record<string
   }
 }
 
-test('UDP dropped: relay-only livekit-client (one PC, /rtc/v1) connects over TURN/TCP from the JoinResponse and receives audio and video', async () => {
+test('UDP dropped: relay-only livekit-client connects over TURN/TCP from the JoinResponse and receives audio and video (one PC /rtc/v1, then two PCs /rtc)', async () => {
   h = await start(false);
-  try { await call('v1', 'tcp', {}); } finally { await stop(); }
+  try {
+    await call('v1', 'tcp', {});
+    await call('v0', 'tcp', { singlePeerConnection: false });
+  } finally { await stop(); }
 });
 
-test('UDP and the TURN TCP port dropped: both PCs (/rtc) connect over TURN/TLS (turns:) and receive audio and video', async () => {
+test('UDP and the TURN TCP port dropped: relay-only livekit-client connects over TURN/TLS (turns:) and receives audio and video (two PCs /rtc, then one PC /rtc/v1)', async () => {
   h = await start(true);
   nft('add', 'rule', 'inet', 'sbturn', 'out', 'tcp', 'dport', String(h.sb.turn!.tcpPort), 'counter', 'drop', 'comment', '"tcp-turn"');
   await call('v0', 'tls', { singlePeerConnection: false });
+  await call('v1', 'tls', {});
 });
 
 test.run();
