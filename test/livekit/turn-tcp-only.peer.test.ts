@@ -15,7 +15,7 @@
 // proves it was dropped. Case 2 needs a name for TLS: the certificate is self-signed by
 // openssl for DOMAIN; Chromium resolves DOMAIN to 127.0.0.1 by --host-resolver-rules and
 // trusts exactly that certificate's key by --ignore-certificate-errors-spki-list (no
-// blanket --ignore-certificate-errors). Measured here: Chromium 14x resolves a TURN
+// blanket --ignore-certificate-errors). Measured here: Chromium 156 resolves a TURN
 // hostname through those rules for TCP and TLS but never sends TURN/UDP to it (no
 // relay/udp candidate even with no nft rule), so case 2 proves TLS over a dropped plain
 // TCP port, and its UDP rule is belt and braces.
