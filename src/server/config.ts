@@ -91,6 +91,10 @@ TURN (embedded RFC 8656 server; clients get turn: URLs and a credential in JoinR
   --turn-ttl S             credential lifetime, seconds      [300]         SWITCHBOARD_TURN_TTL
   --turn-allow-peers L     extra relay peers (IP, CIDR, IP:port; comma-separated)
                            beside this server's media sockets [none]       SWITCHBOARD_TURN_ALLOW_PEERS
+  --turn-cert-file F       PEM certificate: serve TURN over TLS (turns: URLs; needs --turn-domain)
+                                                              [none]        SWITCHBOARD_TURN_CERT_FILE
+  --turn-key-file F        PEM private key of that certificate [none]       SWITCHBOARD_TURN_KEY_FILE
+  --turn-tls-port N        TURN over TLS port (0 = any)      [5349]        SWITCHBOARD_TURN_TLS_PORT
 Webhooks (LiveKit's events, signed as livekit-server signs them):
   --webhook-url U[,U2]     POST every room/participant/track event there [none]  SWITCHBOARD_WEBHOOK_URLS
   --webhook-api-key K      API key that signs them          [the only key; dev: devkey] SWITCHBOARD_WEBHOOK_API_KEY
@@ -102,7 +106,8 @@ Other:
   --config FILE            JSON file with any of the keys above (camelCase: port, apiKeys,
                            workers, udpPort, announcedIp, ...; TURN as LiveKit's block:
                            "turn": {"enabled", "udp_port", "tcp_port", "relay_range_start",
-                           "relay_range_end", "domain", "ttl_seconds", "allow_peers"})  SWITCHBOARD_CONFIG
+                           "relay_range_end", "domain", "ttl_seconds", "allow_peers",
+                           "tls_port", "cert_file", "key_file"})  SWITCHBOARD_CONFIG
   --help                   this text
 `;
 

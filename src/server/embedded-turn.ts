@@ -2,13 +2,15 @@
 // one port), relaying only to this server's own media sockets (plus what the operator
 // allows), and minting each participant a short-lived TURN REST API credential for its
 // JoinResponse.ice_servers, as livekit-server does (username "<expiry>:<participant sid>",
-// one ICEServer entry with every URL). The shared secret is random per process: only
-// this process mints and checks the credentials.
+// one ICEServer entry with every URL: turn: over UDP and TCP, and turns: over TLS when a
+// certificate is configured). The shared secret is random per process: only this process
+// mints and checks the credentials.
 //
 // Where it runs follows the engine: in its own worker thread when the engine has workers
 // (relayed media never touches the main thread, which owns signaling), in the main
 // thread with --workers 0 (tests reach its TurnCore directly there).
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ICEServer } from '../signal/index.js';
 import { mintTurnCredential, type TurnEvent, type TurnServer, type TurnStats } from '../turn/index.js';
@@ -41,6 +43,8 @@ export class EmbeddedTurn {
   readonly allowPeers: readonly string[];
   readonly udpPort: number;
   readonly tcpPort: number;
+  /** The TURN-over-TLS port; 0 = not served. */
+  readonly tlsPort: number;
   readonly #secret: string;
   readonly #now: () => number;
   readonly #local: TurnServer | undefined;
@@ -51,9 +55,9 @@ export class EmbeddedTurn {
   /** The worker died: joins stop being told about a TURN server that is not there. */
   #down = false;
 
-  private constructor(o: { settings: TurnSettings; urlHost: string; allowPeers: string[]; secret: string; now: () => number; udpPort: number; tcpPort: number; local?: TurnServer; worker?: Worker }) {
+  private constructor(o: { settings: TurnSettings; urlHost: string; allowPeers: string[]; secret: string; now: () => number; udpPort: number; tcpPort: number; tlsPort: number; local?: TurnServer; worker?: Worker }) {
     this.settings = o.settings; this.urlHost = o.urlHost; this.allowPeers = o.allowPeers;
-    this.#secret = o.secret; this.#now = o.now; this.udpPort = o.udpPort; this.tcpPort = o.tcpPort;
+    this.#secret = o.secret; this.#now = o.now; this.udpPort = o.udpPort; this.tcpPort = o.tcpPort; this.tlsPort = o.tlsPort;
     this.#local = o.local; this.#worker = o.worker;
   }
 
@@ -75,20 +79,21 @@ export class EmbeddedTurn {
     const listen: TurnListenOptions = {
       settings: o.settings, host: o.host, allowPeers, secret: randomBytes(32).toString('base64'),
       ...(o.announcedIp ? { announcedIp: o.announcedIp } : {}),
+      ...(o.settings.tls ? { tls: { cert: readPem('cert_file', o.settings.tls.certFile), key: readPem('key_file', o.settings.tls.keyFile) } } : {}),
     };
     const urlHost = o.settings.domain ?? o.announcedIp ?? (wildcard ? '127.0.0.1' : o.host);
     const onEvent = o.onEvent ?? (() => {});
     const base = { settings: o.settings, urlHost, allowPeers, secret: listen.secret, now: o.now ?? Date.now };
     if (o.inWorker === false) {
       const local = await listenTurn(listen, o.log, onEvent, o.now);
-      return new EmbeddedTurn({ ...base, udpPort: local.udpPort, tcpPort: local.tcpPort, local });
+      return new EmbeddedTurn({ ...base, udpPort: local.udpPort, tcpPort: local.tcpPort, tlsPort: local.tlsPort, local });
     }
     if (o.now) throw new Error('EmbeddedTurn: an injected clock needs inWorker: false');
     const worker = spawnWorker(import.meta.url, 'turn-worker-main', listen, 'turn worker');
     let turn: EmbeddedTurn | undefined;
     return new Promise<EmbeddedTurn>((resolve, reject) => {
       worker.on('message', (m: FromTurnWorker) => {
-        if (m.kind === 'ready') { turn = new EmbeddedTurn({ ...base, udpPort: m.udpPort, tcpPort: m.tcpPort, worker }); resolve(turn); }
+        if (m.kind === 'ready') { turn = new EmbeddedTurn({ ...base, udpPort: m.udpPort, tcpPort: m.tcpPort, tlsPort: m.tlsPort, worker }); resolve(turn); }
         else if (m.kind === 'failed') reject(new Error(m.message));
         else if (m.kind === 'log') o.log(m.line);
         else if (m.kind === 'event') { try { onEvent(m.event); } catch { /* a listener's throw stays here */ } }
@@ -105,12 +110,16 @@ export class EmbeddedTurn {
     });
   }
 
-  /** The ICEServer entry for one participant: a fresh credential, UDP and TCP URLs. */
+  /** The ICEServer entry for one participant: a fresh credential, UDP and TCP URLs (and TLS when served). */
   iceServersFor(participantSid: string): ICEServer[] {
     if (this.#down) return [];
     const c = mintTurnCredential(this.#secret, participantSid, this.settings.ttlSeconds, Math.floor(this.#now() / 1000));
     const h = this.urlHost.includes(':') && !this.urlHost.startsWith('[') ? `[${this.urlHost}]` : this.urlHost;
-    return [{ urls: [`turn:${h}:${this.udpPort}?transport=udp`, `turn:${h}:${this.tcpPort}?transport=tcp`], username: c.username, credential: c.password }];
+    const urls = [`turn:${h}:${this.udpPort}?transport=udp`, `turn:${h}:${this.tcpPort}?transport=tcp`];
+    // RFC 7065's turns: scheme; transport=tcp as livekit-server writes it. Last: browsers
+    // rank TLS relays lowest anyway, and clients that cannot do TLS skip it.
+    if (this.tlsPort > 0) urls.push(`turns:${h}:${this.tlsPort}?transport=tcp`);
+    return [{ urls, username: c.username, credential: c.password }];
   }
 
   /** The server's counters (a copy), wherever it runs; null once it is gone. */
@@ -128,7 +137,8 @@ export class EmbeddedTurn {
   describe(): string {
     const ports = this.udpPort === this.tcpPort ? `UDP+TCP ${this.urlHost}:${this.udpPort}` : `UDP ${this.urlHost}:${this.udpPort}, TCP ${this.urlHost}:${this.tcpPort}`;
     const relay = this.settings.relayRangeStart ? `relay ports ${this.settings.relayRangeStart}-${this.settings.relayRangeEnd}` : 'relay ports any';
-    return `turn: ${ports} (${relay}; peers: this server's media sockets${this.settings.allowPeers.length ? ` + ${this.settings.allowPeers.join(', ')}` : ''}; credentials ${this.settings.ttlSeconds} s)`;
+    const tls = this.tlsPort > 0 ? `, TLS ${this.urlHost}:${this.tlsPort}` : '';
+    return `turn: ${ports}${tls} (${relay}; peers: this server's media sockets${this.settings.allowPeers.length ? ` + ${this.settings.allowPeers.join(', ')}` : ''}; credentials ${this.settings.ttlSeconds} s)`;
   }
 
   /** Idempotent: the listeners, connections and relays close (the worker exits). */
@@ -144,5 +154,15 @@ export class EmbeddedTurn {
       clearTimeout(t);
     })());
   }
+}
+
+/** A PEM file's text, or an error that names the setting, the path and why. */
+function readPem(setting: string, file: string): string {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) {
+    throw new Error(`turn: cannot read turn.${setting} "${file}" (TURN over TLS): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new Error(`turn: turn.${setting} "${file}" is not a PEM file (no "-----BEGIN" line)`);
+  return text;
 }
 

@@ -9,8 +9,13 @@
 // | --turn-domain H          | SWITCHBOARD_TURN_DOMAIN          | domain                    | announced IP, else UDP host |
 // | --turn-ttl S             | SWITCHBOARD_TURN_TTL             | ttl_seconds               | 300 (as LiveKit; 60..86400) |
 // | --turn-allow-peers L     | SWITCHBOARD_TURN_ALLOW_PEERS     | allow_peers (string[])    | this server's media sockets only |
+// | --turn-tls-port N        | SWITCHBOARD_TURN_TLS_PORT        | tls_port                  | 5349 when a cert is given |
+// | --turn-cert-file F       | SWITCHBOARD_TURN_CERT_FILE       | cert_file                 | none: no TURN over TLS |
+// | --turn-key-file F        | SWITCHBOARD_TURN_KEY_FILE        | key_file                  | none |
 //
-// tls_port (TURN over TLS, 5349/443) is not served yet and is refused if configured.
+// TURN over TLS ("turns:DOMAIN:TLS_PORT?transport=tcp" in the JoinResponse) is on when a
+// certificate and key are given; it needs `domain`, the name clients check the certificate
+// against. The files are read when the server starts (embedded-turn.ts), not here.
 import { ConfigError } from '../signal/index.js';
 import { PeerAllowList } from '../turn/index.js';
 
@@ -29,26 +34,33 @@ export interface TurnSettings {
   ttlSeconds: number;
   /** Extra peers the relay may reach (IP, CIDR, IP:port), beside this server's media sockets. */
   allowPeers: string[];
+  /** TURN over TLS: its port (0 = any free port) and PEM files; absent = not served. */
+  tls?: { port: number; certFile: string; keyFile: string };
 }
 
 /** LiveKit's DefaultTURNTTLSeconds and TURNMaxTTLSeconds. */
 export const TURN_DEFAULT_TTL_S = 300;
 export const TURN_MAX_TTL_S = 86_400;
 export const TURN_DEFAULT_PORT = 3478;
+/** RFC 8656 §3.1's default port for TURN over TLS (LiveKit's deployments often use 443). */
+export const TURN_DEFAULT_TLS_PORT = 5349;
 
-type Raw = Partial<Record<'enabled' | 'udpPort' | 'tcpPort' | 'relayRange' | 'relayRangeStart' | 'relayRangeEnd' | 'domain' | 'ttlSeconds' | 'allowPeers', unknown>>;
+type Raw = Partial<Record<'enabled' | 'udpPort' | 'tcpPort' | 'relayRange' | 'relayRangeStart' | 'relayRangeEnd' | 'domain' | 'ttlSeconds' | 'allowPeers' | 'tlsPort' | 'certFile' | 'keyFile', unknown>>;
 
 const FLAG_KEYS: Record<string, keyof Raw> = {
   '--turn-port': 'udpPort', '--turn-relay-range': 'relayRange', '--turn-domain': 'domain',
   '--turn-ttl': 'ttlSeconds', '--turn-allow-peers': 'allowPeers',
+  '--turn-tls-port': 'tlsPort', '--turn-cert-file': 'certFile', '--turn-key-file': 'keyFile',
 };
 const ENV_KEYS: Record<string, keyof Raw> = {
   SWITCHBOARD_TURN_ENABLED: 'enabled', SWITCHBOARD_TURN_PORT: 'udpPort', SWITCHBOARD_TURN_RELAY_RANGE: 'relayRange',
   SWITCHBOARD_TURN_DOMAIN: 'domain', SWITCHBOARD_TURN_TTL: 'ttlSeconds', SWITCHBOARD_TURN_ALLOW_PEERS: 'allowPeers',
+  SWITCHBOARD_TURN_TLS_PORT: 'tlsPort', SWITCHBOARD_TURN_CERT_FILE: 'certFile', SWITCHBOARD_TURN_KEY_FILE: 'keyFile',
 };
 const FILE_KEYS: Record<string, keyof Raw> = {
   enabled: 'enabled', udp_port: 'udpPort', tcp_port: 'tcpPort', relay_range_start: 'relayRangeStart',
   relay_range_end: 'relayRangeEnd', domain: 'domain', ttl_seconds: 'ttlSeconds', allow_peers: 'allowPeers',
+  tls_port: 'tlsPort', cert_file: 'certFile', key_file: 'keyFile',
 };
 
 /**
@@ -77,10 +89,6 @@ export function turnFromFile(obj: unknown): Raw {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new ConfigError('config file: turn must be an object');
   const out: Raw = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (k === 'tls_port' || k === 'cert_file' || k === 'key_file') {
-      if (v) throw new ConfigError(`config file: turn.${k} is not supported yet (TURN over TLS is not served)`);
-      continue;
-    }
     const key = FILE_KEYS[k];
     if (!key) throw new ConfigError(`config file: unknown key turn.${k} (known: ${Object.keys(FILE_KEYS).join(', ')})`);
     out[key] = v;
@@ -98,6 +106,7 @@ export function resolveTurnSettings(file: Raw, env: Record<string, string | unde
     relayRangeStart: 0, relayRangeEnd: 0, ttlSeconds: TURN_DEFAULT_TTL_S, allowPeers: [],
   };
   let tcpSet = false;
+  let tlsPort: number | undefined, certFile: string | undefined, keyFile: string | undefined;
   for (const [where, raw] of layers) {
     if (raw.enabled !== undefined) s.enabled = bool(`${where} enabled`, raw.enabled);
     if (raw.udpPort !== undefined) { s.udpPort = port(`${where} udp port`, raw.udpPort); s.portExplicit = true; if (!tcpSet) s.tcpPort = s.udpPort; }
@@ -115,6 +124,18 @@ export function resolveTurnSettings(file: Raw, env: Record<string, string | unde
     }
     if (raw.ttlSeconds !== undefined) s.ttlSeconds = int(`${where} ttl seconds`, raw.ttlSeconds, 60, TURN_MAX_TTL_S);
     if (raw.allowPeers !== undefined) s.allowPeers = list(`${where} allow peers`, raw.allowPeers);
+    if (raw.tlsPort !== undefined) tlsPort = port(`${where} tls port`, raw.tlsPort);
+    if (raw.certFile !== undefined) certFile = path(`${where} cert file`, raw.certFile);
+    if (raw.keyFile !== undefined) keyFile = path(`${where} key file`, raw.keyFile);
+  }
+  if (certFile || keyFile || tlsPort !== undefined) {
+    // LiveKit's tls_port 0 means "no TLS"; here 0 is "any free port" as for the other
+    // ports, so a TLS port alone is a mistake worth naming, not a silent no-op.
+    if (!certFile || !keyFile) {
+      throw new ConfigError(`TURN over TLS needs both a certificate and a key (turn.cert_file and turn.key_file, or --turn-cert-file and --turn-key-file); got ${certFile ? 'no key file' : keyFile ? 'no cert file' : 'a TLS port only'}`);
+    }
+    if (!s.domain) throw new ConfigError('TURN over TLS needs a domain (turn.domain or --turn-domain): the name in the turns: URL that clients check the certificate against');
+    s.tls = { port: tlsPort ?? TURN_DEFAULT_TLS_PORT, certFile, keyFile };
   }
   try { new PeerAllowList(s.allowPeers); } catch (e) { throw new ConfigError(`TURN allow peers: ${(e as Error).message}`); }
   if ((s.relayRangeStart === 0) !== (s.relayRangeEnd === 0) || s.relayRangeStart > s.relayRangeEnd) {
@@ -137,6 +158,12 @@ function int(name: string, v: unknown, min: number, max: number): number {
 }
 
 const port = (name: string, v: unknown): number => int(name, v, 0, 65535);
+
+function path(name: string, v: unknown): string | undefined {
+  if (v === '' || v === null) return undefined; // an empty value switches TLS off in a higher layer
+  if (typeof v !== 'string') throw new ConfigError(`${name} must be a file path, got ${JSON.stringify(v)}`);
+  return v;
+}
 
 function list(name: string, v: unknown): string[] {
   const items = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : null;

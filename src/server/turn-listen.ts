@@ -14,6 +14,8 @@ export interface TurnListenOptions {
   announcedIp?: string;
   allowPeers: string[];
   secret: string;
+  /** TURN over TLS: the PEM texts (read from settings.tls's files by the caller). */
+  tls?: { cert: string; key: string };
 }
 
 export const TURN_REALM = 'switchboard';
@@ -29,13 +31,18 @@ export async function listenTurn(o: TurnListenOptions, log: (line: string) => vo
         udpPort, tcpPort, host: o.host, realm: TURN_REALM, secret: o.secret, allowPeers: o.allowPeers,
         ...(o.announcedIp && o.announcedIp !== o.host ? { relayAnnouncedAddress: o.announcedIp } : {}),
         relayPortMin: s.relayRangeStart, relayPortMax: s.relayRangeEnd,
-        // LiveKit's per-participant cap: a browser makes one allocation per TURN URL per PC.
-        maxAllocationsPerUsername: 12,
+        ...(s.tls && o.tls ? { tlsPort: s.tls.port, tls: o.tls } : {}),
+        // LiveKit's per-participant cap: a browser makes one allocation per TURN URL per PC
+        // (two PCs x UDP, TCP and TLS URLs = 6), reconnects a few more while old ones expire.
+        maxAllocationsPerParticipant: 12,
         ...(now ? { now } : {}),
       });
       return server;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      // The TLS port does not move (clients reach it by a name and a port an operator set up).
+      const tlsTaken = code === 'EADDRINUSE' && !!s.tls && s.tls.port > 0 && (e as { port?: number }).port === s.tls.port;
+      if (tlsTaken) throw new Error(`turn: TLS port ${s.tls!.port} on ${o.host} is taken: free it, or pick another with --turn-tls-port N (turn.tls_port)`);
       if (code === 'EADDRINUSE' && fallback && i + 1 < FALLBACK_TRIES) {
         log(`turn: port ${udpPort} is taken, trying ${udpPort + 1}`);
         continue;

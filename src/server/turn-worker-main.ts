@@ -6,7 +6,7 @@ import { listenTurn, type TurnListenOptions } from './turn-listen.js';
 import type { TurnEvent, TurnServer, TurnStats } from '../turn/index.js';
 
 export type FromTurnWorker =
-  | { kind: 'ready'; udpPort: number; tcpPort: number }
+  | { kind: 'ready'; udpPort: number; tcpPort: number; tlsPort: number }
   | { kind: 'failed'; message: string }
   | { kind: 'log'; line: string }
   | { kind: 'event'; event: TurnEvent }
@@ -25,6 +25,6 @@ port.on('message', (m: ToTurnWorker) => {
 });
 
 listenTurn(workerData as TurnListenOptions, (line) => post({ kind: 'log', line }), (event) => post({ kind: 'event', event })).then(
-  (s) => { server = s; post({ kind: 'ready', udpPort: s.udpPort, tcpPort: s.tcpPort }); },
+  (s) => { server = s; post({ kind: 'ready', udpPort: s.udpPort, tcpPort: s.tcpPort, tlsPort: s.tlsPort }); },
   (e: Error) => { post({ kind: 'failed', message: e.message }); port.close(); },
 );

@@ -2,6 +2,7 @@
 // asynchronously; the success response is kept for retransmissions of the same request.
 import { ATTR_SOFTWARE, ATTR_XOR_MAPPED_ADDRESS, CLASS_ERROR, CLASS_SUCCESS, type HmacSha1 } from '../stun/index.js';
 import { Allocation } from './allocation.js';
+import { restApiParticipant } from './credentials.js';
 import {
   ATTR_LIFETIME, ATTR_XOR_RELAYED_ADDRESS, ERR_ADDRESS_FAMILY_NOT_SUPPORTED, ERR_ALLOCATION_MISMATCH,
   ERR_ALLOCATION_QUOTA, ERR_BAD_REQUEST, ERR_INSUFFICIENT_CAPACITY, ERR_UNKNOWN_ATTRIBUTE, ERR_UNSUPPORTED_TRANSPORT,
@@ -48,9 +49,9 @@ export function handleAllocate(core: TurnCore, link: ClientLink, existing: Alloc
     core.sendError(link, M, ERR_INSUFFICIENT_CAPACITY, key);
     return;
   }
-  if ((core.perUsername.get(username) ?? 0) >= core.config.maxAllocationsPerUsername) {
+  if ((core.perParticipant.get(restApiParticipant(username)) ?? 0) >= core.config.maxAllocationsPerParticipant) {
     core.stats.quotaRejections++;
-    core.onEvent({ type: 'quota', username, what: 'allocations per credential' });
+    core.onEvent({ type: 'quota', username, what: 'allocations per participant' });
     core.sendError(link, M, ERR_ALLOCATION_QUOTA, key);
     return;
   }

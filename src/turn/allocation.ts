@@ -2,6 +2,7 @@
 // and its permissions and channel bindings, each with an expiry. Pure state: the core
 // decides, this holds and expires. Sizes are capped by the core's quotas.
 import type { HmacSha1 } from '../stun/index.js';
+import { restApiParticipant } from './credentials.js';
 import type { ClientLink, RelayHandle } from './links.js';
 
 export class Channel {
@@ -28,13 +29,17 @@ export class Allocation {
   // Counters for this allocation.
   packetsToPeer = 0; bytesToPeer = 0;
   packetsFromPeer = 0; bytesFromPeer = 0;
+  /** The participant the credential was minted for: the per-participant quota's key. */
+  readonly participant: string;
 
   constructor(
     readonly link: ClientLink,
     readonly username: string,
     readonly key: HmacSha1,
     readonly family: 4 | 6,
-  ) {}
+  ) {
+    this.participant = restApiParticipant(username);
+  }
 
   channelFor(address: string, port: number): Channel | undefined {
     return this.channelsByPeer.get(address)?.get(port);

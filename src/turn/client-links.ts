@@ -24,14 +24,18 @@ export class UdpClientLink implements ClientLink {
 }
 
 /**
- * A TCP connection. socket.write keeps a reference to what it is given until the kernel
- * took it, so each message gets its own buffer (Buffer.allocUnsafe: a slice of Node's
- * pool for small sizes). Past `maxBacklog` unsent bytes messages are dropped, not queued.
+ * A TCP (or TLS) connection. socket.write keeps a reference to what it is given until the
+ * kernel took it, so each message gets its own buffer (Buffer.allocUnsafe: a slice of
+ * Node's pool for small sizes). Past `maxBacklog` unsent bytes messages are dropped, not
+ * queued. Writes within one event-loop turn are corked and leave as one writev (one
+ * syscall, and over TLS one record instead of one per message).
  */
 export class TcpClientLink implements ClientLink {
   readonly transport = 'tcp';
   readonly stream = true;
   #out: Buffer | null = null;
+  #corked = false;
+  readonly #uncork = (): void => { this.#corked = false; if (!this.socket.destroyed) this.socket.uncork(); };
   constructor(readonly socket: TcpSocket, readonly address: string, readonly port: number, readonly family: 4 | 6, readonly maxBacklog: number) {}
   acquire(size: number): Buffer | undefined {
     if (this.socket.destroyed || this.socket.writableLength > this.maxBacklog) return undefined;
@@ -41,7 +45,9 @@ export class TcpClientLink implements ClientLink {
   commit(length: number): void {
     const out = this.#out;
     this.#out = null;
-    if (out && !this.socket.destroyed) this.socket.write(out.subarray(0, length));
+    if (!out || this.socket.destroyed) return;
+    if (!this.#corked) { this.#corked = true; this.socket.cork(); process.nextTick(this.#uncork); }
+    this.socket.write(out.subarray(0, length));
   }
   keep(): ClientLink {
     return this;

@@ -42,6 +42,17 @@ export function restApiExpiry(username: string): number {
   return n;
 }
 
+/**
+ * Who a REST-API username belongs to: the text after the first ':' (the participant sid
+ * Switchboard mints it for), or the whole username when it has no ':'. Every credential a
+ * participant is given (a reconnect mints a new one) maps to the same key, so quotas keyed
+ * by it hold per participant, as LiveKit's do, not per credential.
+ */
+export function restApiParticipant(username: string): string {
+  const i = username.indexOf(':');
+  return i < 0 || i === username.length - 1 ? username : username.slice(i + 1);
+}
+
 /** MD5(username:realm:password): the 16-byte long-term key. */
 export function longTermKey(username: string, realm: string, password: string): Buffer {
   return createHash('md5').update(`${username}:${realm}:${password}`).digest();

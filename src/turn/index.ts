@@ -15,7 +15,7 @@ export { Allocation, Channel } from './allocation.js';
 export { ChannelDataView, ChannelDataStatus, writeChannelDataHeader, channelDataWireLength } from './channel-data.js';
 export { StreamFramer, frameLength, MAX_FRAME } from './stream-framer.js';
 export { TurnAttributes, AttributeStatus, MAX_PEER_ADDRESSES } from './turn-attributes.js';
-export { mintTurnCredential, restApiPassword, restApiExpiry, longTermKey, type TurnCredential } from './credentials.js';
+export { mintTurnCredential, restApiPassword, restApiExpiry, restApiParticipant, longTermKey, type TurnCredential } from './credentials.js';
 export { NonceIssuer, NonceCheck } from './nonce.js';
 export { PeerAllowList } from './peer-allow-list.js';
 export { Authenticator } from './authenticator.js';

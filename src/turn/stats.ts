@@ -39,6 +39,9 @@ export interface TurnStats {
   tcpConnections: number;
   tcpConnectionsActive: number;
   tcpFramingErrors: number;
+  /** TLS connections whose handshake completed (they count in tcpConnections too), and failed handshakes. */
+  tlsConnections: number;
+  tlsHandshakeFailures: number;
 }
 
 export function newTurnStats(): TurnStats {
@@ -50,5 +53,6 @@ export function newTurnStats(): TurnStats {
     packetsToPeers: 0, bytesToPeers: 0, packetsFromPeers: 0, bytesFromPeers: 0,
     droppedNoAllocation: 0, droppedNoPermission: 0, droppedNoChannel: 0, droppedForbidden: 0, droppedTooBig: 0,
     droppedBackpressure: 0, relayBindFailures: 0, tcpConnections: 0, tcpConnectionsActive: 0, tcpFramingErrors: 0,
+    tlsConnections: 0, tlsHandshakeFailures: 0,
   };
 }

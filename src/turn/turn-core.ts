@@ -31,7 +31,7 @@ export type TurnEvent =
   | { type: 'auth-failed'; code: number; reason: string; client: string }
   | { type: 'forbidden-peer'; username: string; peer: string }
   | { type: 'quota'; username: string; what: string }
-  | { type: 'listening'; transport: 'udp' | 'tcp'; address: string; port: number }
+  | { type: 'listening'; transport: 'udp' | 'tcp' | 'tls'; address: string; port: number }
   | { type: 'error'; message: string };
 
 export interface TurnCoreConfig {
@@ -43,7 +43,11 @@ export interface TurnCoreConfig {
   /** Relay address families offered. */
   relayFamilies: readonly (4 | 6)[];
   maxAllocations: number;
-  maxAllocationsPerUsername: number;
+  /**
+   * Allocations one participant may hold at once, over all its credentials (the quota is
+   * keyed by restApiParticipant(username), so a reconnect's new credential shares it).
+   */
+  maxAllocationsPerParticipant: number;
   maxPermissionsPerAllocation: number;
   maxChannelsPerAllocation: number;
   defaultLifetimeS: number;
@@ -67,7 +71,7 @@ export const defaultTurnCoreConfig: Readonly<TurnCoreConfig> = Object.freeze<Tur
   maxAllocations: 1000,
   // A browser makes one allocation per TURN URL per ICE component; LiveKit's two peer
   // connections with UDP and TCP TURN URLs make 4, ICE restarts a few more.
-  maxAllocationsPerUsername: 16,
+  maxAllocationsPerParticipant: 16,
   maxPermissionsPerAllocation: 64,
   maxChannelsPerAllocation: 64,
   defaultLifetimeS: DEFAULT_LIFETIME_S,
@@ -96,7 +100,8 @@ export class TurnCore {
   /** UDP allocations: client IP -> port -> allocation. TCP: by link. */
   readonly #udp = new Map<string, Map<number, Allocation>>();
   readonly #tcp = new Map<ClientLink, Allocation>();
-  readonly perUsername = new Map<string, number>();
+  /** Live allocations per participant (restApiParticipant of the username). */
+  readonly perParticipant = new Map<string, number>();
   allocationCount = 0;
   /** Transaction ids for Data indications: random prefix, counter in the last 4 bytes. */
   readonly #indicationTx = randomBytes(12);
@@ -125,7 +130,7 @@ export class TurnCore {
       ports.set(a.link.port, a);
     }
     this.allocationCount++;
-    this.perUsername.set(a.username, (this.perUsername.get(a.username) ?? 0) + 1);
+    this.perParticipant.set(a.participant, (this.perParticipant.get(a.participant) ?? 0) + 1);
     this.stats.allocationsActive = this.allocationCount;
   }
 
@@ -139,8 +144,8 @@ export class TurnCore {
       if (ports) { ports.delete(a.link.port); if (ports.size === 0) this.#udp.delete(a.link.address); }
     }
     this.allocationCount--;
-    const n = (this.perUsername.get(a.username) ?? 1) - 1;
-    if (n > 0) this.perUsername.set(a.username, n); else this.perUsername.delete(a.username);
+    const n = (this.perParticipant.get(a.participant) ?? 1) - 1;
+    if (n > 0) this.perParticipant.set(a.participant, n); else this.perParticipant.delete(a.participant);
     this.stats.allocationsActive = this.allocationCount;
     if (reason === 'expired') this.stats.allocationsExpired++;
     else if (reason === 'deleted') this.stats.allocationsDeleted++;

@@ -1,13 +1,15 @@
-// TurnServer: the sockets around TurnCore. One UDP socket and one TCP listener for
-// clients (RFC 8656 over UDP, and over TCP with ChannelData padded), one UDP relay socket
-// per allocation. No global state: everything hangs off the instance.
+// TurnServer: the sockets around TurnCore. One UDP socket, one TCP listener and (with a
+// certificate) one TLS listener for clients (RFC 8656 over UDP, and over TCP or TLS-over-TCP
+// with ChannelData padded; a TLS connection is the same stream link once its handshake is
+// done), one UDP relay socket per allocation. No global state: everything hangs off the instance.
 //
 //   const turn = new TurnServer({ onEvent: (e) => log(e) });
 //   await turn.start({ udpPort: 3478, tcpPort: 3478, host: '127.0.0.1', realm, secret,
-//                      allowPeers: ['127.0.0.1:7882'] });
+//                      allowPeers: ['127.0.0.1:7882'], tlsPort: 5349, tls: { cert, key } });
 //   turn.stats(); turn.close();
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { createServer as createTlsServer, createSecureContext, type Server as TlsServer } from 'node:tls';
 import { SendQueue, createSendTarget } from '../net/index.js';
 import { parseIp } from '../stun/index.js';
 import { TcpClientLink, UdpClientLink } from './client-links.js';
@@ -23,6 +25,12 @@ export interface TurnServerOptions extends Partial<Omit<TurnCoreConfig, 'realm' 
   udpPort?: number;
   /** Client TCP port; undefined = no TCP listener, 0 = any free port. */
   tcpPort?: number;
+  /** Client TLS port (TURN over TLS, "turns:"); needs `tls`. undefined = no TLS listener, 0 = any free port. */
+  tlsPort?: number;
+  /** PEM certificate (chain) and private key of the TLS listener. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** A TLS handshake not done in this long is dropped. Default 10 s. */
+  tlsHandshakeTimeoutMs?: number;
   /** Address the listeners and the relay sockets bind to. Default 127.0.0.1. */
   host?: string;
   /** Address written in XOR-RELAYED-ADDRESS when clients must reach the relays another way (NAT). */
@@ -57,12 +65,14 @@ export class TurnServer {
   #core: TurnCore | null = null;
   #udp: UdpSocket | null = null;
   #tcp: Server | null = null;
+  #tls: TlsServer | null = null;
   readonly #connections = new Set<TcpSocket>();
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
   #onEvent: (e: TurnEvent) => void;
   udpPort = 0;
   tcpPort = 0;
+  tlsPort = 0;
 
   constructor(hooks: TurnServerHooks = {}) {
     this.#onEvent = hooks.onEvent ?? (() => {});
@@ -76,6 +86,13 @@ export class TurnServer {
     if (this.#closed) throw new TurnError('ERR_TURN_CLOSED', 'closed');
     if (!o.secret) throw new TurnError('ERR_TURN_BAD_CONFIG', 'a shared secret is required');
     if (!o.realm) throw new TurnError('ERR_TURN_BAD_CONFIG', 'a realm is required');
+    if (o.tlsPort !== undefined && !o.tls) throw new TurnError('ERR_TURN_BAD_CONFIG', 'a TLS port needs a certificate and key (tls)');
+    if (o.tls) {
+      // Checked before any socket binds, so a bad pair fails start() with the reason.
+      try { createSecureContext({ cert: o.tls.cert, key: o.tls.key }); } catch (e) {
+        throw new TurnError('ERR_TURN_BAD_CONFIG', `the TLS certificate and key do not make a usable pair: ${(e as Error).message}`);
+      }
+    }
     const host = o.host ?? '127.0.0.1';
     const family = parseIp(host, new Uint8Array(16), 0);
     if (family === 0) throw new TurnError('ERR_TURN_BAD_CONFIG', `host must be an IP address, got "${host}"`);
@@ -86,14 +103,16 @@ export class TurnServer {
       portMin: o.relayPortMin ?? 0, portMax: o.relayPortMax ?? 0,
       sendSlots: o.relaySendSlots ?? 64, slotSize: maxPayload,
     });
-    const { udpPort, tcpPort, host: _h, relayAnnouncedAddress: _r, relayPortMin: _a, relayPortMax: _b, relaySendSlots: _c,
+    const { udpPort, tcpPort, tlsPort, tls, tlsHandshakeTimeoutMs, host: _h, relayAnnouncedAddress: _r, relayPortMin: _a, relayPortMax: _b, relaySendSlots: _c,
       clientSendSlots, maxTcpConnections, tcpMaxBacklogBytes, tcpIdleMs, relays: _d, now, ...coreConfig } = o;
     const core = new TurnCore({ ...coreConfig, relayFamilies: o.relayFamilies ?? [family], maxPayload }, relays, now);
     core.onEvent = (e) => { try { this.#onEvent(e); } catch { /* a listener's throw must not reach the packet path */ } };
     this.#core = core;
     try {
       if (udpPort !== undefined) await this.#startUdp(core, host, family, udpPort, clientSendSlots ?? 4096, maxPayload + 64);
-      if (tcpPort !== undefined) await this.#startTcp(core, host, family, tcpPort, maxTcpConnections ?? 1000, tcpMaxBacklogBytes ?? 256 * 1024, tcpIdleMs ?? 30_000);
+      const stream: StreamLimits = { maxConnections: maxTcpConnections ?? 1000, maxBacklog: tcpMaxBacklogBytes ?? 256 * 1024, idleMs: tcpIdleMs ?? 30_000 };
+      if (tcpPort !== undefined) await this.#startTcp(core, host, family, tcpPort, stream);
+      if (tlsPort !== undefined && tls) await this.#startTls(core, host, family, tlsPort, tls, tlsHandshakeTimeoutMs ?? 10_000, stream);
     } catch (e) {
       this.close();
       throw e;
@@ -121,35 +140,46 @@ export class TurnServer {
     core.onEvent({ type: 'listening', transport: 'udp', address: host, port: this.udpPort });
   }
 
-  async #startTcp(core: TurnCore, host: string, family: 4 | 6, port: number, maxConnections: number, maxBacklog: number, idleMs: number): Promise<void> {
+  async #startTcp(core: TurnCore, host: string, family: 4 | 6, port: number, limits: StreamLimits): Promise<void> {
     const server = createServer({ noDelay: true });
     this.#tcp = server;
-    server.on('connection', (sock) => {
-      if (this.#connections.size >= maxConnections || this.#closed) { sock.destroy(); return; }
-      this.#connections.add(sock);
-      core.stats.tcpConnections++;
-      core.stats.tcpConnectionsActive = this.#connections.size;
-      const link = new TcpClientLink(sock, sock.remoteAddress ?? '', sock.remotePort ?? 0, family, maxBacklog);
-      const framer = new StreamFramer((buf, off, len) => core.handleClient(link, buf, off, len));
-      sock.setTimeout(idleMs, () => { if (!core.allocationFor(link)) sock.destroy(); });
-      sock.on('data', (chunk: Buffer) => {
-        if (!framer.push(chunk)) { core.stats.tcpFramingErrors++; core.stats.malformed++; sock.destroy(); }
-      });
-      sock.on('error', () => { /* 'close' follows */ });
-      sock.on('close', () => {
-        this.#connections.delete(sock);
-        core.stats.tcpConnectionsActive = this.#connections.size;
-        core.linkClosed(link);
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port, host, exclusive: true }, () => { server.off('error', reject); resolve(); });
-    });
+    server.on('connection', (sock) => this.#accept(core, sock, family, limits));
+    this.tcpPort = await listen(server, port, host);
     server.on('error', (e) => core.onEvent({ type: 'error', message: `tcp: ${e.message}` }));
-    const addr = server.address();
-    this.tcpPort = typeof addr === 'object' && addr ? addr.port : 0;
     core.onEvent({ type: 'listening', transport: 'tcp', address: host, port: this.tcpPort });
+  }
+
+  async #startTls(core: TurnCore, host: string, family: 4 | 6, port: number, tls: { cert: string | Buffer; key: string | Buffer }, handshakeMs: number, limits: StreamLimits): Promise<void> {
+    // No ALPN: RFC 8656 §3.1 names none for TURN over TLS, and browsers send none.
+    const server = createTlsServer({ cert: tls.cert, key: tls.key, handshakeTimeout: handshakeMs, noDelay: true });
+    this.#tls = server;
+    // Bounds connections still in their handshake too (#accept bounds the finished ones).
+    server.maxConnections = limits.maxConnections;
+    server.on('secureConnection', (sock) => { core.stats.tlsConnections++; this.#accept(core, sock, family, limits); });
+    server.on('tlsClientError', () => { core.stats.tlsHandshakeFailures++; });
+    this.tlsPort = await listen(server, port, host);
+    server.on('error', (e) => core.onEvent({ type: 'error', message: `tls: ${e.message}` }));
+    core.onEvent({ type: 'listening', transport: 'tls', address: host, port: this.tlsPort });
+  }
+
+  /** One client stream (plain TCP, or TLS after its handshake): framed messages into the core. */
+  #accept(core: TurnCore, sock: TcpSocket, family: 4 | 6, limits: StreamLimits): void {
+    if (this.#connections.size >= limits.maxConnections || this.#closed) { sock.destroy(); return; }
+    this.#connections.add(sock);
+    core.stats.tcpConnections++;
+    core.stats.tcpConnectionsActive = this.#connections.size;
+    const link = new TcpClientLink(sock, sock.remoteAddress ?? '', sock.remotePort ?? 0, family, limits.maxBacklog);
+    const framer = new StreamFramer((buf, off, len) => core.handleClient(link, buf, off, len));
+    sock.setTimeout(limits.idleMs, () => { if (!core.allocationFor(link)) sock.destroy(); });
+    sock.on('data', (chunk: Buffer) => {
+      if (!framer.push(chunk)) { core.stats.tcpFramingErrors++; core.stats.malformed++; sock.destroy(); }
+    });
+    sock.on('error', () => { /* 'close' follows */ });
+    sock.on('close', () => {
+      this.#connections.delete(sock);
+      core.stats.tcpConnectionsActive = this.#connections.size;
+      core.linkClosed(link);
+    });
   }
 
   /** Counters and gauges (a copy). */
@@ -165,7 +195,20 @@ export class TurnServer {
     this.#core?.close();
     try { this.#udp?.close(); } catch { /* not bound */ }
     this.#tcp?.close();
+    this.#tls?.close();
     for (const s of this.#connections) s.destroy();
     this.#connections.clear();
   }
+}
+
+interface StreamLimits { maxConnections: number; maxBacklog: number; idleMs: number }
+
+/** Listens on host:port (exclusive); resolves the bound port. */
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, exclusive: true }, () => { server.off('error', reject); resolve(); });
+  });
+  const addr = server.address();
+  return typeof addr === 'object' && addr ? addr.port : 0;
 }

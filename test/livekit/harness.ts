@@ -71,6 +71,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Print Chromium's console (also when $LK_CONSOLE is set). */
   logConsole?: boolean;
+  /** More Chromium flags (after the standard ones). */
+  chromiumArgs?: string[];
 }
 
 const APP_HTML = '<!doctype html><meta charset="utf-8"><title>lk app</title><script src="/lk.js"></script><script src="/lkt.js"></script><body></body>';
@@ -88,7 +90,7 @@ export async function startLkHarness(opts: HarnessOptions = {}): Promise<LkHarne
   try {
     pages = await startStaticServer({ routes: { '/lk.js': lkUmd, '/lkt.js': LK_PAGE_JS, '/app.html': APP_HTML, '/lk-e2ee-worker.mjs': lkE2ee } });
     if (new URL(pages.origin).origin === new URL(sb.httpUrl).origin) throw new Error('the app page must be on another origin than the server');
-    browser = await launchChromium({ logConsole: opts.logConsole ?? !!process.env.LK_CONSOLE });
+    browser = await launchChromium({ logConsole: opts.logConsole ?? !!process.env.LK_CONSOLE, ...(opts.chromiumArgs ? { extraArgs: opts.chromiumArgs } : {}) });
   } catch (e) {
     await pages?.close();
     await sb.close();

@@ -8,6 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startLkHarness, type LkClient, type LkHarness } from './harness.js';
+import { PC_ICE_SERVERS, SELECTED_LOCAL, type Selected } from './ice-probes.js';
 
 let h: LkHarness;
 
@@ -19,31 +20,6 @@ test.after(async () => {
 });
 
 const RELAY_ONLY = { rtcConfig: { iceTransportPolicy: 'relay' } };
-
-/** Local candidate of the selected pair behind every sender and receiver of the page's room. */
-const SELECTED_LOCAL = `async () => {
-  const rtp = [];
-  for (const p of lkt.room.localParticipant.trackPublications.values()) if (p.track && p.track.sender) rtp.push(p.track.sender);
-  for (const rp of lkt.room.remoteParticipants.values()) for (const p of rp.trackPublications.values()) if (p.track && p.track.receiver) rtp.push(p.track.receiver);
-  const out = [];
-  for (const x of rtp) {
-    const st = [...(await x.getStats()).values()];
-    const tr = st.find((s) => s.type === 'transport');
-    const pair = st.find((s) => s.type === 'candidate-pair' && tr && s.id === tr.selectedCandidatePairId) || st.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
-    const local = pair && st.find((s) => s.id === pair.localCandidateId);
-    out.push({ type: local ? local.candidateType : null, relayProtocol: local ? local.relayProtocol : null, url: local ? local.url : null });
-  }
-  return out;
-}`;
-
-/** The iceServers the page's peer connections were configured with. */
-const PC_ICE_SERVERS = `() => {
-  const e = lkt.room.engine; const pcm = e.pcManager;
-  const pcs = [pcm && pcm.publisher && pcm.publisher.pc, pcm && pcm.subscriber && pcm.subscriber.pc].filter(Boolean);
-  return pcs.map((pc) => { const c = pc.getConfiguration(); return { policy: c.iceTransportPolicy, servers: c.iceServers.map((s) => ({ urls: s.urls, username: s.username })) }; });
-}`;
-
-interface Selected { type: string | null; relayProtocol: string | null; url: string | null }
 
 async function relayCall(tag: string, roomOptions: Record<string, unknown>): Promise<void> {
   const room = `turn-lk-${tag}`;

@@ -6,6 +6,72 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EmbeddedTurn, loadStartConfig } from '../../src/server/index.js';
 import { resolveTurnSettings } from '../../src/server/turn-config.js';
+import { connect as tlsConnect } from 'node:tls';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeSelfSigned } from '../peers/self-signed.js';
+
+test('TURN over TLS settings: LiveKit\'s tls_port / cert_file / key_file, flags and env; off without a cert; named errors', () => {
+  const secret = 's'.repeat(32);
+  const base = ['--keys', `APIk: ${secret}`, '--turn'];
+  assert.is(loadStartConfig({ argv: base, env: {} }).engine.turn.tls, undefined, 'off by default');
+  const file = JSON.stringify({ turn: { enabled: true, domain: 'turn.example.com', tls_port: 443, cert_file: '/etc/sb/cert.pem', key_file: '/etc/sb/key.pem' } });
+  assert.equal(loadStartConfig({ argv: [...base, '--config', 'sb.json'], env: {}, readFile: () => file }).engine.turn.tls, { port: 443, certFile: '/etc/sb/cert.pem', keyFile: '/etc/sb/key.pem' });
+  const flags = loadStartConfig({ argv: [...base, '--turn-domain', 'turn.example.com', '--turn-cert-file', 'c.pem', '--turn-key-file=k.pem'], env: {} }).engine.turn;
+  assert.equal(flags.tls, { port: 5349, certFile: 'c.pem', keyFile: 'k.pem' }, 'RFC 8656 default port');
+  const env = loadStartConfig({ argv: [...base, '--config', 'sb.json'], env: { SWITCHBOARD_TURN_TLS_PORT: '0', SWITCHBOARD_TURN_KEY_FILE: 'k2.pem' }, readFile: () => file }).engine.turn;
+  assert.equal(env.tls, { port: 0, certFile: '/etc/sb/cert.pem', keyFile: 'k2.pem' }, 'env over file');
+  assert.throws(() => loadStartConfig({ argv: [...base, '--turn-domain', 'x.test', '--turn-cert-file', 'c.pem'], env: {} }), /needs both a certificate and a key .*got no key file/);
+  assert.throws(() => loadStartConfig({ argv: [...base, '--turn-cert-file', 'c.pem', '--turn-key-file', 'k.pem'], env: {} }), /TURN over TLS needs a domain/);
+  assert.throws(() => loadStartConfig({ argv: [...base, '--turn-domain', 'x.test', '--turn-cert-file', 'c.pem', '--turn-key-file', 'k.pem', '--turn-tls-port', '70000'], env: {} }), /tls port must be an integer 0\.\.65535/);
+  assert.throws(() => loadStartConfig({ argv: ['--config', 'x.json'], env: {}, readFile: () => JSON.stringify({ turn: { domain: 'x.test', cert_file: 5, key_file: 'k' } }) }), /cert file must be a file path/);
+});
+
+test('EmbeddedTurn with a certificate: a TLS listener that answers TURN (Binding) over TLS for the domain, turns: URL last; unreadable or wrong files fail start() naming them', async () => {
+  const cert = makeSelfSigned('turn.switchboard.test');
+  try {
+    const settings = resolveTurnSettings({}, {}, { udpPort: '0', domain: 'turn.switchboard.test', tlsPort: '0', certFile: cert.certFile, keyFile: cert.keyFile }, true);
+    const t = await EmbeddedTurn.start({ settings, host: '127.0.0.1', mediaPorts: [7882], inWorker: false, log: () => undefined });
+    try {
+      assert.ok(t.tlsPort > 0 && t.tlsPort !== t.tcpPort);
+      assert.equal(t.iceServersFor('PA_t')[0]!.urls, [
+        `turn:turn.switchboard.test:${t.udpPort}?transport=udp`, `turn:turn.switchboard.test:${t.tcpPort}?transport=tcp`,
+        `turns:turn.switchboard.test:${t.tlsPort}?transport=tcp`,
+      ]);
+      assert.match(t.describe(), new RegExp(`, TLS turn\\.switchboard\\.test:${t.tlsPort} \\(`));
+      // A client that checks the certificate against the domain (our cert as its only CA).
+      const tx = Buffer.from('0102030405060708090a0b0c', 'hex');
+      const answer = await new Promise<Buffer>((resolve, reject) => {
+        const sock = tlsConnect({ host: '127.0.0.1', port: t.tlsPort, servername: 'turn.switchboard.test', ca: cert.certPem }, () => {
+          sock.write(Buffer.concat([Buffer.from('000100002112a442', 'hex'), tx]));
+        });
+        sock.once('data', (d: Buffer) => { sock.destroy(); resolve(d); });
+        sock.once('error', reject);
+        setTimeout(() => { sock.destroy(); reject(new Error('no answer over TLS')); }, 5000);
+      });
+      assert.is(answer.readUInt16BE(0), 0x0101, 'Binding success response');
+      assert.ok(answer.subarray(8, 20).equals(tx), 'same transaction');
+      const st = t.server!.stats()!;
+      assert.is(st.tlsConnections, 1);
+      assert.is(st.tlsHandshakeFailures, 0);
+    } finally {
+      await t.close();
+    }
+    const startError = async (certFile: string, keyFile: string, inWorker: boolean): Promise<string> => {
+      const s = resolveTurnSettings({}, {}, { udpPort: '0', domain: 'turn.switchboard.test', tlsPort: '0', certFile, keyFile }, true);
+      try { await (await EmbeddedTurn.start({ settings: s, host: '127.0.0.1', mediaPorts: [7882], inWorker, log: () => undefined })).close(); return 'started'; } catch (e) { return (e as Error).message; }
+    };
+    const missing = join(cert.dir, 'missing.pem');
+    assert.match(await startError(missing, cert.keyFile, false), new RegExp(`cannot read turn\\.cert_file "${missing}" \\(TURN over TLS\\): ENOENT`));
+    const notPem = join(cert.dir, 'not.pem');
+    writeFileSync(notPem, 'hello');
+    assert.match(await startError(cert.certFile, notPem, false), /turn\.key_file ".*not\.pem" is not a PEM file/);
+    // The certificate as its own key: read fine, refused by the TLS listener (in the TURN worker too).
+    assert.match(await startError(cert.certFile, cert.certFile, true), /TLS certificate and key do not make a usable pair/);
+  } finally {
+    cert.remove();
+  }
+});
 
 test('loadStartConfig TURN: off in production unless configured; file (LiveKit names) < env < flags; bad values named', () => {
   const secret = 's'.repeat(32);
@@ -29,7 +95,7 @@ test('loadStartConfig TURN: off in production unless configured; file (LiveKit n
   assert.throws(() => loadStartConfig({ argv: ['--turn-ttl', '5'], env: {} }), /ttl seconds must be an integer 60\.\.86400/);
   assert.throws(() => loadStartConfig({ argv: ['--turn-relay-range', '5-1'], env: {} }), /not a port range/);
   assert.throws(() => loadStartConfig({ argv: ['--turn-allow-peers', 'nonsense'], env: {} }), /TURN allow peers: .*bad allow-list entry "nonsense"/);
-  assert.throws(() => loadStartConfig({ argv: ['--config', 'x.json'], env: {}, readFile: () => JSON.stringify({ turn: { tls_port: 5349 } }) }), /turn\.tls_port is not supported yet/);
+  assert.throws(() => loadStartConfig({ argv: ['--config', 'x.json'], env: {}, readFile: () => JSON.stringify({ turn: { tls_port: 5349 } }) }), /TURN over TLS needs both a certificate and a key .*a TLS port only/);
   assert.throws(() => loadStartConfig({ argv: ['--config', 'x.json'], env: {}, readFile: () => JSON.stringify({ turn: { udpPort: 1 } }) }), /unknown key turn\.udpPort/);
 });
 

@@ -5,9 +5,9 @@ import * as assert from 'uvu/assert';
 import { ATTR_UNKNOWN_ATTRIBUTES, ATTR_XOR_MAPPED_ADDRESS, ATTR_FINGERPRINT, BINDING_REQUEST, StunBuilder } from '../../src/stun/index.js';
 import {
   ATTR_DONT_FRAGMENT, ATTR_EVEN_PORT, ATTR_LIFETIME, ATTR_REQUESTED_ADDRESS_FAMILY, ATTR_REQUESTED_TRANSPORT,
-  ATTR_RESERVATION_TOKEN, ATTR_XOR_RELAYED_ADDRESS, METHOD_ALLOCATE,
+  ATTR_RESERVATION_TOKEN, ATTR_XOR_RELAYED_ADDRESS, METHOD_ALLOCATE, mintTurnCredential, restApiParticipant,
 } from '../../src/turn/index.js';
-import { Bench, newTx, parse } from './harness.js';
+import { Bench, SECRET, newTx, parse } from './harness.js';
 
 test('Allocate returns XOR-RELAYED-ADDRESS, XOR-MAPPED-ADDRESS and the default LIFETIME', async () => {
   const bench = new Bench();
@@ -98,8 +98,8 @@ test('no free relay port: 508, and the pending allocation is gone', async () => 
   assert.is((await c.allocate())!.code, 0);
 });
 
-test('quota: allocations per credential (486) and per server (508)', async () => {
-  const bench = new Bench({ maxAllocationsPerUsername: 2, maxAllocations: 3 });
+test('quota: allocations per participant (486) and per server (508)', async () => {
+  const bench = new Bench({ maxAllocationsPerParticipant: 2, maxAllocations: 3 });
   const alice = [0, 1, 2].map((i) => bench.client('alice', '192.0.2.10', 41000 + i));
   const shared = alice[0];
   for (const c of alice) c.setCredential(shared.username, shared.password);
@@ -112,6 +112,41 @@ test('quota: allocations per credential (486) and per server (508)', async () =>
   // Freed quota is reusable.
   assert.is(alice[0].refresh(0)!.code, 0);
   assert.is((await alice[2].allocate())!.code, 0);
+});
+
+test('quota is per participant: a reconnect\'s new credential shares it, another participant\'s does not', async () => {
+  const bench = new Bench({ maxAllocationsPerParticipant: 2 });
+  const nowS = Math.floor(bench.now / 1000);
+  // Three credentials for one participant sid, as three joins would mint them (different expiries).
+  const creds = [3600, 3000, 2400].map((ttl) => mintTurnCredential(SECRET, 'PA_reconnecting', ttl, nowS));
+  assert.is(new Set(creds.map((c) => c.username)).size, 3, 'three distinct usernames');
+  const clients = creds.map((c, i) => {
+    const t = bench.client('PA_reconnecting', '192.0.2.20', 42000 + i);
+    t.setCredential(c.username, c.password);
+    return t;
+  });
+  assert.is((await clients[0].allocate())!.code, 0);
+  assert.is((await clients[1].allocate())!.code, 0);
+  const third = (await clients[2].allocate())!;
+  assert.is(third.code, 486, 'the third allocation of the same participant, under a fresh credential');
+  assert.is(bench.core.perParticipant.get('PA_reconnecting'), 2);
+  const quota = bench.events.find((e) => e.type === 'quota');
+  assert.equal(quota, { type: 'quota', username: creds[2].username, what: 'allocations per participant' });
+  // Another participant (the same address even) has its own quota.
+  assert.is((await bench.client('PA_other', '192.0.2.20', 42010).allocate())!.code, 0);
+  // When one of the participant's allocations goes, the new credential may allocate.
+  assert.is(clients[0].refresh(0)!.code, 0);
+  assert.is((await clients[2].allocate())!.code, 0);
+  assert.is(bench.core.perParticipant.get('PA_reconnecting'), 2);
+  assert.is(bench.core.stats.quotaRejections, 1);
+});
+
+test('restApiParticipant: the text after the first colon, else the whole username', () => {
+  assert.is(restApiParticipant('1700000000:PA_abc'), 'PA_abc');
+  assert.is(restApiParticipant('1700000000:PA:with:colons'), 'PA:with:colons');
+  assert.is(restApiParticipant('1700000000'), '1700000000');
+  assert.is(restApiParticipant('1700000000:'), '1700000000:');
+  assert.is(restApiParticipant(''), '');
 });
 
 test('Refresh extends the lifetime; LIFETIME 0 deletes the allocation and closes its relay', async () => {

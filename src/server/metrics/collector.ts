@@ -41,7 +41,7 @@ function add(a: MediaTotals, b: MediaTotals): void {
 const TURN_COUNTS = [
   'allocationsCreated', 'allocationsExpired', 'allocationsDeleted', 'requests', 'authFailures', 'staleNonces', 'forbiddenPeers',
   'quotaRejections', 'malformed', 'droppedNoPermission', 'droppedForbidden', 'droppedTooBig', 'droppedBackpressure',
-  'relayBindFailures', 'tcpConnections', 'tcpFramingErrors',
+  'relayBindFailures', 'tcpConnections', 'tcpFramingErrors', 'tlsConnections', 'tlsHandshakeFailures',
 ] as const satisfies readonly (keyof TurnStats)[];
 
 export interface MetricsSources {
