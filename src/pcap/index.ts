@@ -41,3 +41,14 @@ export { RtpCaptureInfo, UdpRtpFlow } from './rtp-capture-info.js';
 export type { RtpInfoOptions, CaptureCounts } from './rtp-capture-info.js';
 export { CaptureDecryptor, SDES_SUITES, parseSdesKey } from './srtp-decrypt.js';
 export type { DecryptOptions, DecryptCounts } from './srtp-decrypt.js';
+// TCP and TURN in captures: segments, reassembly, RFC 4571 / TURN-over-TCP deframing,
+// TURN unwrapping, and MediaDemux which puts them together for the tools.
+export { TcpLocation, locateTcp, writeTcpFrame, tcpFrameOverhead, TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK } from './tcp-segment.js';
+export { TcpReassembler, TcpStream } from './tcp-reassembler.js';
+export type { TcpReassemblerOptions, TcpCounts } from './tcp-reassembler.js';
+export { StreamDeframer, Framing, FRAMING_NAMES, newDeframerCounts } from './stream-deframer.js';
+export type { DeframerCounts } from './stream-deframer.js';
+export { TurnMessage, TurnKind, parseTurn } from './turn-unwrap.js';
+export { MediaDemux, MediaPacket, Carrier, CARRIER_NAMES, DemuxResult, endpoint } from './media-demux.js';
+export type { DemuxCounts } from './media-demux.js';
+export { locateIp } from './udp-locator.js';
