@@ -30,6 +30,9 @@ export const HELP = `Usage: npm run pcap -- <command> FILE [options]
   decrypt FILE -o OUT  SRTP/SRTCP -> RTP/RTCP with SDES master keys (a=crypto inline
                        keys: base64 of key||salt). Same timestamps, addresses, link layer;
                        IP/UDP lengths fixed. OUT has FILE's format (pcap or pcapng).
+                       Datagrams over TCP (RFC 4571, TURN) and relayed by TURN are
+                       written as UDP pseudo-packets (relayed: client <-> peer), in
+                       place of the TCP segments / TURN messages that carried them.
     --key BASE64       master key||salt (repeatable: one per direction; each direction
                        keeps the first key that authenticates)
     --profile SUITE    AES_CM_128_HMAC_SHA1_80 (default), AES_CM_128_HMAC_SHA1_32,
@@ -175,6 +178,7 @@ export function pcapDecrypt(file: string, outFile: string, opts: { keys: string[
     }
     for (; s === PcapStatus.OK; s = r.next()) dec.process(r, w, dec.outputInterface(r, add));
     if (s !== PcapStatus.END) throw r.error(s);
+    dec.finish(); // TCP bytes that waited behind a hole go out on the last packet's interface
     return { ...dec.counts, format: r.format };
   } finally {
     dec.close();
@@ -227,7 +231,8 @@ export function runPcapCli(argv: string[], io: { out: (s: string) => void; err: 
       if (profile === undefined) throw new UsageError(`unknown --profile ${suite} (${Object.keys(SDES_SUITES).join(', ')})`);
       const c = pcapDecrypt(file, out, { keys: values.key, profile, ssrc: int('--ssrc', values.ssrc, 0xffffffff), dropFailed: values['drop-failed'] });
       const line = `${out} (${c.format}): ${c.packets} packets: ${c.rtpDecrypted} SRTP and ${c.rtcpDecrypted} SRTCP decrypted, ${c.authFailed} failed authentication, ` +
-        `${c.replayed} replayed, ${c.malformed} malformed, ${c.skippedSsrc} other SSRC, ${c.notSrtp} not SRTP`;
+        `${c.replayed} replayed, ${c.malformed} malformed, ${c.skippedSsrc} other SSRC, ${c.notSrtp} not SRTP` +
+        (c.unwrapped ? `; ${c.unwrapped} datagrams from TCP / TURN written as UDP` : '');
       io.out((values.json ? JSON.stringify({ out, ...c }) : line) + '\n');
       return c.authFailed && !c.rtpDecrypted && !c.rtcpDecrypted ? 1 : 0;
     }
