@@ -124,7 +124,12 @@ export class MediaDemux {
   finish(): void {
     this.tcp.finish();
     let pending = 0;
-    for (const s of this.tcp.streams.values()) pending += s.user?.deframer.pendingBytes ?? 0;
+    for (const s of this.tcp.streams.values()) {
+      if (!s.user) continue;
+      this.cur = s;
+      s.user.deframer.end();
+      pending += s.user.deframer.pendingBytes;
+    }
     const f = this.framing, c = this.counts;
     c.tcpUnframedStreams = f.unframed; c.tcpSkippedBytes = f.skippedBytes + pending; c.tcpResyncs = f.resyncs;
   }

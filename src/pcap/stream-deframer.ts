@@ -34,6 +34,7 @@ export class StreamDeframer {
   private buf: Buffer | null = null;
   private have = 0;
   private lost = false; // looking for a frame start
+  private ended = false;
 
   /** `counts` may be shared by many deframers (a capture's totals). */
   constructor(private readonly onFrame: FrameHandler, readonly counts: DeframerCounts = newDeframerCounts()) {}
@@ -47,6 +48,13 @@ export class StreamDeframer {
     this.counts.skippedBytes += this.have;
     this.have = 0;
     this.lost = true;
+  }
+
+  /** No more bytes will come: a resync still waiting settles on what it has. */
+  end(): void {
+    if (this.ended || this.framing === Framing.NONE) return;
+    this.ended = true;
+    if (this.have > 0) this.parse();
   }
 
   push(src: Uint8Array, off: number, len: number): void {
@@ -79,16 +87,19 @@ export class StreamDeframer {
     for (;;) {
       if (this.lost) {
         // resync: a plausible start whose frame ends at a plausible start (or past what we have)
-        // (a candidate whose successor is not in yet is kept in case none is confirmed)
+        // (a candidate whose successor is not in yet waits for more bytes, so the outcome
+        // does not depend on how the stream was chunked; at end() it needs only to fit)
         let found = -1, wait = -1;
         for (let q = p; q + 10 <= end; q++) {
           if (!plausible(b, q, end, turn)) continue;
           const n = frameSize(b, q, turn);
-          if (q + n + 10 > end) { if (wait < 0) wait = q; continue; }
-          if (!plausible(b, q + n, end, turn)) continue;
+          if (q + n + 10 > end) {
+            if (!this.ended) { wait = q; break; }
+            if (q + n > end) continue;
+          } else if (!plausible(b, q + n, end, turn)) continue;
           found = q; break;
         }
-        if (found < 0 && wait >= 0) { this.counts.skippedBytes += wait - p; p = wait; break; }
+        if (wait >= 0) { this.counts.skippedBytes += wait - p; p = wait; break; }
         if (found < 0) {
           const keep = Math.min(end - p, 9);
           this.counts.skippedBytes += end - p - keep;

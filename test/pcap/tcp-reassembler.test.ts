@@ -84,6 +84,7 @@ function deframe(chunks: Buffer[], gapAfter = -1) {
   const frames: string[] = [];
   const d = new StreamDeframer((b, o, l) => frames.push(b.subarray(o, o + l).toString('hex')));
   chunks.forEach((c, i) => { d.push(c, 0, c.length); if (i === gapAfter) d.gap(); });
+  d.end();
   return { frames, d };
 }
 
