@@ -15,6 +15,9 @@ import { TurnMessage, TurnKind, parseTurn } from './turn-unwrap.js';
 import { u32ToIpv4 } from './ipv4-udp.js';
 import { bytesToIpv6 } from './ipv6.js';
 
+/** Bounds on what a capture can make the demux remember. */
+const MAX_SERVERS = 1024, MAX_CHANNELS = 65536;
+
 export const Carrier = { UDP: 0, TCP: 1, TURN_UDP: 2, TURN_TCP: 3 } as const;
 export const CARRIER_NAMES = ['udp', 'tcp', 'turn-udp', 'turn-tcp'];
 
@@ -76,6 +79,8 @@ export class MediaDemux {
   private readonly turn = new TurnMessage();
   /** "client|server|channel" -> peer flow (client as source). */
   private readonly channels = new Map<string, UdpFlow>();
+  /** TURN server endpoints seen (to name the relay of ChannelData on a channel bound before the capture). */
+  private readonly servers = new Set<string>();
   /** Totals over every TCP stream's deframer. */
   readonly framing = newDeframerCounts();
   private cur: TcpStream<StreamState> | null = null;
@@ -165,8 +170,10 @@ export class MediaDemux {
     }
     if (kind === TurnKind.CHANNEL_BIND) {
       c.channelBinds++;
+      if (this.servers.size < MAX_SERVERS) this.servers.add(endpoint(outer, false));
       const peer = new UdpFlow();
       setPeer(peer, outer, m, true);
+      if (this.channels.size >= MAX_CHANNELS) this.channels.delete(this.channels.keys().next().value as string); // oldest binding
       this.channels.set(`${endpoint(outer, true)}|${endpoint(outer, false)}|${m.channel}`, peer);
       // over UDP the bind stays an ordinary datagram; over TCP every frame is unwrapped
       if (carrier === Carrier.UDP) { this.emit(carrier, outer, b, off, len, ''); return false; }
@@ -182,7 +189,10 @@ export class MediaDemux {
       p.channel = m.channel;
       if (!peer) {
         c.unknownChannel++;
-        this.emit(relayed, outer, b, m.dataOffset, m.dataLength, endpoint(outer, false), false, true);
+        // the relay is the end known as a TURN server, else the one on a TURN port, else the destination
+        const src = endpoint(outer, true);
+        const fromServer = this.servers.has(src) || (!this.servers.has(endpoint(outer, false)) && (outer.srcPort === 3478 || outer.srcPort === 5349));
+        this.emit(relayed, outer, b, m.dataOffset, m.dataLength, fromServer ? src : endpoint(outer, false), false, true);
         return true;
       }
       const f = p.flow;
@@ -193,6 +203,7 @@ export class MediaDemux {
     // Send (client -> server: client is the source) or Data (server -> client)
     if (kind === TurnKind.SEND) c.sendIndications++; else c.dataIndications++;
     const toClient = kind === TurnKind.DATA;
+    if (this.servers.size < MAX_SERVERS) this.servers.add(endpoint(outer, toClient));
     setPeer(p.flow, outer, m, !toClient);
     this.emitFlow(relayed, b, m.dataOffset, m.dataLength, endpoint(outer, toClient));
     return true;

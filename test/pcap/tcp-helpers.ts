@@ -65,3 +65,12 @@ export function segments(stream: Buffer, isn: number, size: number): [number, Bu
 export function writeSegments(w: CaptureWriter, flow: UdpFlow, segs: [number, Buffer][], t0Us: number, ifId = 0): void {
   segs.forEach(([seq, data], i) => { const f = tcpFrame(flow, seq, data); w.writeFrame(t0Us + i * 1000, f, 0, f.length, ifId); });
 }
+
+/** XOR-PEER-ADDRESS for IPv6: needs the message's transaction id, so the message is patched after it is built. */
+export function sendIndication6(peer: Uint8Array, port: number, data: Buffer): Buffer {
+  const m = stun(0x0016, [[0x0012, Buffer.alloc(20)], [0x0013, data]]);
+  const v = 24; // first attribute's value
+  m[v + 1] = 2; m.writeUInt16BE(port ^ 0x2112, v + 2);
+  for (let i = 0; i < 16; i++) m[v + 4 + i] = peer[i] ^ m[4 + i];
+  return m;
+}
