@@ -1,7 +1,7 @@
 // Splits a reassembled TCP byte stream into the datagrams it carries:
 //   RFC 4571 (ICE-TCP, RFC 6544): a 2-byte length, then that many bytes;
 //   TURN over TCP (RFC 8656 §12.5): STUN messages (first bits 00, 20 + length bytes) and
-//   ChannelData (first bits 01, channel 0x4000-0x4FFF, 4 + length bytes, padded to 4).
+//   ChannelData (first bits 01: channel 0x4000-0x7FFF as in RFC 5766, 4 + length bytes, padded to 4).
 // The framing is chosen from the stream's first bytes. After a hole in the stream
 // (gap()) or a header that makes no sense, it resynchronises: it scans byte by byte for
 // a plausible frame start (a STUN header with the magic cookie, DTLS, RTP/RTCP, or a
@@ -146,7 +146,7 @@ function plausibleHeader(b: Uint8Array, p: number, turn: boolean): boolean {
   if (!turn) return ((b[p] << 8) | b[p + 1]) > 0;
   const top = b[p] & 0xc0;
   if (top === 0) return (b[p + 3] & 3) === 0;
-  return top === 0x40 && b[p] < 0x50;
+  return top === 0x40;
 }
 
 /** Stricter: the frame starts like STUN (with cookie), DTLS or RTP/RTCP (for resync and detection). */

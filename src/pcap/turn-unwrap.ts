@@ -1,5 +1,5 @@
 // The TURN messages that carry a client's traffic to and from its peers (RFC 8656):
-// ChannelData (§12: channel 0x4000-0x4FFF, 2-byte length, the datagram), Send and Data
+// ChannelData (§12: channel 0x4000-0x4FFF; RFC 5766 clients use up to 0x7FFF, accepted too; 2-byte length, the datagram), Send and Data
 // indications (§10, §11: STUN method 0x006 / 0x007, class indication, XOR-PEER-ADDRESS +
 // DATA) and ChannelBind requests (§12.1, method 0x009: CHANNEL-NUMBER + XOR-PEER-ADDRESS,
 // which is how a capture learns which peer a channel stands for). Just enough parsing
@@ -33,7 +33,7 @@ export function parseTurn(buf: Uint8Array, off: number, len: number, out: TurnMe
   out.kind = TurnKind.NONE;
   if (len < 4) return TurnKind.NONE;
   const b0 = buf[off];
-  if (b0 >= 0x40 && b0 <= 0x4f) {
+  if (b0 >= 0x40 && b0 <= 0x7f) {
     const dl = (buf[off + 2] << 8) | buf[off + 3];
     if (4 + dl > len || (exact && len - 4 - dl > 3)) return TurnKind.NONE;
     out.channel = (b0 << 8) | buf[off + 1];
@@ -68,7 +68,7 @@ export function parseTurn(buf: Uint8Array, off: number, len: number, out: TurnMe
     p = v + ((al + 3) & ~3);
   }
   if (out.peerFamily === 0) return TurnKind.NONE;
-  if (kind === TurnKind.CHANNEL_BIND ? out.channel < 0x4000 || out.channel > 0x4fff : out.dataLength < 0) return TurnKind.NONE;
+  if (kind === TurnKind.CHANNEL_BIND ? out.channel < 0x4000 || out.channel > 0x7fff : out.dataLength < 0) return TurnKind.NONE;
   return (out.kind = kind);
 }
 
