@@ -1,6 +1,7 @@
-// Captures: streaming pcap + pcapng readers and writers, and finding / building UDP in
-// frames (Ethernet, raw IP, Linux SLL / SLL2; IPv4 and IPv6). See capture-reader.ts for
-// the read loop and capture-writer.ts for the writer contract.
+// Captures: streaming pcap + pcapng readers and writers, and finding / building UDP and
+// TCP in frames (Ethernet, raw IP, Linux SLL / SLL2; IPv4 and IPv6). See capture-reader.ts
+// for the read loop and capture-writer.ts for the writer contract; media-demux.ts for
+// datagrams over UDP, RFC 4571 TCP and TURN (UDP / TCP) as the `npm run pcap` tools see them.
 //
 //   const w = new PcapngFileWriter('out.pcapng', { interfaces: [{ linkType: LinkType.ETHERNET, tsResolution: 'ns' }] });
 //   w.writeUdp(tsUs, srcIp, srcPort, dstIp, dstPort, payload, off, len);  // IPv4
