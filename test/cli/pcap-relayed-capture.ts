@@ -1,6 +1,6 @@
 // A capture with SRTP over every carrier `npm run pcap` reads: UDP direct, RFC 4571 over
 // TCP (ICE-TCP; split, reordered and retransmitted segments), TURN over UDP (ChannelBind
-// + ChannelData, Send and Data indications) and TURN over TCP (Allocate, ChannelBind,
+// + ChannelData carrying SRTP and two SRTCP RRs, Send and Data indications) and TURN over TCP (Allocate, ChannelBind,
 // padded ChannelData both ways). Deterministic; one SSRC per stream.
 import { SrtpContext, srtpProfileInfo } from '../../src/srtp/index.js';
 import { PcapFileWriter, PcapngFileWriter, LinkType, TCP_SYN, type UdpFlow } from '../../src/pcap/index.js';
@@ -22,6 +22,12 @@ export interface Expect { src: string; dst: string; carrier: string; relay?: str
 
 export const CLIENT = '10.0.0.1', SERVER = '10.0.0.2', TURN = '10.0.0.9', PEER1 = '198.51.100.7', PEER2 = '198.51.100.8';
 
+/** A receiver report; two of them go as SRTCP in the TURN-UDP ChannelData stream. */function receiverReport(ssrc: number, i: number): Buffer {
+  const b = Buffer.alloc(32);
+  b[0] = 0x81; b[1] = 201; b.writeUInt16BE(7, 2); b.writeUInt32BE(ssrc, 4); b.writeUInt32BE(0x1234, 8); b.writeUInt32BE(i, 16);
+  return b;
+}
+
 /** Writes the capture; returns the streams it holds. */
 export function writeRelayed(file: string, ng: boolean): Expect[] {
   const w: PcapFileWriter | PcapngFileWriter = ng
@@ -34,6 +40,11 @@ export function writeRelayed(file: string, ng: boolean): Expect[] {
     if (!c) { c = new SrtpContext(PROFILE, k.key, k.salt); ctx.set(dir, c); }
     const b = Buffer.alloc(plain.length + 64); plain.copy(b);
     return Buffer.from(b.subarray(0, c.protectRtp(b, plain.length)));
+  };
+  const protectRtcp = (dir: string, plain: Buffer): Buffer => {
+    const c = ctx.get(dir)!;
+    const b = Buffer.alloc(plain.length + 64); plain.copy(b);
+    return Buffer.from(b.subarray(0, c.protectRtcp(b, plain.length)));
   };
   const exp: Expect[] = [];
   const stream = (e: Omit<Expect, 'plain'>, dir: string, pt: number, size: number): Buffer[] => {
@@ -70,7 +81,11 @@ export function writeRelayed(file: string, ng: boolean): Expect[] {
   const cd = stream({ src: `${CLIENT}:40002`, dst: `${PEER1}:6000`, carrier: 'turn-udp', relay, ssrc: 0xc, packets: 50 }, 'c', 111, 70);
   const si = stream({ src: `${CLIENT}:40002`, dst: `${PEER1}:6000`, carrier: 'turn-udp', relay, ssrc: 0xe, packets: 20 }, 'e', 111, 50);
   const di = stream({ src: `${PEER1}:6000`, dst: `${CLIENT}:40002`, carrier: 'turn-udp', relay, ssrc: 0xd, packets: 20 }, 'd', 111, 50);
-  cd.forEach((p, i) => { udp(c2t, channelData(0x4001, p, false)); if (i < 20) { udp(c2t, sendIndication(PEER1, 6000, si[i])); udp(t2c, dataIndication(PEER1, 6000, di[i])); } });
+  cd.forEach((p, i) => {
+    udp(c2t, channelData(0x4001, p, false));
+    if (i % 20 === 19) udp(c2t, channelData(0x4001, protectRtcp('c', receiverReport(0xc, i)), false)); // SRTCP too
+    if (i < 20) { udp(c2t, sendIndication(PEER1, 6000, si[i])); udp(t2c, dataIndication(PEER1, 6000, di[i])); }
+  });
 
   // 4. TURN over TCP: Allocate + ChannelBind + padded ChannelData from the client (one pair
   //    of segments swapped), ChannelData back from the server on the same channel

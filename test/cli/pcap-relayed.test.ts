@@ -43,8 +43,11 @@ test('info: every stream on its carrier, relayed ones between client and peer (p
       const g = got.find((x) => x.k === key4(e))!;
       assert.equal([g.packets, g.lost, g.dup, g.relay], [e.packets, 0, 0, e.relay], key4(e));
     }
-    assert.is(rep.counts.rtp, 260); assert.is(rep.counts.relayed, 160);
-    assert.equal(rep.counts.turn, { channelData: 120, sendIndications: 20, dataIndications: 20, channelBinds: 2, unknownChannel: 0 });
+    assert.is(rep.counts.rtp, 260); assert.is(rep.counts.rtcp, 2); assert.is(rep.counts.relayed, 162);
+    const rr = rep.flows.find((fl) => fl.rtcp.packets > 0)!;
+    // (still SRTCP here: the trailer after the RR reads as more sub-packets, as for UDP SRTCP)
+    assert.equal([rr.carrier, `${rr.dst}:${rr.dstPort}`, rr.rtcp.byType.RR], ['turn-udp', '198.51.100.7:6000', 2]);
+    assert.equal(rep.counts.turn, { channelData: 122, sendIndications: 20, dataIndications: 20, channelBinds: 2, unknownChannel: 0 });
     assert.is(rep.counts.tcpStreams.gaps, 0); assert.is(rep.counts.tcpStreams.retransmitted, 2); assert.is(rep.counts.tcpStreams.outOfOrder, 2);
     const text = formatInfo(rep);
     assert.match(text, /198\.51\.100\.7:6000\s+10\.0\.0\.1:40002\s+turn-udp relayed by 10\.0\.0\.9:3478\s+0x0000000d/);
@@ -66,8 +69,8 @@ test('decrypt: relayed and TCP SRTP comes out as plaintext UDP between the right
   for (const { f, exp } of files) {
     const out = f.replace('relayed', 'plain');
     const c = pcapDecrypt(f, out, { keys: [key().b64], profile: PROFILE });
-    assert.is(c.rtpDecrypted, 260); assert.is(c.authFailed, 0); assert.is(c.malformed, 0);
-    assert.is(c.unwrapped, 50 + 1 + 120 + 40 + 4, 'TCP datagrams (incl. STUN) + TURN data + TURN-over-TCP control');
+    assert.is(c.rtpDecrypted, 260); assert.is(c.rtcpDecrypted, 2); assert.is(c.authFailed, 0); assert.is(c.malformed, 0);
+    assert.is(c.unwrapped, 50 + 1 + 122 + 40 + 4, 'TCP datagrams (incl. STUN) + TURN data + TURN-over-TCP control');
     const pk = readAll(readFileSync(out), 4096).pkts;
     for (const e of exp) {
       const [sip, sp] = e.src.split(':'), [dip, dp] = e.dst.split(':');
@@ -79,6 +82,8 @@ test('decrypt: relayed and TCP SRTP comes out as plaintext UDP between the right
     // info reads the output: every stream is now plain UDP between the same ends
     const rep = pcapInfo(out);
     assert.is(rep.counts.rtp, 260); assert.is(rep.counts.tcp, 1, 'only the SYN (no payload) passes as TCP');
+    const rr = rep.flows.find((fl) => fl.rtcp.packets > 0)!;
+    assert.equal([rr.rtcp.packets, rr.rtcp.unparsed, rr.rtcp.byType], [2, 0, { RR: 2 }], 'SRTCP decrypted: just the two RRs');
   }
 });
 
