@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import {
   CaptureReader, PcapStatus, PcapError, PcapWriter, PcapngWriter, FileSink, RtpCaptureInfo, CaptureDecryptor,
-  SDES_SUITES, parseSdesKey, type CaptureWriter, type RtpStreamStats, type UdpRtpFlow, type DecryptCounts, type CaptureCounts,
+  SDES_SUITES, parseSdesKey, CARRIER_NAMES, type CaptureWriter, type RtpStreamStats, type UdpRtpFlow, type DecryptCounts, type CaptureCounts,
 } from '../pcap/index.js';
 
 export const HELP = `Usage: npm run pcap -- <command> FILE [options]
@@ -16,7 +16,12 @@ export const HELP = `Usage: npm run pcap -- <command> FILE [options]
   info FILE            RTP / RTCP streams in a pcap or pcapng capture: per SSRC payload
                        types, packets, duration, bitrate, loss, reordering, duplicates,
                        interarrival jitter (RFC 3550); RTCP packet counts by type.
-    --port N           only UDP to or from port N (alias --rtp-port)
+                       Found over UDP, over TCP (RFC 4571 framing, ICE-TCP; streams are
+                       reassembled) and relayed by TURN (ChannelData, Send / Data
+                       indications, over UDP or TCP): relayed flows are shown between the
+                       client and its peer, "relayed by" the TURN server.
+    --port N           only packets to or from port N (alias --rtp-port; for relayed
+                       ones: the client's or the peer's port)
     --clock PT=RATE    RTP clock rate for a payload type (repeatable). Defaults: static
                        types per RFC 3551, 111 -> 48000, other 96-127 -> 90000
     --min-packets N    hide RTP streams with fewer packets [2; 1 with --port]
@@ -25,6 +30,9 @@ export const HELP = `Usage: npm run pcap -- <command> FILE [options]
   decrypt FILE -o OUT  SRTP/SRTCP -> RTP/RTCP with SDES master keys (a=crypto inline
                        keys: base64 of key||salt). Same timestamps, addresses, link layer;
                        IP/UDP lengths fixed. OUT has FILE's format (pcap or pcapng).
+                       Datagrams over TCP (RFC 4571, TURN) and relayed by TURN are
+                       written as UDP pseudo-packets (relayed: client <-> peer), in
+                       place of the TCP segments / TURN messages that carried them.
     --key BASE64       master key||salt (repeatable: one per direction; each direction
                        keeps the first key that authenticates)
     --profile SUITE    AES_CM_128_HMAC_SHA1_80 (default), AES_CM_128_HMAC_SHA1_32,
@@ -43,6 +51,12 @@ export interface InfoReport {
   error?: { code: string; message: string };
   flows: {
     src: string; srcPort: number; dst: string; dstPort: number;
+    /** udp, tcp (RFC 4571), turn-udp or turn-tcp (relayed: src/dst are the client and its peer). */
+    carrier: string;
+    /** For relayed flows: the TURN server "ip:port". */
+    relay?: string;
+    /** ChannelData on a channel whose ChannelBind is not in the capture: the addresses are the outer ones. */
+    unknownChannel?: number;
     rtcp: { packets: number; unparsed: number; byType: Record<string, number> };
     streams: ReturnType<typeof streamJson>[];
   }[];
@@ -82,7 +96,10 @@ export function pcapInfo(file: string, opts: { port?: number; clockRates?: Map<n
   for (const f of info.flows.values()) {
     const streams = [...f.ssrcs.values()].filter((s) => s.packets >= min).map(streamJson);
     if (!streams.length && !f.rtcpPackets) continue;
-    flows.push({ src: f.src, srcPort: f.srcPort, dst: f.dst, dstPort: f.dstPort, rtcp: rtcpJson(f), streams });
+    flows.push({
+      src: f.src, srcPort: f.srcPort, dst: f.dst, dstPort: f.dstPort, carrier: CARRIER_NAMES[f.carrier],
+      ...(f.relay ? { relay: f.relay } : {}), ...(f.peerUnknown ? { unknownChannel: f.channel } : {}), rtcp: rtcpJson(f), streams,
+    });
   }
   return { file, format: r.format, counts: info.counts, ...(error ? { error } : {}), flows };
 }
@@ -95,20 +112,31 @@ function rtcpJson(f: UdpRtpFlow): InfoReport['flows'][number]['rtcp'] {
 
 export function formatInfo(rep: InfoReport): string {
   const c = rep.counts;
-  const out = [`${rep.file} (${rep.format}): ${c.packets} packets, ${c.udp} UDP, ${c.rtp} RTP, ${c.rtcp} RTCP` +
+  const t = c.turn, ts = c.tcpStreams;
+  const out = [`${rep.file} (${rep.format}): ${c.packets} packets, ${c.udp} UDP, ${c.tcp} TCP, ${c.rtp} RTP, ${c.rtcp} RTCP` +
+    (c.relayed ? ` (${c.relayed} relayed by TURN)` : '') +
     (c.fragments ? `, ${c.fragments} IP fragments skipped` : '') + (c.notUdp ? `, ${c.notUdp} not UDP` : '') + (c.badLength ? `, ${c.badLength} malformed/truncated` : '')];
-  const head = ['source', 'destination', 'SSRC', 'PT', 'packets', 'lost', 'loss%', 'dup', 'reord', 'duration s', 'kbit/s', 'jitter ms', 'mean jitter', 'max jitter'];
+  if (t.channelData || t.sendIndications || t.dataIndications || t.channelBinds) {
+    out.push(`TURN: ${t.channelData} ChannelData, ${t.sendIndications} Send and ${t.dataIndications} Data indications, ${t.channelBinds} ChannelBind requests` +
+      (t.unknownChannel ? `, ${t.unknownChannel} ChannelData on channels bound before the capture (peer unknown)` : ''));
+  }
+  if (c.tcp) {
+    out.push(`TCP: ${ts.streams} streams, ${c.tcpFrames} framed datagrams, ${ts.outOfOrder} out-of-order and ${ts.retransmitted} retransmitted segments, ` +
+      `${ts.gaps} holes (${ts.gapBytes} bytes never captured), ${ts.skippedBytes} bytes skipped resyncing` +
+      (ts.unframedStreams ? `, ${ts.unframedStreams} streams neither RFC 4571 nor TURN` : '') + (ts.unplacedBytes ? `, ${ts.unplacedBytes} bytes not placed` : ''));
+  }
+  const head = ['source', 'destination', 'via', 'SSRC', 'PT', 'packets', 'lost', 'loss%', 'dup', 'reord', 'duration s', 'kbit/s', 'jitter ms', 'mean jitter', 'max jitter'];
   const rows: string[][] = [];
   for (const f of rep.flows) {
     for (const s of f.streams) {
-      rows.push([hp(f.src, f.srcPort), hp(f.dst, f.dstPort), s.ssrcHex, s.payloadTypes.join(','), String(s.packets), String(s.lost), s.lossPercent.toFixed(2),
+      rows.push([hp(f.src, f.srcPort), hp(f.dst, f.dstPort), via(f), s.ssrcHex, s.payloadTypes.join(','), String(s.packets), String(s.lost), s.lossPercent.toFixed(2),
         String(s.duplicates), String(s.reordered), s.durationS.toFixed(3), (s.bitrateBps / 1000).toFixed(1),
         ...(s.clockRate ? [s.jitterMs, s.meanJitterMs, s.maxJitterMs].map((x) => x.toFixed(3)) : ['-', '-', '-'])]);
     }
   }
   if (rows.length) {
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (r: string[]) => r.map((x, i) => (i < 3 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ').trimEnd();
+    const line = (r: string[]) => r.map((x, i) => (i < 4 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ').trimEnd();
     out.push('', line(head), ...rows.map(line));
   } else out.push('', 'no RTP streams found');
   const rt = rep.flows.filter((f) => f.rtcp.packets || f.rtcp.unparsed);
@@ -116,10 +144,16 @@ export function formatInfo(rep: InfoReport): string {
     out.push('', 'RTCP');
     for (const f of rt) {
       const types = Object.entries(f.rtcp.byType).map(([k, v]) => `${k} ${v}`).join(', ');
-      out.push(`  ${hp(f.src, f.srcPort)} -> ${hp(f.dst, f.dstPort)}: ${f.rtcp.packets} packets (${types})${f.rtcp.unparsed ? `, ${f.rtcp.unparsed} compounds not parsed to the end (SRTCP?)` : ''}`);
+      out.push(`  ${hp(f.src, f.srcPort)} -> ${hp(f.dst, f.dstPort)} (${via(f)}): ${f.rtcp.packets} packets (${types})${f.rtcp.unparsed ? `, ${f.rtcp.unparsed} compounds not parsed to the end (SRTCP?)` : ''}`);
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** How a flow travelled: "udp", "tcp", "turn-udp 10.0.0.9:3478" (relayed via that TURN server). */
+function via(f: InfoReport['flows'][number]): string {
+  if (!f.relay) return f.carrier;
+  return `${f.carrier} relayed by ${f.relay}${f.unknownChannel !== undefined ? ` ch 0x${f.unknownChannel.toString(16)} (peer unknown)` : ''}`;
 }
 
 /** Decrypt `file` into `outFile` (same format). Throws PcapError / SrtpConfigError. */
@@ -144,6 +178,7 @@ export function pcapDecrypt(file: string, outFile: string, opts: { keys: string[
     }
     for (; s === PcapStatus.OK; s = r.next()) dec.process(r, w, dec.outputInterface(r, add));
     if (s !== PcapStatus.END) throw r.error(s);
+    dec.finish(); // TCP bytes that waited behind a hole go out on the last packet's interface
     return { ...dec.counts, format: r.format };
   } finally {
     dec.close();
@@ -196,7 +231,8 @@ export function runPcapCli(argv: string[], io: { out: (s: string) => void; err: 
       if (profile === undefined) throw new UsageError(`unknown --profile ${suite} (${Object.keys(SDES_SUITES).join(', ')})`);
       const c = pcapDecrypt(file, out, { keys: values.key, profile, ssrc: int('--ssrc', values.ssrc, 0xffffffff), dropFailed: values['drop-failed'] });
       const line = `${out} (${c.format}): ${c.packets} packets: ${c.rtpDecrypted} SRTP and ${c.rtcpDecrypted} SRTCP decrypted, ${c.authFailed} failed authentication, ` +
-        `${c.replayed} replayed, ${c.malformed} malformed, ${c.skippedSsrc} other SSRC, ${c.notSrtp} not SRTP`;
+        `${c.replayed} replayed, ${c.malformed} malformed, ${c.skippedSsrc} other SSRC, ${c.notSrtp} not SRTP` +
+        (c.unwrapped ? `; ${c.unwrapped} datagrams from TCP / TURN written as UDP` : '');
       io.out((values.json ? JSON.stringify({ out, ...c }) : line) + '\n');
       return c.authFailed && !c.rtpDecrypted && !c.rtcpDecrypted ? 1 : 0;
     }

@@ -1,6 +1,7 @@
-// Captures: streaming pcap + pcapng readers and writers, and finding / building UDP in
-// frames (Ethernet, raw IP, Linux SLL / SLL2; IPv4 and IPv6). See capture-reader.ts for
-// the read loop and capture-writer.ts for the writer contract.
+// Captures: streaming pcap + pcapng readers and writers, and finding / building UDP and
+// TCP in frames (Ethernet, raw IP, Linux SLL / SLL2; IPv4 and IPv6). See capture-reader.ts
+// for the read loop and capture-writer.ts for the writer contract; media-demux.ts for
+// datagrams over UDP, RFC 4571 TCP and TURN (UDP / TCP) as the `npm run pcap` tools see them.
 //
 //   const w = new PcapngFileWriter('out.pcapng', { interfaces: [{ linkType: LinkType.ETHERNET, tsResolution: 'ns' }] });
 //   w.writeUdp(tsUs, srcIp, srcPort, dstIp, dstPort, payload, off, len);  // IPv4
@@ -41,3 +42,14 @@ export { RtpCaptureInfo, UdpRtpFlow } from './rtp-capture-info.js';
 export type { RtpInfoOptions, CaptureCounts } from './rtp-capture-info.js';
 export { CaptureDecryptor, SDES_SUITES, parseSdesKey } from './srtp-decrypt.js';
 export type { DecryptOptions, DecryptCounts } from './srtp-decrypt.js';
+// TCP and TURN in captures: segments, reassembly, RFC 4571 / TURN-over-TCP deframing,
+// TURN unwrapping, and MediaDemux which puts them together for the tools.
+export { TcpLocation, locateTcp, writeTcpFrame, tcpFrameOverhead, TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK } from './tcp-segment.js';
+export { TcpReassembler, TcpStream } from './tcp-reassembler.js';
+export type { TcpReassemblerOptions, TcpCounts } from './tcp-reassembler.js';
+export { StreamDeframer, Framing, FRAMING_NAMES, newDeframerCounts } from './stream-deframer.js';
+export type { DeframerCounts } from './stream-deframer.js';
+export { TurnMessage, TurnKind, parseTurn } from './turn-unwrap.js';
+export { MediaDemux, MediaPacket, Carrier, CARRIER_NAMES, DemuxResult, endpoint } from './media-demux.js';
+export type { DemuxCounts } from './media-demux.js';
+export { locateIp } from './udp-locator.js';

@@ -3,11 +3,18 @@
 // IP / UDP lengths and checksums fixed, timestamps and link layer kept. With several
 // keys (one per direction, as SDES gives), a direction takes the first key whose tag
 // verifies and keeps it. Everything else is written through unchanged.
+// TCP (RFC 4571 / TURN framed) and TURN-relayed traffic cannot be patched in place (a
+// TCP segment holds parts of several datagrams), so every datagram found there is
+// written as a UDP pseudo-packet (same time, the link type of its interface): RFC 4571
+// ones between the TCP endpoints, relayed ones between the client and its peer (TURN
+// control messages over TCP between the TCP endpoints), decrypted when it is SRTP/SRTCP.
+// The TCP segments they came in are left out; those of unframed streams pass as they are.
 import { SrtpContext, SrtpStatus, isSrtpProfile, srtpProfileInfo } from '../srtp/index.js';
 import type { CaptureReader } from './capture-reader.js';
 import type { CaptureWriter } from './capture-writer.js';
 import { PcapStatus, PcapError } from './status.js';
-import { UdpLocation, locateUdp } from './udp-locator.js';
+import { UdpLocation, locateUdp, type UdpFlow } from './udp-locator.js';
+import { MediaDemux, DemuxResult, Carrier, type MediaPacket } from './media-demux.js';
 import { setUdpPayloadLength } from './udp-frame.js';
 import { classifyRtp, UdpKind } from './rtp-detect.js';
 
@@ -52,10 +59,12 @@ export interface DecryptCounts {
   notSrtp: number;
   /** SRTP of another SSRC than --ssrc. */
   skippedSsrc: number;
+  /** Datagrams from TCP streams or TURN messages written as UDP pseudo-packets (decrypted or not). */
+  unwrapped: number;
 }
 
 export class CaptureDecryptor {
-  readonly counts: DecryptCounts = { packets: 0, rtpDecrypted: 0, rtcpDecrypted: 0, authFailed: 0, replayed: 0, malformed: 0, notSrtp: 0, skippedSsrc: 0 };
+  readonly counts: DecryptCounts = { packets: 0, rtpDecrypted: 0, rtcpDecrypted: 0, authFailed: 0, replayed: 0, malformed: 0, notSrtp: 0, skippedSsrc: 0, unwrapped: 0 };
   private readonly loc = new UdpLocation();
   private frame = Buffer.alloc(65536 + 64);
   private readonly pkt = Buffer.alloc(65536 + 64);
@@ -63,6 +72,9 @@ export class CaptureDecryptor {
   private readonly ctx = new Map<string, (SrtpContext | null)[]>();
   private readonly chosen = new Map<string, number>();
   private readonly ifMap = new Map<string, number>();
+  private readonly demux = new MediaDemux((p) => this.inner(p));
+  private w: CaptureWriter | null = null;
+  private ifId = 0;
 
   constructor(private readonly opts: DecryptOptions) {
     if (opts.keys.length === 0) throw new PcapError('PCAP_BAD_OPTION', 'no SRTP key given');
@@ -85,6 +97,8 @@ export class CaptureDecryptor {
   process(r: CaptureReader, w: CaptureWriter, ifId: number): void {
     const c = this.counts;
     c.packets++;
+    this.w = w; this.ifId = ifId;
+    if (this.demux.add(r) === DemuxResult.REPLACED) return;
     const cap = r.capturedLength;
     if (this.frame.length < cap) this.frame = Buffer.alloc(cap);
     const f = this.frame, loc = this.loc;
@@ -98,7 +112,7 @@ export class CaptureDecryptor {
       const ssrc = f.readUInt32BE(off + (kind === UdpKind.RTP ? 8 : 4));
       if (len < 8 || (this.opts.ssrc !== undefined && ssrc !== this.opts.ssrc)) c.skippedSsrc++;
       else {
-        const n = this.unprotect(kind, off, len);
+        const n = this.unprotect(kind, f, off, len, loc);
         if (n >= 0) {
           f.set(this.pkt.subarray(0, n), off);
           outLen = setUdpPayloadLength(f, loc, n);
@@ -113,14 +127,43 @@ export class CaptureDecryptor {
     w.writeFrameNs(r.ts.sec, r.ts.ns, f, 0, outLen, ifId);
   }
 
+  /** End of the capture: TCP datagrams held behind holes are written (with the last time seen). */
+  finish(): void { this.demux.finish(); }
+
+  /** A datagram from a TCP stream or a TURN message: decrypted when it is SRTP/SRTCP, written as a UDP pseudo-packet. */
+  private inner(p: MediaPacket): void {
+    if (p.carrier === Carrier.UDP || !this.w) return; // plain UDP: patched in place by process()
+    const c = this.counts;
+    c.unwrapped++;
+    const kind = classifyRtp(p.buf, p.off, p.len);
+    let out: Buffer = p.buf, off = p.off, len = p.len;
+    if (kind === UdpKind.OTHER || p.turnControl) c.notSrtp++;
+    else {
+      const ssrc = p.len >= 12 ? p.buf.readUInt32BE(p.off + (kind === UdpKind.RTP ? 8 : 4)) : -1;
+      if (p.len < 8 || (this.opts.ssrc !== undefined && ssrc !== this.opts.ssrc)) c.skippedSsrc++;
+      else {
+        const n = this.unprotect(kind, p.buf, p.off, p.len, p.flow);
+        if (n >= 0) {
+          out = this.pkt; off = 0; len = n;
+          if (kind === UdpKind.RTP) c.rtpDecrypted++; else c.rtcpDecrypted++;
+        } else if (n === SrtpStatus.AUTH_FAILED) {
+          c.authFailed++;
+          if (this.opts.dropFailed) return;
+        } else if (n === SrtpStatus.REPLAYED || n === SrtpStatus.TOO_OLD) c.replayed++;
+        else c.malformed++;
+      }
+    }
+    this.w.writeUdpFlowNs(p.sec, p.ns, p.flow, out, off, len, this.ifId);
+  }
+
   /** Close every SRTP context (frees their wasm key slots). */
   close(): void {
     for (const list of this.ctx.values()) for (const x of list) x?.close();
     this.ctx.clear();
   }
 
-  private unprotect(kind: number, off: number, len: number): number {
-    const l = this.loc, p = this.pkt, f = this.frame;
+  private unprotect(kind: number, f: Buffer, off: number, len: number, l: UdpFlow): number {
+    const p = this.pkt;
     const dir = `${l.ipVersion === 4 ? l.srcIp : Buffer.from(l.src6).toString('hex')}:${l.srcPort}>${l.ipVersion === 4 ? l.dstIp : Buffer.from(l.dst6).toString('hex')}:${l.dstPort}`;
     let list = this.ctx.get(dir);
     if (!list) { list = this.opts.keys.map(() => null); this.ctx.set(dir, list); }

@@ -22,7 +22,10 @@ export class UdpFlow {
 export class UdpLocation extends UdpFlow {
   /** Absolute offsets in the frame's buffer. */
   ipOffset = 0;
+  /** The transport (UDP or TCP) header. */
   udpOffset = 0;
+  /** End of the IP packet. */
+  ipEnd = 0;
   payloadOffset = 0;
   payloadLength = 0;
 }
@@ -35,76 +38,86 @@ const IPV4_MIN = 20, IPV6_FIXED = 40, UDP_LEN = 8;
  * frames cut short by the snap length) or FRAGMENT.
  */
 export function locateUdp(buf: Uint8Array, off: number, len: number, linkType: number, out: UdpLocation): number {
+  const s = locateIp(buf, off, len, linkType, out, 17);
+  return s === PcapStatus.OK ? udp(buf, out.udpOffset, out.ipEnd, out) : s;
+}
+
+/**
+ * Link layer + IP for transport protocol `proto` (17 UDP, 6 TCP): fills the addresses,
+ * ipOffset, udpOffset (= the transport header's offset) and ipEnd. NOT_UDP means "not this protocol".
+ */
+export function locateIp(buf: Uint8Array, off: number, len: number, linkType: number, out: UdpLocation, proto: number): number {
   const end = off + len;
   if (off < 0 || end > buf.length) return PcapStatus.BAD_LENGTH;
   let p = off;
-  let proto = 0; // ethertype, or 4 / 6 for raw IP by version nibble
+  let et = 0; // ethertype
   switch (linkType) {
     case LinkType.ETHERNET: {
       if (len < 14) return PcapStatus.BAD_LENGTH;
       p += 12;
-      proto = (buf[p] << 8) | buf[p + 1];
+      et = (buf[p] << 8) | buf[p + 1];
       // 802.1Q / 802.1ad tags (at most two)
-      for (let k = 0; k < 2 && (proto === 0x8100 || proto === 0x88a8); k++) {
+      for (let k = 0; k < 2 && (et === 0x8100 || et === 0x88a8); k++) {
         p += 4;
         if (p + 2 > end) return PcapStatus.BAD_LENGTH;
-        proto = (buf[p] << 8) | buf[p + 1];
+        et = (buf[p] << 8) | buf[p + 1];
       }
       p += 2;
       break;
     }
     case LinkType.LINUX_SLL:
       if (len < 16) return PcapStatus.BAD_LENGTH;
-      proto = (buf[p + 14] << 8) | buf[p + 15];
+      et = (buf[p + 14] << 8) | buf[p + 15];
       p += 16;
       break;
     case LinkType.LINUX_SLL2:
       if (len < 20) return PcapStatus.BAD_LENGTH;
-      proto = (buf[p] << 8) | buf[p + 1];
+      et = (buf[p] << 8) | buf[p + 1];
       p += 20;
       break;
     case LinkType.RAW:
       if (len < 1) return PcapStatus.BAD_LENGTH;
-      proto = buf[p] >> 4 === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
+      et = buf[p] >> 4 === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
       break;
-    case LinkType.IPV4: proto = ETHERTYPE_IPV4; break;
-    case LinkType.IPV6: proto = ETHERTYPE_IPV6; break;
+    case LinkType.IPV4: et = ETHERTYPE_IPV4; break;
+    case LinkType.IPV6: et = ETHERTYPE_IPV6; break;
     default: return PcapStatus.NOT_UDP;
   }
   out.ipOffset = p;
-  if (proto === ETHERTYPE_IPV4) return ipv4(buf, p, end, out);
-  if (proto === ETHERTYPE_IPV6) return ipv6(buf, p, end, out);
+  if (et === ETHERTYPE_IPV4) return ipv4(buf, p, end, out, proto);
+  if (et === ETHERTYPE_IPV6) return ipv6(buf, p, end, out, proto);
   return PcapStatus.NOT_UDP;
 }
 
-function ipv4(buf: Uint8Array, p: number, end: number, out: UdpLocation): number {
+function ipv4(buf: Uint8Array, p: number, end: number, out: UdpLocation, proto: number): number {
   if (p + IPV4_MIN > end) return PcapStatus.BAD_LENGTH;
   if (buf[p] >> 4 !== 4) return PcapStatus.NOT_UDP;
   const ihl = (buf[p] & 0x0f) * 4;
   const total = (buf[p + 2] << 8) | buf[p + 3];
   if (ihl < IPV4_MIN || total < ihl || p + total > end) return PcapStatus.BAD_LENGTH;
-  if (buf[p + 9] !== 17) return PcapStatus.NOT_UDP;
+  if (buf[p + 9] !== proto) return PcapStatus.NOT_UDP;
   out.ipVersion = 4;
   out.srcIp = r32(buf, p + 12); out.dstIp = r32(buf, p + 16);
   // MF set or a non-zero fragment offset
   if ((buf[p + 6] & 0x20) !== 0 || (((buf[p + 6] & 0x1f) << 8) | buf[p + 7]) !== 0) return PcapStatus.FRAGMENT;
-  return udp(buf, p + ihl, p + total, out);
+  out.udpOffset = p + ihl; out.ipEnd = p + total;
+  return PcapStatus.OK;
 }
 
-function ipv6(buf: Uint8Array, p: number, end: number, out: UdpLocation): number {
+function ipv6(buf: Uint8Array, p: number, end: number, out: UdpLocation, proto: number): number {
   if (p + IPV6_FIXED > end) return PcapStatus.BAD_LENGTH;
   if (buf[p] >> 4 !== 6) return PcapStatus.NOT_UDP;
   const plen = (buf[p + 4] << 8) | buf[p + 5];
-  const ipEnd = p + IPV6_FIXED + plen; // jumbograms (plen 0) are not handled
-  if (ipEnd > end) return PcapStatus.BAD_LENGTH;
+  const e = p + IPV6_FIXED + plen; // jumbograms (plen 0) are not handled
+  if (e > end) return PcapStatus.BAD_LENGTH;
   out.ipVersion = 6;
   out.srcIp = 0; out.dstIp = 0;
   for (let i = 0; i < 16; i++) { out.src6[i] = buf[p + 8 + i]; out.dst6[i] = buf[p + 24 + i]; }
   let next = buf[p + 6];
   let q = p + IPV6_FIXED;
   // Extension headers: bounded by the payload, each at least 8 bytes.
-  while (next !== 17) {
-    if (q + 8 > ipEnd) return next === 59 ? PcapStatus.NOT_UDP : PcapStatus.BAD_LENGTH;
+  while (next !== proto) {
+    if (q + 8 > e) return next === 59 ? PcapStatus.NOT_UDP : PcapStatus.BAD_LENGTH;
     switch (next) {
       case 0: case 43: case 60: case 135: case 139: case 140: // hop-by-hop, routing, dest opts, mobility, HIP, shim6
         next = buf[q]; q += (buf[q + 1] + 1) * 8; break;
@@ -114,7 +127,8 @@ function ipv6(buf: Uint8Array, p: number, end: number, out: UdpLocation): number
       default: return PcapStatus.NOT_UDP; // ESP, TCP, ICMPv6, no next header, ...
     }
   }
-  return udp(buf, q, ipEnd, out);
+  out.udpOffset = q; out.ipEnd = e;
+  return PcapStatus.OK;
 }
 
 function udp(buf: Uint8Array, u: number, ipEnd: number, out: UdpLocation): number {

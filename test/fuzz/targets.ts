@@ -14,6 +14,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
     import('./sfu-twcc.fuzz.js'),
     import('./sfu-sender.fuzz.js'),
     import('./pcap.fuzz.js'),
+    import('./pcap-stream.fuzz.js'),
     import('./sfu-buffer.fuzz.js'),
     import('./sfu.fuzz.js'),
     import('./sfu-loss-repair.fuzz.js'),

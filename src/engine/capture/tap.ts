@@ -3,6 +3,12 @@
 // a capture wraps, per transport, the decrypted-packet callbacks (events.onRtp/onRtcp,
 // interface 0 "in") and shadows sendRtp/sendRtcp on the instance (interface 1 "out",
 // the packet as the engine hands it over, before SRTP). Stopping restores them.
+// Every packet is written as UDP between the client's selected address and the server's
+// listening port. A transport whose selected pair is ICE-TCP (RFC 6544) is recorded the
+// same way, as UDP pseudo-packets (not TCP-framed: the tap sees decrypted datagrams, not
+// the byte stream) with the client's TCP address and port and the server's ICE-TCP
+// listening port, so `pcap info` / tshark read both kinds alike; a pair switch between
+// UDP and TCP shows as a change of ports.
 import { WebRtcTransport } from '../../transport/index.js';
 import { UdpFlow, ipv4ToU32, ipv6ToBytes } from '../../pcap/index.js';
 import type { MediaHost } from '../core/media-host.js';
@@ -15,17 +21,19 @@ const proto = WebRtcTransport.prototype;
 const origin = performance.timeOrigin;
 
 /** One tapped transport: its two flows (client -> server, server -> client) and the originals. */
-class TransportTap {
+export class TransportTap {
   readonly inFlow = new UdpFlow();
   readonly outFlow = new UdpFlow();
   #addr = '';
   #port = -1;
+  #tcp = false;
   readonly #origRtp: OnPacket | undefined;
   readonly #origRtcp: OnPacket | undefined;
   readonly #rtp: OnPacket;
   readonly #rtcp: OnPacket;
 
-  constructor(readonly t: WebRtcTransport, file: CaptureFile, localAddress: string, localPort: number) {
+  /** localTcpPort: the server's ICE-TCP listening port (0 without ICE-TCP). */
+  constructor(readonly t: WebRtcTransport, file: CaptureFile, localAddress: string, readonly localPort: number, readonly localTcpPort = 0) {
     setAddress(this.inFlow, localAddress, false);
     setAddress(this.outFlow, localAddress, true);
     this.inFlow.dstPort = localPort;
@@ -42,15 +50,19 @@ class TransportTap {
     shadow.sendRtcp = (buf, off, len) => { this.#remote(); file.writeUdp(CAPTURE_IF_OUT, origin + performance.now(), this.outFlow, buf, off, len); return proto.sendRtcp.call(t, buf, off, len); };
   }
 
-  /** Keeps the client side of both flows on the transport's selected address. */
+  /** Keeps the client side of both flows on the transport's selected address, the server side on the port of its protocol. */
   #remote(): void {
     const port = this.t.selectedPort ?? 0, addr = this.t.selectedAddress ?? '0.0.0.0';
-    if (port === this.#port && addr === this.#addr) return;
-    this.#port = port; this.#addr = addr;
+    const tcp = this.t.selectedProtocol === 'tcp';
+    if (port === this.#port && addr === this.#addr && tcp === this.#tcp) return;
+    this.#port = port; this.#addr = addr; this.#tcp = tcp;
     setAddress(this.inFlow, addr, true);
     setAddress(this.outFlow, addr, false);
     this.inFlow.srcPort = port;
     this.outFlow.dstPort = port;
+    const local = tcp && this.localTcpPort ? this.localTcpPort : this.localPort;
+    this.inFlow.dstPort = local;
+    this.outFlow.srcPort = local;
   }
 
   remove(): void {
@@ -96,11 +108,11 @@ export class CaptureSession {
     if (this.#stopped) return;
     const room = this.host.rooms.get(this.target.room);
     if (!room) return;
-    const mux = this.host.server.mux;
+    const mux = this.host.server.mux, tcpPort = this.host.server.tcpPort;
     for (const p of room.participants.values()) {
       if (this.target.participant !== undefined && p.sid !== this.target.participant) continue;
       for (const t of [p.publisher.transport, p.subscriber.transport]) {
-        if (t && !t.closed && !this.#taps.has(t)) this.#taps.set(t, new TransportTap(t, this.file, mux.address, mux.port));
+        if (t && !t.closed && !this.#taps.has(t)) this.#taps.set(t, new TransportTap(t, this.file, mux.address, mux.port, tcpPort));
       }
     }
     for (const [t, tap] of this.#taps) if (t.closed) { tap.remove(); this.#taps.delete(t); }
