@@ -113,15 +113,11 @@ export class CaptureDecryptor {
       if (len < 8 || (this.opts.ssrc !== undefined && ssrc !== this.opts.ssrc)) c.skippedSsrc++;
       else {
         const n = this.unprotect(kind, f, off, len, loc);
+        if (this.#tally(kind, n)) return;
         if (n >= 0) {
           f.set(this.pkt.subarray(0, n), off);
           outLen = setUdpPayloadLength(f, loc, n);
-          if (kind === UdpKind.RTP) c.rtpDecrypted++; else c.rtcpDecrypted++;
-        } else if (n === SrtpStatus.AUTH_FAILED) {
-          c.authFailed++;
-          if (this.opts.dropFailed) return;
-        } else if (n === SrtpStatus.REPLAYED || n === SrtpStatus.TOO_OLD) c.replayed++;
-        else c.malformed++;
+        }
       }
     }
     w.writeFrameNs(r.ts.sec, r.ts.ns, f, 0, outLen, ifId);
@@ -143,14 +139,8 @@ export class CaptureDecryptor {
       if (p.len < 8 || (this.opts.ssrc !== undefined && ssrc !== this.opts.ssrc)) c.skippedSsrc++;
       else {
         const n = this.unprotect(kind, p.buf, p.off, p.len, p.flow);
-        if (n >= 0) {
-          out = this.pkt; off = 0; len = n;
-          if (kind === UdpKind.RTP) c.rtpDecrypted++; else c.rtcpDecrypted++;
-        } else if (n === SrtpStatus.AUTH_FAILED) {
-          c.authFailed++;
-          if (this.opts.dropFailed) return;
-        } else if (n === SrtpStatus.REPLAYED || n === SrtpStatus.TOO_OLD) c.replayed++;
-        else c.malformed++;
+        if (this.#tally(kind, n)) return;
+        if (n >= 0) { out = this.pkt; off = 0; len = n; }
       }
     }
     this.w.writeUdpFlowNs(p.sec, p.ns, p.flow, out, off, len, this.ifId);
@@ -160,6 +150,16 @@ export class CaptureDecryptor {
   close(): void {
     for (const list of this.ctx.values()) for (const x of list) x?.close();
     this.ctx.clear();
+  }
+
+  /** Counts one unprotect result; true when the packet is to be left out (a failed tag with dropFailed). */
+  #tally(kind: number, n: number): boolean {
+    const c = this.counts;
+    if (n >= 0) { if (kind === UdpKind.RTP) c.rtpDecrypted++; else c.rtcpDecrypted++; return false; }
+    if (n === SrtpStatus.AUTH_FAILED) { c.authFailed++; return this.opts.dropFailed === true; }
+    if (n === SrtpStatus.REPLAYED || n === SrtpStatus.TOO_OLD) c.replayed++;
+    else c.malformed++;
+    return false;
   }
 
   private unprotect(kind: number, f: Buffer, off: number, len: number, l: UdpFlow): number {

@@ -3,7 +3,7 @@
 // and tools. Allocation-free: results land in a caller's reusable TcpLocation.
 import { PcapStatus } from './status.js';
 import { UdpLocation, locateIp, type UdpFlow } from './udp-locator.js';
-import { writeUdpFrame, udpFrameOverhead } from './udp-frame.js';
+import { writeUdpFrame, udpFrameOverhead, sum16, fold } from './udp-frame.js';
 
 export const TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_PSH = 0x08, TCP_ACK = 0x10;
 
@@ -61,17 +61,6 @@ export function writeTcpFrame(dst: Uint8Array, off: number, linkType: number, fl
 /** Bytes a TCP frame of `linkType` adds around its payload. */
 export function tcpFrameOverhead(linkType: number, ipVersion: 4 | 6): number { return udpFrameOverhead(linkType, ipVersion) + 12; }
 
-function sum16(b: Uint8Array, o: number, n: number): number {
-  let s = 0;
-  const e = o + (n & ~1);
-  for (let i = o; i < e; i += 2) s += (b[i] << 8) | b[i + 1];
-  if (n & 1) s += b[o + n - 1] << 8;
-  return fold(s);
-}
-function fold(s: number): number {
-  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 65536);
-  return s;
-}
 function r32(b: Uint8Array, o: number): number { return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0; }
 function w16(b: Uint8Array, o: number, v: number): void { b[o] = v >>> 8; b[o + 1] = v; }
 function w32(b: Uint8Array, o: number, v: number): void { b[o] = v >>> 24; b[o + 1] = v >>> 16; b[o + 2] = v >>> 8; b[o + 3] = v; }

@@ -94,14 +94,15 @@ function udpChecksum(b: Uint8Array, ipVersion: number, ip: number, u: number, ul
   return c === 0 ? 0xffff : c;
 }
 
-function sum16(b: Uint8Array, o: number, n: number): number {
+/** Internet checksum (RFC 1071) helpers: the 16-bit one's-complement sum, then folded. */
+export function sum16(b: Uint8Array, o: number, n: number): number {
   let s = 0;
   const e = o + (n & ~1);
   for (let i = o; i < e; i += 2) s += (b[i] << 8) | b[i + 1];
   if (n & 1) s += b[o + n - 1] << 8;
   return fold(s);
 }
-function fold(s: number): number {
+export function fold(s: number): number {
   while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 65536);
   return s;
 }
