@@ -181,7 +181,11 @@ export class Receiver {
         }
       }
       const pl = v.payloadLength;
-      if (pl > 0 && isKeyframe(this.#codecId, buf, v.payloadOffset, pl)) {
+      // VP8: the descriptor is read once here, for the key frame and for every DownTrack's rewrite.
+      const isKey = this.#codecId === Codec.VP8
+        ? fanoutVp8.read(buf, v.payloadOffset, pl) && fanoutVp8.desc.keyframe
+        : pl > 0 && isKeyframe(this.#codecId, buf, v.payloadOffset, pl);
+      if (isKey) {
         key = true;
         this.counters.keyframes++;
         this.lastKeyframeMs = nowMs;
@@ -192,9 +196,7 @@ export class Receiver {
     }
     const dts = this.downTracks;
     const n = dts.length;
-    if (n === 0) return;
-    // Source VP8 fields, read once: each DownTrack rewrites them in buf from these.
-    if (this.#codecId === Codec.VP8) fanoutVp8.read(buf, v.payloadOffset, v.payloadLength);
+    if (n === 0) { fanoutVp8.valid = false; return; }
     const ts = v.timestamp;
     if (n === 1) dts[0]!.writeRtp(buf, v, ext, ts, key, nowMs);
     else {

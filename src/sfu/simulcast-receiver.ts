@@ -21,7 +21,7 @@
 // in the SDP; its first packets carry the repaired-rid extension naming the layer's rid.
 // SimulcastDemux then gives the layer Receiver that RTX SSRC (Receiver.setRtx, with the
 // negotiated RTX payload type), so the layer can NACK upstream and unwrap the answers.
-import { Codec, Vp8Descriptor, codecFromName, type RtpView } from '../rtp/index.js';
+import { Codec, codecFromName, type RtpView } from '../rtp/index.js';
 import { Dynacast } from './allocation/index.js';
 import { PacketCache } from './buffer/index.js';
 import { Forwarder, FwdDecision } from './forwarder.js';
@@ -44,8 +44,6 @@ export function spatialOfRid(rid: string, ridsInOrder: readonly string[]): numbe
   return i >= 0 && i < SIMULCAST_LAYERS ? i : -1;
 }
 
-const vp8 = new Vp8Descriptor();
-
 /** Per-layer byte meter and key-frame size reader; first in each layer Receiver's fan-out. */
 class LayerMeter implements FanoutSink {
   bytes = 0;
@@ -66,9 +64,9 @@ class LayerMeter implements FanoutSink {
       if (f.desc.tid === 0) this.bytesT0 += v.len;
       if (f.desc.tid <= 1) this.bytesT01 += v.len;
     }
-    if (keyframe && this.codecId === Codec.VP8 && vp8.parse(buf, v.payloadOffset, v.payloadLength) === 0) {
+    if (keyframe && this.codecId === Codec.VP8 && f.valid) {
       // VP8 key frame header (RFC 6386 §9.1): 3-byte frame tag, start code 9d 01 2a, 14-bit width/height LE.
-      const p = vp8.payloadOffset, end = v.payloadOffset + v.payloadLength;
+      const p = f.desc.payloadOffset, end = v.payloadOffset + v.payloadLength;
       if (p + 10 <= end && buf[p + 3] === 0x9d && buf[p + 4] === 0x01 && buf[p + 5] === 0x2a) {
         this.width = (buf[p + 6]! | (buf[p + 7]! << 8)) & 0x3fff;
         this.height = (buf[p + 8]! | (buf[p + 9]! << 8)) & 0x3fff;
